@@ -1,0 +1,100 @@
+// Architectures (ABIs) seccage knows: their AUDIT_ARCH values, byte order and
+// the names people use for them (ours, Go's, OCI's), and their syscall tables.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace seccage {
+
+// One entry per ABI a seccomp filter can see. x32 shares AUDIT_ARCH_X86_64 with
+// x86_64 and is told apart by bit 30 of the syscall number.
+enum class Arch : std::uint8_t {
+  x86_64,
+  x32,
+  i386,
+  aarch64,
+  arm,
+  riscv64,
+  ppc64le,
+  ppc64,
+  ppc,
+  s390x,
+  s390,
+  mips,        // o32, big-endian
+  mipsel,      // o32, little-endian
+  mips64,      // n64, big-endian
+  mips64el,    // n64, little-endian
+  mips64n32,   // n32, big-endian
+  mipsel64n32, // n32, little-endian
+  loongarch64,
+  parisc,
+  parisc64,
+  m68k,
+  sh,          // little-endian
+  sheb,        // big-endian
+};
+
+inline constexpr std::uint32_t kX32SyscallBit = 0x40000000u;
+
+struct ArchInfo {
+  Arch arch;
+  std::string_view name;       // canonical: "x86_64", "i386", "aarch64", ...
+  std::string_view go_name;    // GOARCH as Docker's includes/excludes use it: "amd64", "386", ...
+  std::string_view oci_name;   // "SCMP_ARCH_X86_64", ...
+  std::uint32_t audit_arch;    // AUDIT_ARCH_* as seen in seccomp_data.arch
+  bool little_endian;          // decides where the low word of args[i] lies
+  bool is_64bit;
+  std::uint32_t nr_offset;     // added to table numbers: 0x40000000 (x32), 4000/5000/6000 (MIPS)
+  std::uint32_t max_nr;        // highest syscall number in the table (offset included)
+};
+
+// Every arch, in enum order.
+std::span<const ArchInfo> all_arches();
+const ArchInfo& arch_info(Arch arch);
+std::string_view arch_name(Arch arch);
+
+// Accepts canonical names, aliases (x86, arm64, amd64, ...) and OCI names
+// (SCMP_ARCH_X86_64), case-insensitively. nullopt when unknown.
+std::optional<Arch> parse_arch(std::string_view name);
+// Same, but throws InputError naming the accepted spellings.
+Arch parse_arch_or_throw(std::string_view name);
+
+// The ABI this binary runs as.
+Arch native_arch();
+
+// Arches that share one AUDIT_ARCH value (x86_64 and x32).
+bool shares_audit_arch(Arch a, Arch b);
+
+struct SyscallEntry {
+  std::string_view name;
+  std::uint32_t nr;  // as the filter sees it in seccomp_data.nr (offsets included)
+};
+
+// The arch's table, sorted by number.
+std::span<const SyscallEntry> syscall_table(Arch arch);
+std::optional<std::uint32_t> syscall_number(Arch arch, std::string_view name);
+std::optional<std::string_view> syscall_name(Arch arch, std::uint32_t nr);
+
+// Every syscall name known on any arch, sorted and unique.
+std::span<const std::string_view> all_syscall_names();
+
+// i386 (and other arches with socketcall/ipc): the sub-calls multiplexed
+// through socketcall(2) and ipc(2), by their first argument.
+struct MultiplexedCall {
+  std::string_view name;      // "socket", "semop", ...
+  std::string_view via;       // "socketcall" or "ipc"
+  std::uint32_t call;         // value of args[0]
+};
+std::span<const MultiplexedCall> multiplexed_calls();
+std::optional<MultiplexedCall> multiplexed_call(std::string_view name);
+
+// Resolves a name or a decimal/hex number for an arch; throws InputError with
+// a did-you-mean ("unknown syscall 'opnat' on x86_64 (did you mean 'openat'?)").
+std::uint32_t resolve_syscall(Arch arch, std::string_view name_or_number);
+
+}  // namespace seccage

@@ -1,0 +1,23 @@
+// The compiler: Policy -> verified seccomp-BPF program.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "seccage/bpf.hpp"
+#include "seccage/policy.hpp"
+
+namespace seccage {
+
+struct CompileOptions {
+  // Optional: how often each syscall is called (name -> count or weight), as
+  // `seccage learn` records it. When given, the syscall search tree is shaped
+  // so frequent syscalls take fewer instructions; otherwise it is balanced.
+  std::map<std::string, double> frequency;
+};
+
+// Throws InputError for an invalid policy or one whose program would pass
+// 4096 instructions. The result has passed bpf::verify.
+bpf::Program compile(const Policy& policy, const CompileOptions& options = {});
+
+}  // namespace seccage

@@ -1,0 +1,119 @@
+// The policy model: what a filter decides, independent of how it is written
+// (text language, OCI JSON, C API) or compiled. Value types throughout.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "seccage/action.hpp"
+#include "seccage/arch.hpp"
+
+namespace seccage {
+
+enum class CmpOp : std::uint8_t { EQ, NE, LT, LE, GT, GE, MaskedEq };
+
+// A test on one 64-bit syscall argument. For MaskedEq: (arg & mask) == value;
+// for the others `mask` is unused. All comparisons are unsigned 64-bit, as in
+// libseccomp.
+struct Condition {
+  std::uint8_t arg = 0;  // 0..5
+  CmpOp op = CmpOp::EQ;
+  std::uint64_t value = 0;
+  std::uint64_t mask = 0;
+
+  bool matches(std::uint64_t argument) const;
+  std::string to_string() const;  // "arg0 != 1", "arg2 & 0x4 == 0"
+  friend bool operator==(const Condition&, const Condition&) = default;
+};
+
+// Builders: seccage::arg(0) != 1, (seccage::arg(2) & PROT_EXEC) == 0
+struct ArgRef {
+  std::uint8_t index;
+};
+struct MaskedArgRef {
+  std::uint8_t index;
+  std::uint64_t mask;
+};
+constexpr ArgRef arg(std::uint8_t index) { return {index}; }
+constexpr Condition operator==(ArgRef a, std::uint64_t v) { return {a.index, CmpOp::EQ, v, 0}; }
+constexpr Condition operator!=(ArgRef a, std::uint64_t v) { return {a.index, CmpOp::NE, v, 0}; }
+constexpr Condition operator<(ArgRef a, std::uint64_t v) { return {a.index, CmpOp::LT, v, 0}; }
+constexpr Condition operator<=(ArgRef a, std::uint64_t v) { return {a.index, CmpOp::LE, v, 0}; }
+constexpr Condition operator>(ArgRef a, std::uint64_t v) { return {a.index, CmpOp::GT, v, 0}; }
+constexpr Condition operator>=(ArgRef a, std::uint64_t v) { return {a.index, CmpOp::GE, v, 0}; }
+constexpr MaskedArgRef operator&(ArgRef a, std::uint64_t mask) { return {a.index, mask}; }
+constexpr Condition operator==(MaskedArgRef a, std::uint64_t v) { return {a.index, CmpOp::MaskedEq, v, a.mask}; }
+
+// A syscall by name (resolved per arch; a name missing on an arch does not
+// apply there) or by number (taken as it is on every arch of the policy).
+using SyscallRef = std::variant<std::string, std::uint32_t>;
+std::string to_string(const SyscallRef& ref);
+
+struct Rule {
+  SyscallRef syscall;
+  Action action;
+  std::vector<Condition> conditions;  // AND; empty = unconditional
+  std::string origin;                 // where it was written ("profile.json:/syscalls/3"), for reports
+  friend bool operator==(const Rule& a, const Rule& b) {
+    return a.syscall == b.syscall && a.action == b.action && a.conditions == b.conditions;
+  }
+};
+
+// How the i386-style multiplexers (socketcall, ipc) are treated when a policy
+// names a sub-call such as socket or semop.
+enum class MultiplexMode : std::uint8_t {
+  // libseccomp's way: a rule on `socket` becomes an unconditional rule on
+  // socketcall(SYS_SOCKET) (its conditions cannot be checked behind the
+  // pointer) and on the direct socket syscall where the arch has one.
+  Compatible,
+  // Conditions on sub-calls cannot be checked, so a conditional allow-rule on
+  // a sub-call does not allow it through socketcall; only unconditional rules
+  // carry over.
+  Safe,
+};
+
+struct Policy {
+  Action default_action = Action::kill_process();
+  std::vector<Arch> arches;            // empty = the native arch
+  std::vector<Rule> rules;
+  Action bad_arch_action = Action::kill_process();  // for ABIs not in `arches`
+  // Syscall numbers the table does not know for an arch (newer than seccage)
+  // get ENOSYS when the default action denies, so libc falls back as on an old
+  // kernel. Off: they get the default action.
+  bool enosys_for_unknown = true;
+  MultiplexMode multiplex = MultiplexMode::Compatible;
+
+  // The arches the policy applies to (`arches`, or the native one).
+  std::vector<Arch> effective_arches() const;
+};
+
+// The fluent form of the seed's libseccomp example:
+//   seccage::Filter f(seccage::Action::allow());
+//   f.add(seccage::Action::kill_process(), "write", {seccage::arg(0) != 1});
+//   f.load();
+class Filter {
+ public:
+  explicit Filter(Action default_action);
+  Filter& arch(Arch a);
+  Filter& add(Action action, SyscallRef syscall, std::vector<Condition> conditions = {});
+  const Policy& policy() const { return policy_; }
+  Policy& policy() { return policy_; }
+  // Compiles, verifies and installs on the calling thread (NO_NEW_PRIVS set).
+  void load() const;
+
+ private:
+  Policy policy_;
+};
+
+// Throws InputError when a rule is malformed: arg index above 5, an ERRNO
+// above 4095, a syscall name unknown on every arch of the policy.
+void validate(const Policy& policy);
+
+// What the policy decides for one syscall as a filter would see it: the
+// reference semantics that the compiler must reproduce (docs/semantics.md).
+Action evaluate(const Policy& policy, std::uint32_t audit_arch, std::int32_t nr, const std::uint64_t (&args)[6]);
+
+}  // namespace seccage
