@@ -1,0 +1,126 @@
+// compile(): Policy -> decisions per arch -> ranges -> search trees -> one
+// hash-consed graph -> BPF, verified.
+#include "seccage/compiler.hpp"
+
+#include <algorithm>
+
+#include <fmt/core.h>
+
+#include "compiler/arg_tests.hpp"
+#include "compiler/codegen.hpp"
+#include "compiler/dispatch.hpp"
+#include "seccage/decision.hpp"
+#include "seccage/error.hpp"
+
+namespace seccage {
+namespace {
+
+using compiler::Graph;
+using compiler::Load;
+using compiler::NodeId;
+using compiler::Range;
+
+// Weight of a run of numbers no syscall uses: small, so the search tree keeps
+// them out of the way of real syscalls, but not zero, so they are not buried
+// arbitrarily deep.
+constexpr double kGapWeight = 0.1;
+
+class Weights {
+ public:
+  Weights(const CompileOptions& options, Arch arch) : options_(options), arch_(arch) {}
+
+  double of(std::uint32_t nr) const {
+    if (options_.frequency.empty()) return 1.0;
+    auto name = syscall_name(arch_, nr);
+    if (!name) return kGapWeight;
+    auto it = options_.frequency.find(std::string(*name));
+    // Syscalls the profile never saw still happen (error paths, other inputs).
+    return kGapWeight + (it == options_.frequency.end() ? 0.0 : it->second);
+  }
+
+ private:
+  const CompileOptions& options_;
+  Arch arch_;
+};
+
+// The ranges of [first, last] for one arch: its decisions, and the arch's
+// `unknown` decision in the gaps.
+void add_arch_ranges(Graph& g, std::vector<Range>& out, const ArchDecisions& d, std::uint32_t first,
+                     std::uint32_t last, const CompileOptions& options) {
+  const bool le = arch_info(d.arch).little_endian;
+  const Weights weights(options, d.arch);
+  const NodeId unknown = compiler::build_decision(g, d.unknown, le);
+  std::uint64_t next = first;
+  for (auto it = d.by_number.lower_bound(first); it != d.by_number.end() && it->first <= last; ++it) {
+    const std::uint32_t nr = it->first;
+    if (nr > next) compiler::append_range(out, {static_cast<std::uint32_t>(next), nr - 1, unknown, kGapWeight});
+    compiler::append_range(out, {nr, nr, compiler::build_decision(g, it->second, le), weights.of(nr)});
+    next = std::uint64_t{nr} + 1;
+  }
+  if (next <= last) compiler::append_range(out, {static_cast<std::uint32_t>(next), last, unknown, kGapWeight});
+}
+
+// Everything seen under one AUDIT_ARCH value. Only x86_64 and x32 share one:
+// x32 numbers carry bit 30, so the x86_64 half of the space below it and the
+// x32 half above it, and a half whose arch the policy lacks is a foreign arch.
+NodeId audit_block(Graph& g, const Policy& policy, const std::vector<Arch>& arches, std::uint32_t audit,
+                   const CompileOptions& options) {
+  const NodeId bad_arch = g.ret(policy.bad_arch_action.to_ret());
+  const ArchInfo* lower_half = nullptr;
+  const ArchInfo* upper_half = nullptr;
+  for (const ArchInfo& info : all_arches()) {
+    if (info.audit_arch != audit) continue;
+    if (info.arch == Arch::x32) upper_half = &info;
+    else lower_half = &info;
+  }
+  auto wanted = [&](const ArchInfo* info) {
+    return info && std::find(arches.begin(), arches.end(), info->arch) != arches.end();
+  };
+
+  std::vector<Range> ranges;
+  if (!upper_half) {
+    add_arch_ranges(g, ranges, decide(policy, lower_half->arch), 0, 0xffffffffu, options);
+  } else {
+    if (wanted(lower_half)) add_arch_ranges(g, ranges, decide(policy, lower_half->arch), 0, kX32SyscallBit - 1, options);
+    else compiler::append_range(ranges, {0, kX32SyscallBit - 1, bad_arch, kGapWeight});
+    if (wanted(upper_half)) add_arch_ranges(g, ranges, decide(policy, upper_half->arch), kX32SyscallBit, 0xffffffffu, options);
+    else compiler::append_range(ranges, {kX32SyscallBit, 0xffffffffu, bad_arch, kGapWeight});
+  }
+  return compiler::search_tree(g, ranges);
+}
+
+}  // namespace
+
+bpf::Program compile(const Policy& policy, const CompileOptions& options) {
+  validate(policy);
+  const std::vector<Arch> arches = policy.effective_arches();
+
+  // One block per AUDIT_ARCH value, tested in the policy's order of arches.
+  std::vector<std::uint32_t> audits;
+  for (Arch a : arches) {
+    const std::uint32_t audit = arch_info(a).audit_arch;
+    if (std::find(audits.begin(), audits.end(), audit) == audits.end()) audits.push_back(audit);
+  }
+
+  Graph g;
+  NodeId chain = g.ret(policy.bad_arch_action.to_ret());
+  for (auto it = audits.rbegin(); it != audits.rend(); ++it) {
+    const NodeId block = audit_block(g, policy, arches, *it, options);
+    chain = g.test(Load{bpf::kOffArch}, bpf::op::JEQ, *it, block, chain);
+  }
+
+  bpf::Program program = compiler::generate(g, chain);
+  if (program.size() > bpf::kMaxInsns) {
+    throw InputError(fmt::format(
+        "the policy compiles to {} instructions, more than the kernel's limit of {}; "
+        "split it into several filters or simplify its argument conditions",
+        program.size(), bpf::kMaxInsns));
+  }
+  if (auto err = bpf::verify(program)) {
+    // A compiler bug, never the user's: say so rather than hand out a filter.
+    throw Error("internal compiler error: generated program fails verification: " + err->to_string());
+  }
+  return program;
+}
+
+}  // namespace seccage

@@ -1,0 +1,27 @@
+// Syscall-number dispatch: ranges of numbers with the same code, and the
+// search tree of JGE tests over them.
+#pragma once
+
+#include <vector>
+
+#include "compiler/ir.hpp"
+
+namespace seccage::compiler {
+
+struct Range {
+  std::uint32_t first = 0;
+  std::uint32_t last = 0;  // inclusive
+  NodeId code = 0;
+  double weight = 0;       // how often numbers in the range are expected
+};
+
+// Appends [first, last] -> code, merging with the previous range when both
+// run the same code and touch.
+void append_range(std::vector<Range>& ranges, Range r);
+
+// A search tree over ranges that cover a contiguous span of numbers, with A
+// holding nr. Minimises the weighted mean number of tests (an optimal
+// alphabetic tree, Knuth's O(n^2) method); equal weights give a balanced tree.
+NodeId search_tree(Graph& graph, const std::vector<Range>& ranges);
+
+}  // namespace seccage::compiler
