@@ -1,0 +1,128 @@
+// seccage emu: run a raw BPF filter on one syscall and print its action.
+#include <charconv>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "bpf/raw_io.hpp"
+#include "command.hpp"
+#include "seccage/arch.hpp"
+#include "seccage/bpf.hpp"
+#include "seccage/error.hpp"
+
+namespace seccage::cli {
+namespace {
+
+struct EmuArgs {
+  std::string file;
+  std::string arch;
+  std::string syscall;
+  std::string args;
+  std::string ip;
+  bool json = false;
+  bool verbose = false;
+};
+
+// Decimal, 0x hex, or negative (stored as 64-bit two's complement, which is
+// how a negative int or long reaches seccomp_data.args).
+std::uint64_t parse_u64(std::string_view text, std::string_view what) {
+  std::string_view s = text;
+  const bool negative = !s.empty() && s.front() == '-';
+  if (negative) s.remove_prefix(1);
+  int base = 10;
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    base = 16;
+    s.remove_prefix(2);
+  }
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value, base);
+  const bool bad = s.empty() || ec != std::errc{} || end != s.data() + s.size() ||
+                   (negative && value > (std::uint64_t{1} << 63));
+  if (bad) {
+    throw InputError(fmt::format("{}: '{}' is not a 64-bit number (use decimal, 0x hex or a negative value)", what, text));
+  }
+  return negative ? 0 - value : value;
+}
+
+bpf::SeccompData build_data(const EmuArgs& args, Arch arch) {
+  bpf::SeccompData data;
+  data.arch = arch_info(arch).audit_arch;
+  data.nr = static_cast<std::int32_t>(resolve_syscall(arch, args.syscall));
+  if (!args.args.empty()) {
+    std::size_t index = 0;
+    std::string_view rest = args.args;
+    for (;;) {
+      const auto comma = rest.find(',');
+      const std::string_view item = rest.substr(0, comma);
+      if (index >= data.args.size()) throw InputError("--args: a syscall has at most 6 arguments");
+      data.args[index] = parse_u64(item, fmt::format("--args item {}", index + 1));
+      ++index;
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  if (!args.ip.empty()) data.instruction_pointer = parse_u64(args.ip, "--ip");
+  return data;
+}
+
+int run_emu(const EmuArgs& args) {
+  const Arch arch = args.arch.empty() ? native_arch() : parse_arch_or_throw(args.arch);
+  const bpf::SeccompData data = build_data(args, arch);
+  const bpf::Program program = bpf::read_raw_input(args.file);
+  const std::string where = args.file == "-" ? "stdin" : args.file;
+  if (auto err = bpf::verify(program)) throw InputError(fmt::format("{}: {}", where, err->to_string()));
+  const bool le = arch_info(arch).little_endian;
+  const bpf::EmuResult r = bpf::emulate(program, data, le);
+
+  bpf::DisasmOptions options;
+  options.arch = arch;
+  if (args.json) {
+    nlohmann::json j;
+    j["action"] = r.action.to_string();
+    j["description"] = r.action.describe();
+    j["ret"] = r.ret;
+    j["arch"] = std::string(arch_name(arch));
+    j["nr"] = data.nr;
+    if (auto name = syscall_name(arch, static_cast<std::uint32_t>(data.nr))) j["syscall"] = std::string(*name);
+    j["instructions"] = r.executed;
+    j["path"] = r.path;
+    j["cacheable"] = r.cacheable;
+    j["read"] = {{"nr", r.read_nr}, {"arch", r.read_arch}, {"instruction_pointer", r.read_ip}, {"args", r.read_args}};
+    if (args.verbose) {
+      auto lines = nlohmann::json::array();
+      for (auto pc : r.path) lines.push_back(bpf::describe_insn(program, pc, options));
+      j["disassembly"] = lines;
+    }
+    fmt::print("{}\n", j.dump(2));
+    return kExitOk;
+  }
+  fmt::print("{}\n", r.action.describe());
+  fmt::print("instructions: {}\n", r.executed);
+  if (args.verbose) {
+    for (auto pc : r.path) fmt::print("{}\n", bpf::describe_insn(program, pc, options));
+    fmt::print("cacheable: {}\n", r.cacheable ? "yes" : "no");
+  }
+  return kExitOk;
+}
+
+const CommandRegistration kRegistration{
+    "emu", "Run a raw BPF filter on one syscall and print the action it returns", [](CLI::App& sub) {
+      auto args = std::make_shared<EmuArgs>();
+      sub.add_option("FILE", args->file, "raw filter file (`-` for standard input)")->required();
+      sub.add_option("--arch", args->arch, "arch of the syscall (default: this machine's)");
+      sub.add_option("--syscall", args->syscall, "syscall name or number")->required();
+      sub.add_option("--args", args->args,
+                     "arguments, comma-separated: decimal, 0x hex or negative (write --args=-1,2 for a leading minus)");
+      sub.add_option("--ip", args->ip, "instruction pointer");
+      sub.add_flag("--json", args->json, "print the result as JSON");
+      sub.add_flag("-v,--verbose", args->verbose,
+                   "also print the path taken (disassembled) and whether the kernel's action cache covers it");
+      return [args] { return run_emu(*args); };
+    }};
+
+}  // namespace
+}  // namespace seccage::cli
