@@ -1,0 +1,48 @@
+// The direct evaluator: a policy's decisions for all its arches, computed once,
+// answering "what does the filter return for this seccomp_data" without BPF.
+// It is the oracle the compiler, `explain` and the tests compare against;
+// seccage::evaluate() is the one-call convenience form.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "seccage/decision.hpp"
+#include "seccage/policy.hpp"
+
+namespace seccage {
+
+// A rule that libseccomp would refuse, and that seccage's semantics therefore
+// leave without effect (see docs/semantics.md, "Refused rules").
+struct RefusedRule {
+  int rule = -1;       // index into Policy::rules
+  std::string reason;  // "same comparisons already lead to ERRNO(1) on x86_64"
+};
+
+class Evaluator {
+ public:
+  // Throws InputError for an invalid policy (validate()).
+  explicit Evaluator(const Policy& policy);
+
+  Action evaluate(std::uint32_t audit_arch, std::uint32_t nr, const std::array<std::uint64_t, 6>& args) const;
+
+  const Policy& policy() const { return policy_; }
+  // The decisions of one of the policy's arches; throws InputError for an arch
+  // the policy does not cover.
+  const ArchDecisions& decisions(Arch arch) const;
+  const std::vector<ArchDecisions>& all_decisions() const { return decisions_; }
+  // Rules with the same action as the default are no-ops and are not listed.
+  const std::vector<RefusedRule>& refused() const { return refused_; }
+
+ private:
+  Policy policy_;
+  std::vector<ArchDecisions> decisions_;
+  std::vector<RefusedRule> refused_;
+};
+
+// Every rule libseccomp would refuse for this policy, with the reason.
+std::vector<RefusedRule> refused_rules(const Policy& policy);
+
+}  // namespace seccage

@@ -1,0 +1,143 @@
+// The policy model's small pieces: conditions, names, the fluent Filter and
+// validate(). The meaning of a policy is in semantics.cpp.
+#include "seccage/policy.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/core.h>
+
+#include "seccage/error.hpp"
+
+namespace seccage {
+namespace {
+
+std::string number(std::uint64_t v) {
+  // Small values read best in decimal (fds, flags counts); large ones are
+  // almost always bit patterns or boundaries, clearer in hex.
+  return v < 0x10000 ? fmt::format("{}", v) : fmt::format("{:#x}", v);
+}
+
+}  // namespace
+
+bool Condition::matches(std::uint64_t argument) const {
+  switch (op) {
+    case CmpOp::EQ: return argument == value;
+    case CmpOp::NE: return argument != value;
+    case CmpOp::LT: return argument < value;
+    case CmpOp::LE: return argument <= value;
+    case CmpOp::GT: return argument > value;
+    case CmpOp::GE: return argument >= value;
+    case CmpOp::MaskedEq: return (argument & mask) == value;
+  }
+  return false;
+}
+
+std::string Condition::to_string() const {
+  const char* sym = "==";
+  switch (op) {
+    case CmpOp::EQ: sym = "=="; break;
+    case CmpOp::NE: sym = "!="; break;
+    case CmpOp::LT: sym = "<"; break;
+    case CmpOp::LE: sym = "<="; break;
+    case CmpOp::GT: sym = ">"; break;
+    case CmpOp::GE: sym = ">="; break;
+    case CmpOp::MaskedEq:
+      return fmt::format("arg{} & {:#x} == {}", arg, mask, number(value));
+  }
+  return fmt::format("arg{} {} {}", arg, sym, number(value));
+}
+
+std::string to_string(const SyscallRef& ref) {
+  if (const auto* name = std::get_if<std::string>(&ref)) return *name;
+  return fmt::format("#{}", std::get<std::uint32_t>(ref));
+}
+
+std::vector<Arch> Policy::effective_arches() const {
+  if (arches.empty()) return {native_arch()};
+  std::vector<Arch> out;
+  for (Arch a : arches) {
+    if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
+  }
+  return out;
+}
+
+Filter::Filter(Action default_action) { policy_.default_action = default_action; }
+
+Filter& Filter::arch(Arch a) {
+  policy_.arches.push_back(a);
+  return *this;
+}
+
+Filter& Filter::add(Action action, SyscallRef syscall, std::vector<Condition> conditions) {
+  policy_.rules.push_back(Rule{std::move(syscall), action, std::move(conditions), {}});
+  return *this;
+}
+
+namespace {
+
+void check_action(const Action& a, const std::string& where) {
+  if (a.kind == ActionKind::Errno && a.data > 4095)
+    throw InputError(fmt::format("{}: ERRNO({}) is above 4095, the largest errno the kernel returns", where, a.data));
+}
+
+// A name applies on an arch when the arch's table has it, or when the arch
+// reaches it through socketcall/ipc.
+bool name_applies(Arch arch, std::string_view name) {
+  if (syscall_number(arch, name)) return true;
+  auto mux = multiplexed_call(name);
+  return mux && syscall_number(arch, mux->via).has_value();
+}
+
+std::string rule_where(const Rule& rule, std::size_t index) {
+  if (!rule.origin.empty()) return rule.origin;
+  return fmt::format("rule {} ({})", index, to_string(rule.syscall));
+}
+
+}  // namespace
+
+void validate(const Policy& policy) {
+  check_action(policy.default_action, "default action");
+  check_action(policy.bad_arch_action, "bad-arch action");
+  const std::vector<Arch> arches = policy.effective_arches();
+  for (std::size_t i = 0; i < policy.rules.size(); ++i) {
+    const Rule& rule = policy.rules[i];
+    const std::string where = rule_where(rule, i);
+    check_action(rule.action, where);
+    std::array<bool, 6> seen{};
+    for (const Condition& c : rule.conditions) {
+      if (c.arg > 5)
+        throw InputError(fmt::format("{}: argument index {} is out of range (syscalls have arguments 0 to 5)", where,
+                                     static_cast<unsigned>(c.arg)));
+      // libseccomp refuses a second condition on one argument (EINVAL); runc
+      // and crun split such conditions into alternative rules. Keeping one per
+      // argument keeps seccage's meaning identical to libseccomp's.
+      if (seen[c.arg])
+        throw InputError(fmt::format(
+            "{}: two conditions on arg{} in one rule; libseccomp allows one condition per argument. "
+            "Write them as separate rules (they then OR), or combine them into one comparison",
+            where, static_cast<unsigned>(c.arg)));
+      seen[c.arg] = true;
+    }
+    if (const auto* name = std::get_if<std::string>(&rule.syscall)) {
+      bool known = std::any_of(arches.begin(), arches.end(), [&](Arch a) { return name_applies(a, *name); });
+      if (!known) {
+        // resolve_syscall throws with a did-you-mean when the name is a typo;
+        // when it is a real syscall of other arches, say so.
+        if (std::none_of(all_syscall_names().begin(), all_syscall_names().end(),
+                         [&](std::string_view n) { return n == *name; })) {
+          try {
+            (void)resolve_syscall(arches.front(), *name);
+          } catch (const InputError& e) {
+            throw InputError(fmt::format("{}: {}", where, e.what()));
+          }
+        }
+        std::string list;
+        for (Arch a : arches) list += (list.empty() ? "" : ", ") + std::string(arch_name(a));
+        throw InputError(fmt::format("{}: syscall '{}' does not exist on {}", where, *name, list));
+      }
+    }
+  }
+}
+
+}  // namespace seccage

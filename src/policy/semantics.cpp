@@ -1,0 +1,287 @@
+// The semantic layer: Policy -> per-arch Decisions, and the evaluator.
+//
+// seccage decides exactly as a libseccomp 2.5.4 filter built from the same
+// rules would (docs/semantics.md), except for three deliberate choices: numbers
+// the syscall table does not know may get ENOSYS, rules by number apply as the
+// raw number on every arch, and MultiplexMode::Safe. The precedence among
+// overlapping conditional rules comes from replaying libseccomp's tree
+// construction (word_tree.cpp); this file does everything around it: name
+// resolution per arch, the socketcall/ipc multiplexers, libseccomp's
+// all-or-nothing rule transaction across arches, and the filter-level choices
+// (bad arch, x32, unknown numbers).
+#include <algorithm>
+#include <cerrno>
+#include <optional>
+#include <stdexcept>
+
+#include <fmt/core.h>
+
+#include "policy/evaluator.hpp"
+#include "policy/word_tree.hpp"
+#include "seccage/decision.hpp"
+#include "seccage/error.hpp"
+#include "seccage/policy.hpp"
+
+namespace seccage {
+namespace {
+
+constexpr std::uint16_t kEnosys = 38;
+
+std::string hexish(std::uint32_t v) { return v < 0x10000 ? fmt::format("{}", v) : fmt::format("{:#x}", v); }
+
+// x86_64 and x32 share AUDIT_ARCH_X86_64 and split the number space at bit 30;
+// a number belongs to exactly one of them.
+bool number_belongs(Arch arch, std::uint32_t nr) {
+  if (arch == Arch::x86_64) return nr < kX32SyscallBit;
+  if (arch == Arch::x32) return nr >= kX32SyscallBit;
+  return true;
+}
+
+// libseccomp compares 32-bit ABIs' arguments on the low word only (x32 and
+// MIPS n32 included: their longs are 32 bits).
+bool narrow_words(Arch arch) { return !arch_info(arch).is_64bit; }
+
+// Severity in the kernel's order: a smaller ActionKind is more severe.
+bool less_severe(const Action& a, const Action& b) { return a.kind > b.kind; }
+
+std::array<detail::ArgCheck, 6> checks_of(const Rule& rule) {
+  std::array<detail::ArgCheck, 6> checks{};
+  for (const Condition& c : rule.conditions) {
+    detail::ArgCheck& k = checks[c.arg];
+    k.valid = true;
+    k.op = c.op;
+    k.value = c.value;
+    // libseccomp gives the plain comparisons an all-ones mask.
+    k.mask = c.op == CmpOp::MaskedEq ? c.mask : ~std::uint64_t{0};
+  }
+  return checks;
+}
+
+// What one Policy rule becomes on one arch: zero, one or two tree rules.
+std::vector<detail::WordRule> expand(const Policy& policy, int index, Arch arch) {
+  const Rule& rule = policy.rules[static_cast<std::size_t>(index)];
+  std::vector<detail::WordRule> out;
+  detail::WordRule base;
+  base.args = checks_of(rule);
+  base.ret = rule.action.to_ret();
+  base.rule = index;
+
+  if (const auto* nr = std::get_if<std::uint32_t>(&rule.syscall)) {
+    if (number_belongs(arch, *nr)) {
+      base.nr = *nr;
+      out.push_back(base);
+    }
+    return out;
+  }
+  const std::string& name = std::get<std::string>(rule.syscall);
+  // Where the arch routes the call through socketcall/ipc (its table has the
+  // multiplexer: i386, ppc, s390, MIPS o32, m68k, sh), libseccomp adds a rule
+  // on the multiplexer with args[0] == sub-call before the direct one.
+  if (auto mux = multiplexed_call(name)) {
+    if (auto via = syscall_number(arch, mux->via)) {
+      bool conditional = !rule.conditions.empty();
+      detail::WordRule m = base;
+      m.nr = *via;
+      if (policy.multiplex == MultiplexMode::Safe) {
+        // The sub-call's arguments sit behind a pointer, so its conditions
+        // cannot be checked: a rule that would let more through than the
+        // default is not carried over, the others apply to the whole sub-call.
+        if (conditional && less_severe(rule.action, policy.default_action)) m.nr = -1;
+        m.args = {};
+      }
+      // Compatible (libseccomp): args[0] now holds the sub-call, so the
+      // rule's own arg0 condition is replaced; the other conditions stay and
+      // are compared with the multiplexer's arguments as they are.
+      m.args[0] = detail::ArgCheck{true, CmpOp::EQ, mux->call, ~std::uint64_t{0}};
+      if (m.nr >= 0) out.push_back(m);
+    }
+  }
+  if (auto nr = syscall_number(arch, name)) {
+    base.nr = *nr;
+    out.push_back(base);
+  }
+  return out;
+}
+
+struct Simulation {
+  std::vector<Arch> arches;
+  std::vector<detail::WordTree> trees;
+  std::vector<RefusedRule> refused;
+};
+
+// Adds the rules in order, each to every arch at once; when one arch refuses a
+// rule, libseccomp rolls the rule back on all of them, and so do we.
+Simulation simulate(const Policy& policy, std::vector<Arch> arches) {
+  Simulation sim;
+  sim.arches = std::move(arches);
+  for (Arch a : sim.arches) sim.trees.emplace_back(narrow_words(a));
+
+  for (std::size_t i = 0; i < policy.rules.size(); ++i) {
+    const Rule& rule = policy.rules[i];
+    // libseccomp refuses these (EACCES) and runc drops them: a no-op.
+    if (rule.action == policy.default_action) continue;
+    std::vector<std::vector<detail::WordRule>> per_arch;
+    bool may_fail = false;
+    for (std::size_t a = 0; a < sim.arches.size(); ++a) {
+      per_arch.push_back(expand(policy, static_cast<int>(i), sim.arches[a]));
+      // Only a conditional rule meeting an existing syscall entry can be
+      // refused; skip the copy otherwise.
+      for (const auto& w : per_arch.back()) {
+        bool conditional = std::any_of(w.args.begin(), w.args.end(), [](const auto& c) { return c.valid; });
+        if (conditional && sim.trees[a].has(w.nr)) may_fail = true;
+      }
+    }
+    std::vector<detail::WordTree> backup;
+    if (may_fail) backup = sim.trees;
+    for (std::size_t a = 0; a < sim.arches.size(); ++a) {
+      for (const auto& w : per_arch[a]) {
+        int rc = sim.trees[a].add(w);
+        if (rc == 0) continue;
+        std::string why = rc == -EEXIST
+                              ? fmt::format("on {} the same comparisons already lead to another action",
+                                            arch_name(sim.arches[a]))
+                              : fmt::format("libseccomp refuses it on {} (error {})", arch_name(sim.arches[a]), rc);
+        if (!may_fail) throw std::logic_error("semantics: an unconditional or first rule was refused");
+        sim.refused.push_back(RefusedRule{static_cast<int>(i), why});
+        sim.trees = backup;
+        goto next_rule;
+      }
+    }
+  next_rule:;
+  }
+  return sim;
+}
+
+Decision unknown_decision(const Policy& policy) {
+  if (policy.enosys_for_unknown && policy.default_action.denies()) return Decision{{}, Action::errno_(kEnosys)};
+  return Decision{{}, policy.default_action};
+}
+
+ArchDecisions decisions_of(const Policy& policy, const Simulation& sim, std::size_t index) {
+  const Arch arch = sim.arches[index];
+  const detail::WordTree& tree = sim.trees[index];
+  ArchDecisions out;
+  out.arch = arch;
+  out.unknown = unknown_decision(policy);
+  for (const SyscallEntry& e : syscall_table(arch)) {
+    out.by_number.emplace(e.nr, tree.decision(e.nr, policy.default_action));
+  }
+  // Numbers named directly by rules; libseccomp's negative pseudo numbers for
+  // names an arch lacks never reach here (seccage leaves such rules out).
+  for (std::int64_t nr : tree.numbers()) {
+    if (nr < 0 || nr > 0xffffffffLL) continue;
+    auto u = static_cast<std::uint32_t>(nr);
+    if (!number_belongs(arch, u)) continue;
+    out.by_number.insert_or_assign(u, tree.decision(nr, policy.default_action));
+  }
+  return out;
+}
+
+std::vector<Arch> with_arch(const Policy& policy, Arch arch) {
+  std::vector<Arch> arches = policy.effective_arches();
+  if (std::find(arches.begin(), arches.end(), arch) == arches.end()) arches.push_back(arch);
+  return arches;
+}
+
+std::string word_number(std::uint32_t v, bool hex) { return hex ? fmt::format("{:#x}", v) : hexish(v); }
+
+}  // namespace
+
+bool WordTest::compare(std::uint32_t word) const {
+  switch (op) {
+    case WordOp::EQ: return word == value;
+    case WordOp::GT: return word > value;
+    case WordOp::GE: return word >= value;
+    case WordOp::MaskedEq: return (word & mask) == value;
+  }
+  return false;
+}
+
+bool WordTest::passes(const std::array<std::uint64_t, 6>& args) const {
+  std::uint64_t a = args[arg];
+  auto word = static_cast<std::uint32_t>(high ? a >> 32 : a);
+  return compare(word) == expect;
+}
+
+std::string WordTest::to_string() const {
+  std::string lhs = fmt::format("a{}.{}", static_cast<unsigned>(arg), high ? "hi" : "lo");
+  std::string body;
+  switch (op) {
+    case WordOp::EQ: body = fmt::format("{} == {}", lhs, word_number(value, false)); break;
+    case WordOp::GT: body = fmt::format("{} > {}", lhs, word_number(value, false)); break;
+    case WordOp::GE: body = fmt::format("{} >= {}", lhs, word_number(value, false)); break;
+    case WordOp::MaskedEq:
+      body = fmt::format("{} & {} == {}", lhs, word_number(mask, true), word_number(value, true));
+      break;
+  }
+  return expect ? body : "!(" + body + ")";
+}
+
+Action Decision::evaluate(const std::array<std::uint64_t, 6>& args) const {
+  for (const DecisionCase& c : cases) {
+    if (std::all_of(c.tests.begin(), c.tests.end(), [&](const WordTest& t) { return t.passes(args); })) return c.action;
+  }
+  return otherwise;
+}
+
+const Decision& ArchDecisions::at(std::uint32_t nr) const {
+  auto it = by_number.find(nr);
+  return it == by_number.end() ? unknown : it->second;
+}
+
+ArchDecisions decide(const Policy& policy, Arch arch) {
+  validate(policy);
+  std::vector<Arch> arches = with_arch(policy, arch);
+  Simulation sim = simulate(policy, arches);
+  auto pos = static_cast<std::size_t>(std::find(sim.arches.begin(), sim.arches.end(), arch) - sim.arches.begin());
+  return decisions_of(policy, sim, pos);
+}
+
+std::vector<RefusedRule> refused_rules(const Policy& policy) {
+  validate(policy);
+  return simulate(policy, policy.effective_arches()).refused;
+}
+
+Evaluator::Evaluator(const Policy& policy) : policy_(policy) {
+  validate(policy_);
+  Simulation sim = simulate(policy_, policy_.effective_arches());
+  for (std::size_t i = 0; i < sim.arches.size(); ++i) decisions_.push_back(decisions_of(policy_, sim, i));
+  refused_ = std::move(sim.refused);
+}
+
+const ArchDecisions& Evaluator::decisions(Arch arch) const {
+  for (const ArchDecisions& d : decisions_) {
+    if (d.arch == arch) return d;
+  }
+  throw InputError(fmt::format("the policy does not cover {}", arch_name(arch)));
+}
+
+Action Evaluator::evaluate(std::uint32_t audit_arch, std::uint32_t nr, const std::array<std::uint64_t, 6>& args) const {
+  const ArchDecisions* match = nullptr;
+  for (const ArchDecisions& d : decisions_) {
+    if (arch_info(d.arch).audit_arch != audit_arch) continue;
+    // On AUDIT_ARCH_X86_64, bit 30 of the number picks x32 or x86_64; a
+    // filter without the ABI the number belongs to treats it as a foreign
+    // arch, as libseccomp's filters do.
+    if (!number_belongs(d.arch, nr)) continue;
+    match = &d;
+    break;
+  }
+  if (match == nullptr) return policy_.bad_arch_action;
+  return match->at(nr).evaluate(args);
+}
+
+Action evaluate(const Policy& policy, std::uint32_t audit_arch, std::int32_t nr, const std::uint64_t (&args)[6]) {
+  // Callers evaluate one policy in loops: keep the last evaluator per thread.
+  thread_local std::optional<Evaluator> cached;
+  auto same_policy = [&](const Policy& p) {
+    return p.default_action == policy.default_action && p.arches == policy.arches && p.rules == policy.rules &&
+           p.bad_arch_action == policy.bad_arch_action && p.enosys_for_unknown == policy.enosys_for_unknown &&
+           p.multiplex == policy.multiplex;
+  };
+  if (!cached || !same_policy(cached->policy())) cached.emplace(policy);
+  std::array<std::uint64_t, 6> a{args[0], args[1], args[2], args[3], args[4], args[5]};
+  return cached->evaluate(audit_arch, static_cast<std::uint32_t>(nr), a);
+}
+
+}  // namespace seccage

@@ -1,0 +1,576 @@
+#include "policy/word_tree.hpp"
+
+#include <cerrno>
+#include <stdexcept>
+
+namespace seccage::detail {
+namespace {
+
+// What a prune pass learned about the incoming chain against the tree.
+constexpr unsigned kMatch = 0x1;        // the chain matched a path so far
+constexpr unsigned kMatchOnce = 0x2;    // it matched at some point
+constexpr unsigned kTreeDone = 0x10;    // the tree's path ended at the match
+constexpr unsigned kChainDone = 0x20;   // the chain ended at the match
+constexpr unsigned kTreeLonger = 0x100; // the tree had extra nodes before the match
+constexpr unsigned kChainLonger = 0x200;
+constexpr unsigned kMatched = kMatch | kMatchOnce;
+// The tree already holds a shorter path to the same action: drop the chain.
+constexpr unsigned kRedundant = kMatch | kTreeDone | kChainLonger;
+
+// Level order: later arguments first, the high word before the low one, then
+// equality tests, then LT/LE, then GT/GE; within one operator by operand.
+unsigned op_rank(CmpOp op) {
+  switch (op) {
+    case CmpOp::EQ:
+    case CmpOp::NE:
+    case CmpOp::MaskedEq:
+      return 3;
+    case CmpOp::LT:
+    case CmpOp::LE:
+      return 2;
+    case CmpOp::GT:
+    case CmpOp::GE:
+      return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int WordTree::new_node() {
+  nodes_.emplace_back();
+  return static_cast<int>(nodes_.size() - 1);
+}
+
+int WordTree::get(int node) {
+  if (node >= 0) ++nodes_[node].refs;
+  return node;
+}
+
+// Drops one reference. A node that loses its last one leaves its level (its
+// neighbours are re-linked) and releases the levels below it; `node` is then
+// moved to a surviving neighbour, as callers walking a level expect.
+unsigned WordTree::put(int& node) {
+  if (node < 0) return 0;
+  unsigned count = 0;
+  Node& n = nodes_[node];
+  if (--n.refs == 0) {
+    int left = n.prev, right = n.next;
+    int below_true = n.on_true, below_false = n.on_false;
+    if (left >= 0) nodes_[left].next = -1;
+    if (right >= 0) nodes_[right].prev = -1;
+    if (left >= 0) count += put(left);
+    if (right >= 0) count += put(right);
+    if (left >= 0) nodes_[left].next = get(right);
+    if (right >= 0) nodes_[right].prev = get(left);
+    node = left >= 0 ? left : right;
+    count += put_tree(below_true);
+    count += put_tree(below_false);
+    n.dead = true;
+    ++count;
+  }
+  return count;
+}
+
+// Frees a whole level when nothing but the level's own sibling links refers
+// to any of its nodes.
+unsigned WordTree::put_level(int node) {
+  int start = level_start(node);
+  for (int m = start; m >= 0; m = nodes_[m].next) {
+    unsigned links = (nodes_[m].prev >= 0 ? 1u : 0u) + (nodes_[m].next >= 0 ? 1u : 0u);
+    if (nodes_[m].refs > links) return 0;
+  }
+  unsigned count = 0;
+  int m = start;
+  for (int guard = 0; m >= 0; ++guard) {
+    if (guard > 100000) throw std::logic_error("word tree: level release does not terminate");
+    count += put(m);
+  }
+  return count;
+}
+
+unsigned WordTree::put_tree(int& node) {
+  unsigned count = put(node);
+  if (node >= 0) count += put_level(node);
+  return count;
+}
+
+int WordTree::level_start(int node) const {
+  while (nodes_[node].prev >= 0) node = nodes_[node].prev;
+  return node;
+}
+
+// Searches the tree below `tree` for `node` and unlinks it with everything
+// beneath it. Nodes left with neither a branch nor an action on the way are
+// removed instead; the search stops at the first removal.
+unsigned WordTree::remove(int& tree, int node) {
+  if (tree < 0 || node < 0) return 0;
+  unsigned count = 0;
+  int c = level_start(tree);
+  bool found = false;
+  do {
+    if (c == node) {
+      found = true;
+      break;
+    }
+    count += remove(nodes_[c].on_true, node);
+    count += remove(nodes_[c].on_false, node);
+    if (zombie(c)) {
+      found = true;
+      break;
+    }
+    c = nodes_[c].next;
+  } while (c >= 0 && count == 0);
+  if (!found) return count;
+
+  Node& n = nodes_[c];
+  if (c == tree) tree = n.prev >= 0 ? n.prev : n.next;
+  if (n.prev >= 0) nodes_[n.prev].next = n.next;
+  if (n.next >= 0) nodes_[n.next].prev = n.prev;
+  n.prev = -1;
+  n.next = -1;
+  count += put(c);
+  return count;
+}
+
+// True when every action on `tree`'s level and below it equals `ret`.
+bool WordTree::actions_all(int tree, std::uint32_t ret) const {
+  if (tree < 0) return true;
+  for (int c = level_start(tree); c >= 0; c = nodes_[c].next) {
+    const Node& n = nodes_[c];
+    if (n.has_true && n.ret_true != ret) return false;
+    if (n.has_false && n.ret_false != ret) return false;
+    if (!actions_all(n.on_true, ret) || !actions_all(n.on_false, ret)) return false;
+  }
+  return true;
+}
+
+bool WordTree::before(int a, int b) const {
+  const Node& x = nodes_[a];
+  const Node& y = nodes_[b];
+  unsigned xa = x.arg * 2u + (x.high ? 1u : 0u), ya = y.arg * 2u + (y.high ? 1u : 0u);
+  if (xa != ya) return xa < ya;
+  unsigned xo = op_rank(x.orig), yo = op_rank(y.orig);
+  if (xo != yo) return xo < yo;
+  // LT/LE order the other way round so that smaller bounds are tried first.
+  if (x.orig == CmpOp::LT || x.orig == CmpOp::LE) return x.value > y.value;
+  return x.value < y.value;
+}
+
+bool WordTree::same(int a, int b) const {
+  const Node& x = nodes_[a];
+  const Node& y = nodes_[b];
+  return x.arg == y.arg && x.high == y.high && x.op == y.op && x.value == y.value && x.mask == y.mask;
+}
+
+WordTree::Generated WordTree::generate(const WordRule& rule) {
+  Generated g;
+  g.rule = rule.rule;
+  std::vector<int> open;  // nodes whose `branch` continues to the next check
+  bool branch = false;
+  auto attach = [&](int node) {
+    for (int p : open) link(p, branch) = get(node);
+    open.clear();
+    if (g.chains < 0) g.chains = get(node);
+  };
+  auto make = [&](std::uint8_t arg, bool high, WordOp op, const ArgCheck& c, std::uint32_t value, std::uint32_t mask) {
+    int id = new_node();
+    Node& n = nodes_[id];
+    n.arg = arg;
+    n.high = high;
+    n.op = op;
+    n.orig = c.op;
+    n.mask = mask;
+    n.value = value & mask;  // libseccomp masks the operand, even for MaskedEq
+    n.full = c.value;
+    return id;
+  };
+
+  for (std::uint8_t arg = 0; arg < 6; ++arg) {
+    const ArgCheck& c = rule.args[arg];
+    if (!c.valid) continue;
+    std::uint32_t lo_mask = static_cast<std::uint32_t>(c.mask);
+    std::uint32_t hi_mask = static_cast<std::uint32_t>(c.mask >> 32);
+    std::uint32_t lo = static_cast<std::uint32_t>(c.value);
+    std::uint32_t hi = static_cast<std::uint32_t>(c.value >> 32);
+    if (narrow_) {
+      // 32-bit ABIs: one node on the low word; the operand's high half is
+      // dropped. A masked test with no mask bits is skipped as always true.
+      if (c.op == CmpOp::MaskedEq && lo_mask == 0) continue;
+      WordOp op = WordOp::EQ;
+      bool next_branch = true;
+      switch (c.op) {
+        case CmpOp::EQ: op = WordOp::EQ; break;
+        case CmpOp::NE: op = WordOp::EQ; next_branch = false; break;
+        case CmpOp::GT: op = WordOp::GT; break;
+        case CmpOp::GE: op = WordOp::GE; break;
+        case CmpOp::LT: op = WordOp::GE; next_branch = false; break;
+        case CmpOp::LE: op = WordOp::GT; next_branch = false; break;
+        case CmpOp::MaskedEq: op = WordOp::MaskedEq; break;
+      }
+      int n = make(arg, false, op, c, lo, c.op == CmpOp::MaskedEq ? lo_mask : 0xffffffffu);
+      attach(n);
+      open = {n};
+      branch = next_branch;
+      continue;
+    }
+    if (c.op == CmpOp::MaskedEq && c.mask == 0) continue;
+    switch (c.op) {
+      case CmpOp::GT:
+      case CmpOp::GE:
+      case CmpOp::LT:
+      case CmpOp::LE: {
+        // hi > R.hi decides at once; hi == R.hi defers to the low word.
+        bool strict_low = c.op == CmpOp::GT || c.op == CmpOp::LE;
+        int above = make(arg, true, WordOp::GT, c, hi, 0xffffffffu);
+        int equal = make(arg, true, WordOp::EQ, c, hi, 0xffffffffu);
+        int low = make(arg, false, strict_low ? WordOp::GT : WordOp::GE, c, lo, 0xffffffffu);
+        attach(above);
+        nodes_[above].on_false = get(equal);
+        nodes_[equal].on_true = get(low);
+        if (c.op == CmpOp::GT || c.op == CmpOp::GE) {
+          open = {above, low};
+          branch = true;
+        } else {
+          open = {equal, low};
+          branch = false;
+        }
+        break;
+      }
+      case CmpOp::EQ:
+      case CmpOp::NE:
+      case CmpOp::MaskedEq: {
+        bool masked = c.op == CmpOp::MaskedEq;
+        WordOp op = masked ? WordOp::MaskedEq : WordOp::EQ;
+        int high = make(arg, true, op, c, hi, masked ? hi_mask : 0xffffffffu);
+        int low = make(arg, false, op, c, lo, masked ? lo_mask : 0xffffffffu);
+        attach(high);
+        nodes_[high].on_true = get(low);
+        if (c.op == CmpOp::NE) {
+          open = {high, low};
+          branch = false;
+        } else {
+          open = {low};
+          branch = true;
+        }
+        break;
+      }
+    }
+  }
+
+  if (g.chains >= 0) {
+    for (int p : open) {
+      Node& n = nodes_[p];
+      if (branch) {
+        n.has_true = true;
+        n.ret_true = rule.ret;
+        n.rule_true = rule.rule;
+      } else {
+        n.has_false = true;
+        n.ret_false = rule.ret;
+        n.rule_false = rule.rule;
+      }
+    }
+  } else {
+    g.ret = rule.ret;
+  }
+  return g;
+}
+
+// Compares the incoming chain with the tree before merging: removes tree paths
+// the chain makes unnecessary (the chain is a prefix of them and they all lead
+// to the chain's action) and detects a chain the tree already covers. Returns
+// the number of nodes removed.
+int WordTree::prune(int existing, int incoming, PruneState& state) {
+  int count = 0;
+  PruneState local = state;
+  int x = existing;
+  const int n = incoming;
+
+  auto finish = [&]() {
+    if (local.flags & kMatch)
+      state.flags |= local.flags;
+    else
+      state.flags &= ~kMatch;
+    return count;
+  };
+  // Descends one level on the tree side or the chain side with `sub` flags;
+  // returns true when the caller should stop looking at this level.
+  auto descend = [&](int tree_below, int chain_below, unsigned clear, unsigned set, bool stop_on_match,
+                     bool& x_gone) {
+    get(x);
+    PruneState next = state;
+    next.flags &= ~clear;
+    next.flags |= set;
+    count += prune(tree_below, chain_below, next);
+    count += static_cast<int>(put(x));
+    x_gone = x < 0;
+    if (next.flags & kMatch) {
+      local.flags |= next.flags;
+      return stop_on_match;
+    }
+    return false;
+  };
+
+  if (n < 0 || x < 0) return finish();
+  if ((state.flags & kMatched) == kMatchOnce) return finish();
+  x = level_start(x);
+
+  do {
+    int x_next = nodes_[x].next;
+    bool x_gone = false;
+    if (same(x, n)) {
+      local.flags |= kMatched;
+      if (leaf(n)) local.flags |= kChainDone;
+      if (leaf(x)) local.flags |= kTreeDone;
+      const Node& xn = nodes_[x];
+      const Node& nn = nodes_[n];
+      if ((xn.has_true || xn.on_true >= 0) && !(nn.has_true || nn.on_true >= 0)) return finish();
+      if ((xn.has_false || xn.on_false >= 0) && !(nn.has_false || nn.on_false >= 0)) return finish();
+      if ((local.flags & kChainDone) && (local.flags & kTreeDone)) {
+        if (nn.has_true != xn.has_true || nn.ret_true != xn.ret_true) return finish();
+        if (nn.has_false != xn.has_false || nn.ret_false != xn.ret_false) return finish();
+      }
+      if (nodes_[n].on_true >= 0) {
+        descend(nodes_[x].on_true, nodes_[n].on_true, 0, kMatched, false, x_gone);
+        if (x_gone) goto next_node;
+      }
+      if (nodes_[n].on_false >= 0) {
+        descend(nodes_[x].on_false, nodes_[n].on_false, 0, kMatched, false, x_gone);
+        if (x_gone) goto next_node;
+      }
+      if (actions_all(x, local.ret) && (local.flags & kMatch) && (local.flags & kChainDone) &&
+          (local.flags & kTreeLonger)) {
+        // The chain is shorter and leads to the same action: the tree's
+        // longer path goes.
+        count += static_cast<int>(remove(state.sys->chains, x));
+        if (state.sys->chains < 0) return finish();
+      } else if (actions_all(x, local.ret) && (local.flags & kMatch) && (local.flags & kTreeDone) &&
+                 (local.flags & kChainLonger)) {
+        return finish();
+      }
+    } else if (before(x, n)) {
+      if (state.flags & kChainLonger) return finish();
+      if (nodes_[x].on_true >= 0) {
+        if (descend(nodes_[x].on_true, n, kMatch, kTreeLonger, true, x_gone)) return finish();
+        if (x_gone) goto next_node;
+      }
+      if (nodes_[x].on_false >= 0) {
+        if (descend(nodes_[x].on_false, n, kMatch, kTreeLonger, true, x_gone)) return finish();
+        if (x_gone) goto next_node;
+      }
+    } else {
+      if (state.flags & kTreeLonger) return finish();
+      if (nodes_[n].on_true >= 0) {
+        if (descend(x, nodes_[n].on_true, kMatch, kChainLonger, true, x_gone)) return finish();
+        if (x_gone) goto next_node;
+      }
+      if (nodes_[n].on_false >= 0) {
+        if (descend(x, nodes_[n].on_false, kMatch, kChainLonger, true, x_gone)) return finish();
+        if (x_gone) goto next_node;
+      }
+    }
+  next_node:
+    x = x_next;
+  } while (x >= 0);
+
+  local.flags &= ~kMatch;
+  return finish();
+}
+
+// Merges the incoming chain into the tree level by level: equal nodes are
+// shared, a new node goes to its place in the level's order. Returns -EEXIST
+// when the same comparisons already end in a different action.
+int WordTree::merge(int& existing, int incoming) {
+  int x = existing;
+  Node& n = nodes_[incoming];
+  do {
+    Node& xn = nodes_[x];
+    if (same(x, incoming)) {
+      if (n.has_true) {
+        if (!xn.has_true) {
+          if (!actions_all(xn.on_true, n.ret_true)) return -EEXIST;
+          put(xn.on_true);
+          xn.on_true = -1;
+          xn.ret_true = n.ret_true;
+          xn.rule_true = n.rule_true;
+          xn.has_true = true;
+        } else if (n.ret_true != xn.ret_true) {
+          if (n.high && n.full > xn.full) {
+            xn.ret_true = n.ret_true;
+            xn.rule_true = n.rule_true;
+          }
+          if (leaf(x) || leaf(incoming)) return -EEXIST;
+        }
+      }
+      if (n.has_false) {
+        if (!xn.has_false) {
+          if (!actions_all(xn.on_false, n.ret_false)) return -EEXIST;
+          put(xn.on_false);
+          xn.on_false = -1;
+          xn.ret_false = n.ret_false;
+          xn.rule_false = n.rule_false;
+          xn.has_false = true;
+        } else if (n.ret_false != xn.ret_false) {
+          // libseccomp 2.5.4 updates the true action here, not the false
+          // one; the model follows it.
+          if (n.high && n.full < xn.full) {
+            xn.ret_true = n.ret_true;
+            xn.rule_true = n.rule_true;
+          }
+          if (leaf(x) || leaf(incoming)) return -EEXIST;
+        }
+      }
+      if (n.on_true >= 0) {
+        if (xn.on_true >= 0) {
+          int rc = merge(xn.on_true, n.on_true);
+          if (rc != 0) return rc;
+        } else if (!xn.has_true) {
+          xn.on_true = get(n.on_true);
+        } else {
+          return 0;  // the tree already decides here with a shorter path
+        }
+      }
+      if (n.on_false >= 0) {
+        if (xn.on_false >= 0) {
+          int rc = merge(xn.on_false, n.on_false);
+          if (rc != 0) return rc;
+        } else if (!xn.has_false) {
+          xn.on_false = get(n.on_false);
+        } else {
+          return 0;
+        }
+      }
+      return 0;
+    }
+    if (!before(x, incoming)) {
+      if (xn.next < 0) {
+        n.prev = get(x);
+        xn.next = get(incoming);
+        return 0;
+      }
+      x = xn.next;
+      continue;
+    }
+    // Insert before x.
+    if (xn.prev >= 0) {
+      nodes_[xn.prev].next = get(incoming);
+      n.prev = xn.prev;
+      xn.prev = get(incoming);
+      n.next = x;
+    } else {
+      xn.prev = get(incoming);
+      n.next = get(x);
+    }
+    if (existing == x) {
+      existing = get(incoming);
+      put(x);
+    }
+    return 0;
+  } while (x >= 0);
+  return 0;
+}
+
+int WordTree::add(const WordRule& rule) {
+  Generated g = generate(rule);
+  auto it = syscalls_.find(rule.nr);
+  if (it == syscalls_.end()) {
+    syscalls_[rule.nr] = Syscall{g.chains, g.ret, g.rule};
+    return 0;
+  }
+  Syscall& s = it->second;
+  bool pruned = false;
+  for (;;) {
+    if (s.chains < 0) {
+      // Unconditional already: nothing can add to it, unless pruning just
+      // emptied the tree, in which case the new chain replaces it.
+      if (pruned) {
+        s.chains = g.chains;
+        s.ret = g.ret;
+        s.rule = g.rule;
+      } else {
+        put_tree(g.chains);
+      }
+      return 0;
+    }
+    if (g.chains < 0) {
+      // An unconditional rule replaces every conditional one, whatever the
+      // actions and the order.
+      put_tree(s.chains);
+      s.chains = -1;
+      s.ret = rule.ret;
+      s.rule = rule.rule;
+      return 0;
+    }
+    PruneState state;
+    state.ret = rule.ret;
+    state.sys = &s;
+    int removed = prune(s.chains, g.chains, state);
+    if (removed > 0) {
+      pruned = true;
+      if (s.chains < 0) continue;
+    } else if ((state.flags & kRedundant) == kRedundant) {
+      put_tree(g.chains);
+      return 0;
+    }
+    break;
+  }
+  int rc = merge(s.chains, g.chains);
+  if (rc < 0) return rc;
+  put_tree(g.chains);
+  return 0;
+}
+
+std::vector<std::int64_t> WordTree::numbers() const {
+  std::vector<std::int64_t> out;
+  for (const auto& [nr, s] : syscalls_) out.push_back(nr);
+  return out;
+}
+
+// The BPF libseccomp generates tries a level's nodes in order; a branch with
+// neither a deeper level nor an action falls through to the next node, and the
+// end of a level falls back to the node after the one that led into it. So a
+// depth-first walk that emits each action with the tests on its path yields
+// the first-match list.
+void WordTree::cases(int level, std::vector<WordTest>& path, std::vector<DecisionCase>& out, int depth) const {
+  if (depth > 64) throw std::logic_error("word tree: level nesting too deep");
+  for (int c = level_start(level); c >= 0; c = nodes_[c].next) {
+    const Node& n = nodes_[c];
+    for (bool branch : {true, false}) {
+      WordTest t;
+      t.arg = n.arg;
+      t.high = n.high;
+      t.op = n.op;
+      t.value = n.value;
+      t.mask = n.op == WordOp::MaskedEq ? n.mask : 0xffffffffu;
+      t.expect = branch;
+      int below = branch ? n.on_true : n.on_false;
+      bool has = branch ? n.has_true : n.has_false;
+      if (below < 0 && !has) continue;
+      path.push_back(t);
+      if (below >= 0) {
+        cases(below, path, out, depth + 1);
+      } else {
+        out.push_back(DecisionCase{path, Action::from_ret(branch ? n.ret_true : n.ret_false),
+                                   branch ? n.rule_true : n.rule_false});
+      }
+      path.pop_back();
+    }
+  }
+}
+
+Decision WordTree::decision(std::int64_t nr, Action fallthrough) const {
+  Decision d;
+  d.otherwise = fallthrough;
+  auto it = syscalls_.find(nr);
+  if (it == syscalls_.end()) return d;
+  if (it->second.chains < 0) {
+    d.otherwise = Action::from_ret(it->second.ret);
+    return d;
+  }
+  std::vector<WordTest> path;
+  cases(it->second.chains, path, d.cases, 0);
+  return d;
+}
+
+}  // namespace seccage::detail

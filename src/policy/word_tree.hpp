@@ -1,0 +1,120 @@
+// A model of how libseccomp 2.5.4 turns the rules of one syscall into a tree
+// of 32-bit word comparisons, and in which order its generated BPF walks that
+// tree. seccage's semantics are defined as "what libseccomp's filter returns"
+// (docs/semantics.md), and for overlapping conditional rules with different
+// actions that answer depends on how libseccomp merges, prunes and orders the
+// tree as rules arrive, so the model replays those steps node for node rather
+// than deriving precedence from a simpler rule (every simpler rule we tried
+// disagreed with libseccomp on some random policy).
+//
+// Internal to src/policy: semantics.cpp turns the finished trees into
+// Decisions; nothing else should depend on the node layout.
+#pragma once
+
+#include <cstdint>
+#include <array>
+#include <deque>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "seccage/decision.hpp"
+#include "seccage/policy.hpp"
+
+namespace seccage::detail {
+
+// One condition as libseccomp stores it for a rule: at most one per argument.
+struct ArgCheck {
+  bool valid = false;
+  CmpOp op = CmpOp::EQ;
+  std::uint64_t value = 0;
+  std::uint64_t mask = ~std::uint64_t{0};
+};
+
+// A rule as it reaches one arch's tree: one syscall number, up to six argument
+// checks indexed by argument, an action (as the 32-bit return value, because
+// libseccomp compares actions by that value) and the Policy rule it came from.
+struct WordRule {
+  std::int64_t nr = 0;
+  std::array<ArgCheck, 6> args{};
+  std::uint32_t ret = 0;
+  int rule = -1;
+};
+
+// The comparison tree of one arch (libseccomp keeps one per arch filter).
+// Copyable, so that a rule can be added to every arch and rolled back on all of
+// them when one refuses it, as libseccomp's transaction does.
+class WordTree {
+ public:
+  explicit WordTree(bool words_are_32bit) : narrow_(words_are_32bit) {}
+
+  // Adds a rule; returns 0, or a negative errno when libseccomp would refuse
+  // it (-EEXIST: the same comparisons already lead to another action). On
+  // failure the tree may be half-updated: callers roll back with a copy.
+  int add(const WordRule& rule);
+
+  // Per syscall number: the first-match cases libseccomp's BPF evaluates, and
+  // whether the syscall has any entry at all.
+  bool has(std::int64_t nr) const { return syscalls_.count(nr) != 0; }
+  std::vector<std::int64_t> numbers() const;
+  Decision decision(std::int64_t nr, Action fallthrough) const;
+
+ private:
+  struct Node {
+    std::uint8_t arg = 0;
+    bool high = false;
+    WordOp op = WordOp::EQ;
+    CmpOp orig = CmpOp::EQ;       // the rule's operator, which orders the level
+    std::uint32_t value = 0;
+    std::uint32_t mask = 0xffffffffu;
+    std::uint64_t full = 0;       // the rule's 64-bit operand
+    unsigned refs = 0;
+    int prev = -1, next = -1;     // neighbours on the level
+    int on_true = -1, on_false = -1;  // first node of the next level
+    bool has_true = false, has_false = false;
+    std::uint32_t ret_true = 0, ret_false = 0;
+    int rule_true = -1, rule_false = -1;
+    bool dead = false;
+  };
+  struct Syscall {
+    int chains = -1;         // first node of the top level, or -1: unconditional
+    std::uint32_t ret = 0;   // the action when unconditional
+    int rule = -1;
+  };
+  struct PruneState {
+    unsigned flags = 0;
+    std::uint32_t ret = 0;
+    Syscall* sys = nullptr;
+  };
+  struct Generated {
+    int chains = -1;
+    std::uint32_t ret = 0;
+    int rule = -1;
+  };
+
+  Generated generate(const WordRule& rule);
+  int new_node();
+  int& link(int node, bool branch) { return branch ? nodes_[node].on_true : nodes_[node].on_false; }
+
+  int get(int node);
+  unsigned put(int& node);
+  unsigned put_level(int node);
+  unsigned put_tree(int& node);
+  unsigned remove(int& tree, int node);
+  bool actions_all(int tree, std::uint32_t ret) const;
+  bool leaf(int node) const { return nodes_[node].on_true < 0 && nodes_[node].on_false < 0; }
+  bool zombie(int node) const { return leaf(node) && !nodes_[node].has_true && !nodes_[node].has_false; }
+  bool before(int a, int b) const;  // libseccomp's "a < b" on a level
+  bool same(int a, int b) const;
+  int level_start(int node) const;
+  int prune(int existing, int incoming, PruneState& state);
+  int merge(int& existing, int incoming);
+
+  void cases(int level, std::vector<WordTest>& path, std::vector<DecisionCase>& out, int depth) const;
+
+  bool narrow_;
+  std::deque<Node> nodes_;  // stable addresses: links are taken by reference
+  std::map<std::int64_t, Syscall> syscalls_;
+};
+
+}  // namespace seccage::detail
