@@ -1,0 +1,91 @@
+#include "policy_input.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include <fmt/core.h>
+
+#include "seccage/error.hpp"
+#include "seccage/presets.hpp"
+#include "seccage/profile.hpp"
+
+namespace seccage::cli {
+namespace {
+
+std::string read_all(const std::string& file) {
+  if (file == "-") {
+    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(fmt::format("cannot read profile '{}': {}", file, std::strerror(errno)));
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool looks_like_json(const std::string& text) {
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+    return c == '{';
+  }
+  return false;
+}
+
+}  // namespace
+
+void add_policy_options(CLI::App& app, PolicyInput& input) {
+  app.add_option("--preset", input.preset, "use a built-in policy (`seccage presets` lists them)");
+  app.add_option("--arch", input.arches,
+                 "architecture(s) the filter covers (repeatable; x86_64, i386, x32, aarch64, arm, riscv64, ...); "
+                 "the first is the host a Docker profile is resolved for. Default: the profile's arches for this host");
+  app.add_option("--caps", input.caps,
+                 "capabilities for Docker includes/excludes: comma-separated names, CAP_ optional, 'none', "
+                 "'docker-default' (default), 'all'");
+  app.add_option("--kernel", input.kernel, "kernel version X.Y for Docker minKernel (default: the running kernel)");
+  app.add_flag("--strict", input.strict, "treat unknown syscall names in a profile as errors, not warnings");
+  app.add_flag("--compatible-multiplex", input.compatible_multiplex,
+               "i386 socketcall/ipc: carry conditional rules on sub-calls to the multiplexer unconditionally, "
+               "as libseccomp does (default: the safe mode, see docs/semantics.md)");
+}
+
+LoadedPolicy load_policy(const PolicyInput& input) {
+  std::vector<Arch> arches;
+  for (const std::string& a : input.arches) arches.push_back(parse_arch_or_throw(a));
+  if (!input.preset.empty() && !input.profile.empty())
+    throw InputError("give either a profile or --preset, not both");
+  if (input.preset.empty() && input.profile.empty())
+    throw InputError("no policy: give a profile file or --preset NAME (`seccage presets` lists them)");
+
+  LoadedPolicy out;
+  if (!input.preset.empty()) {
+    out.policy = preset_policy(input.preset, arches);
+    out.source = "preset " + input.preset;
+  } else {
+    const std::string text = read_all(input.profile);
+    const std::string name = input.profile == "-" ? "stdin" : input.profile;
+    if (!looks_like_json(text)) {
+      throw InputError(fmt::format("{}: not a JSON profile (expected '{{' at the start); seccage reads OCI, Docker "
+                                   "and Podman seccomp profiles",
+                                   name));
+    }
+    OciResolveOptions options;
+    if (!arches.empty()) options.host_arch = arches.front();
+    options.capabilities = parse_capabilities(input.caps);
+    if (!input.kernel.empty()) options.kernel = parse_kernel_version(input.kernel);
+    options.strict = input.strict;
+    OciProfile profile = read_oci_profile_text(text, name, options);
+    out.policy = std::move(profile.policy);
+    out.warnings = std::move(profile.warnings);
+    out.flags = std::move(profile.flags);
+    out.source = name;
+    if (!arches.empty()) out.policy.arches = arches;
+  }
+  out.policy.multiplex = input.compatible_multiplex ? MultiplexMode::Compatible : MultiplexMode::Safe;
+  return out;
+}
+
+}  // namespace seccage::cli
