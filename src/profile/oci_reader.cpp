@@ -165,6 +165,21 @@ class Reader {
       // nlohmann's byte is the count of bytes read when it gave up, so the
       // offending byte is the one before it.
       std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
+      // nlohmann reads a whole string before it can tell the string is
+      // misplaced, so it stops at the closing quote; point at the opening one,
+      // where the missing comma or colon belongs.
+      if (offset < text_.size() && text_[offset] == '"' && offset > 0) {
+        std::size_t i = offset;
+        while (i-- > 0) {
+          if (text_[i] != '"') continue;
+          std::size_t backslashes = 0;
+          for (std::size_t j = i; j > 0 && text_[j - 1] == '\\'; --j) ++backslashes;
+          if (backslashes % 2 == 0) {
+            offset = i;
+            break;
+          }
+        }
+      }
       auto pos = profile_detail::position_of_offset(text_, offset);
       std::string what = e.what();
       // Keep nlohmann's description ("syntax error while parsing object key
@@ -719,6 +734,9 @@ OciProfile read_oci_profile_text(std::string_view json_text, std::string_view so
 }
 
 OciProfile read_oci_profile(const std::filesystem::path& path, const OciResolveOptions& options) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(fmt::format("{}: cannot read the profile: it is a directory", path.string()));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(fmt::format("{}: cannot open the profile: {}", path.string(), std::strerror(errno)));
   std::ostringstream buf;
