@@ -66,7 +66,7 @@ void require_flags(std::uint32_t bits, const LoadOptions& options) {
       what = fmt::format(
           "the kernel refused the filter ({} instructions) with EINVAL: it failed the kernel's checks (an opcode "
           "seccomp does not allow, a jump past the end, a load outside seccomp_data, no final return); verify it "
-          "with `seccage disasm` and `seccage check`",
+          "with `seccage disasm`, which runs the same checks and names the instruction",
           size);
       break;
     case EACCES:
