@@ -19,7 +19,7 @@ struct ArchStats {
   std::size_t syscalls = 0;          // numbers in the arch's table
   std::size_t min_executed = 0;      // over those numbers, arguments all zero
   double mean_executed = 0;
-  std::size_t max_executed = 0;
+  std::size_t max_executed = 0;      // over the numbers whose path reads no argument
   // Longest path through the program for syscalls whose outcome depends on
   // their arguments (an upper bound: every branch is taken as feasible).
   std::size_t max_arg_checked = 0;
@@ -31,7 +31,7 @@ struct ArchStats {
 struct ProgramStats {
   std::size_t length = 0;
   std::vector<ArchStats> arches;
-  std::string to_text() const;
+  std::string to_text() const;  // a table, one row per arch
 };
 
 ProgramStats measure_program(const bpf::Program& program, std::span<const Arch> arches);

@@ -55,7 +55,7 @@ ProgramStats measure_program(const bpf::Program& program, std::span<const Arch> 
       ++s.syscalls;
       total += static_cast<double>(r.executed);
       s.min_executed = std::min(s.min_executed, r.executed);
-      s.max_executed = std::max(s.max_executed, r.executed);
+      if (!r.read_args) s.max_executed = std::max(s.max_executed, r.executed);
       if (r.read_args) {
         ++s.arg_checked;
         // The path up to the first argument load, then the longest way on.

@@ -25,6 +25,14 @@ using compiler::Range;
 // arbitrarily deep.
 constexpr double kGapWeight = 0.1;
 
+// Extra weight for syscalls whose outcome depends on their arguments: their
+// checks come after the search, so they are lifted nearer the root to keep
+// the longest paths short, at a small cost to the mean.
+constexpr double kArgCheckWeight = 4.0;
+
+// How many lone numbers may be folded into one range (see fold_exceptions).
+constexpr std::size_t kMaxExceptions = 1;
+
 class Weights {
  public:
   Weights(const CompileOptions& options, Arch arch) : options_(options), arch_(arch) {}
@@ -54,7 +62,7 @@ void add_arch_ranges(Graph& g, std::vector<Range>& out, const ArchDecisions& d, 
   for (auto it = d.by_number.lower_bound(first); it != d.by_number.end() && it->first <= last; ++it) {
     const std::uint32_t nr = it->first;
     if (nr > next) compiler::append_range(out, {static_cast<std::uint32_t>(next), nr - 1, unknown, kGapWeight});
-    compiler::append_range(out, {nr, nr, compiler::build_decision(g, it->second, le), weights.of(nr)});
+    compiler::append_range(out, {nr, nr, compiler::build_decision(g, it->second, le), weights.of(nr) + (it->second.depends_on_args() ? kArgCheckWeight : 0.0)});
     next = std::uint64_t{nr} + 1;
   }
   if (next <= last) compiler::append_range(out, {static_cast<std::uint32_t>(next), last, unknown, kGapWeight});
@@ -86,7 +94,7 @@ NodeId audit_block(Graph& g, const Policy& policy, const std::vector<Arch>& arch
     if (wanted(upper_half)) add_arch_ranges(g, ranges, decide(policy, upper_half->arch), kX32SyscallBit, 0xffffffffu, options);
     else compiler::append_range(ranges, {kX32SyscallBit, 0xffffffffu, bad_arch, kGapWeight});
   }
-  return compiler::search_tree(g, ranges);
+  return compiler::search_tree(g, compiler::fold_exceptions(g, ranges, kMaxExceptions));
 }
 
 }  // namespace

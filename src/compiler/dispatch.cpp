@@ -1,5 +1,6 @@
 #include "compiler/dispatch.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include "seccage/bpf.hpp"
@@ -84,6 +85,34 @@ void append_range(std::vector<Range>& ranges, Range r) {
     return;
   }
   ranges.push_back(r);
+}
+
+std::vector<Range> fold_exceptions(Graph& graph, const std::vector<Range>& ranges, std::size_t max_exceptions) {
+  std::vector<Range> out;
+  std::size_t i = 0;
+  while (i < ranges.size()) {
+    Range base = ranges[i];
+    std::vector<Range> exceptions;
+    std::size_t j = i + 1;
+    // Absorb (lone number, same code again) pairs while they last.
+    while (exceptions.size() < max_exceptions && j + 1 < ranges.size() && ranges[j].first == ranges[j].last &&
+           ranges[j + 1].code == base.code) {
+      exceptions.push_back(ranges[j]);
+      base.last = ranges[j + 1].last;
+      base.weight += ranges[j].weight + ranges[j + 1].weight;
+      j += 2;
+    }
+    // The heaviest exception is tested first.
+    std::stable_sort(exceptions.begin(), exceptions.end(),
+                     [](const Range& a, const Range& b) { return a.weight > b.weight; });
+    NodeId code = base.code;
+    for (auto e = exceptions.rbegin(); e != exceptions.rend(); ++e)
+      code = graph.test(Load{bpf::kOffNr}, bpf::op::JEQ, e->first, e->code, code);
+    base.code = code;
+    out.push_back(base);
+    i = j;
+  }
+  return out;
 }
 
 NodeId search_tree(Graph& graph, const std::vector<Range>& ranges) {

@@ -19,6 +19,13 @@ struct Range {
 // run the same code and touch.
 void append_range(std::vector<Range>& ranges, Range r);
 
+// Folds a lone number whose neighbours on both sides run the same code into
+// one range with that code and an equality test for the number ("if nr == X
+// goto ..."): one instruction instead of the two range boundaries it would
+// otherwise add. At most `max_exceptions` numbers are folded into one range,
+// since each adds a test to every other number of the range.
+std::vector<Range> fold_exceptions(Graph& graph, const std::vector<Range>& ranges, std::size_t max_exceptions);
+
 // A search tree over ranges that cover a contiguous span of numbers, with A
 // holding nr. Minimises the weighted mean number of tests (an optimal
 // alphabetic tree, Knuth's O(n^2) method); equal weights give a balanced tree.
