@@ -79,8 +79,8 @@ struct OciResolveOptions {
   // For `minKernel`; nullopt = the running kernel (read only when a profile
   // has a minKernel).
   std::optional<KernelVersion> kernel;
-  // Syscall names unknown on every resolved arch, unknown keys' cousins and
-  // out-of-range errnos become errors instead of warnings.
+  // Syscall names no resolved arch has, and ERRNO values 4096..65535 (which
+  // the kernel caps to 4095), become errors instead of warnings.
   bool strict = false;
   ArgSplit arg_split = ArgSplit::Runtime;
 };

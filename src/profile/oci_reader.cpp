@@ -152,7 +152,8 @@ class Reader {
   }
 
   void warn(const std::string& pointer, const std::string& message) {
-    auto pos = profile_detail::locate_pointer(text_, pointer);
+    // A warning about the whole profile (pointer "") has no useful line.
+    auto pos = pointer.empty() ? std::nullopt : profile_detail::locate_pointer(text_, pointer);
     std::string where = profile_detail::describe_position(source_, pos);
     out_.warnings.push_back(pointer.empty() ? fmt::format("{}: {}", where, message)
                                             : fmt::format("{}: {}: {}", where, pointer, message));
