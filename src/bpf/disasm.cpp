@@ -162,7 +162,9 @@ std::string operand(const Insn& in, const Context& ctx) {
     if (auto name = audit_arch_name(in.k)) return *name;
     return fmt::format("{:#x}", in.k);
   }
-  if (ctx.a == ASource::Nr && ctx.arch) {
+  // Names only for equality: next to a range bound ("A >= 0x40000000") a
+  // syscall name would suggest a meaning the comparison does not have.
+  if (ctx.a == ASource::Nr && ctx.arch && o == op::JEQ) {
     if (auto name = nr_name(*ctx.arch, in.k)) return fmt::format("{} /* {} */", number(in.k), *name);
   }
   return number(in.k);
