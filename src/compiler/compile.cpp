@@ -31,7 +31,7 @@ constexpr double kGapWeight = 0.1;
 constexpr double kArgCheckWeight = 4.0;
 
 // How many lone numbers may be folded into one range (see fold_exceptions).
-constexpr std::size_t kMaxExceptions = 1;
+constexpr std::size_t kMaxExceptions = 2;
 
 class Weights {
  public:
@@ -94,7 +94,7 @@ NodeId audit_block(Graph& g, const Policy& policy, const std::vector<Arch>& arch
     if (wanted(upper_half)) add_arch_ranges(g, ranges, decide(policy, upper_half->arch), kX32SyscallBit, 0xffffffffu, options);
     else compiler::append_range(ranges, {kX32SyscallBit, 0xffffffffu, bad_arch, kGapWeight});
   }
-  return compiler::search_tree(g, compiler::fold_exceptions(g, ranges, kMaxExceptions));
+  return compiler::search_tree(g, ranges, kMaxExceptions);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 
 #include "seccage/bpf.hpp"
 
@@ -11,39 +12,51 @@ namespace {
 // Past this many ranges the quadratic tables get large; split by weight instead.
 constexpr std::size_t kOptimalLimit = 1500;
 
+// What one more instruction in the program is worth, in the units of the
+// weights (syscalls executing one more test): a tie-breaker that prefers the
+// smaller of two trees of nearly the same mean.
+constexpr double kInstructionCost = 4.0;
+
 class TreeBuilder {
  public:
-  TreeBuilder(Graph& g, const std::vector<Range>& r) : g_(g), r_(r), prefix_(r.size() + 1, 0.0) {
+  TreeBuilder(Graph& g, const std::vector<Range>& r, std::size_t max_exceptions)
+      : g_(g), r_(r), max_exceptions_(max_exceptions), prefix_(r.size() + 1, 0.0) {
     for (std::size_t i = 0; i < r.size(); ++i) prefix_[i + 1] = prefix_[i] + r[i].weight;
   }
 
+  // Dynamic programming over spans of ranges. A span is either split by a
+  // JGE (every number in it pays one test), or, when it alternates one code
+  // with lone numbers, handled as a leaf of equality tests (see
+  // fold_exceptions). The split search keeps Knuth's bounds, which make it
+  // O(n^2); with leaves in play they are a heuristic rather than a proof of
+  // optimality, and the result is a valid tree either way.
   NodeId optimal() {
     const std::size_t n = r_.size();
-    // cost[i][j]: weighted tests to tell ranges i..j apart; root[i][j]: the
-    // first range of the right-hand side at the best split.
     std::vector<std::vector<double>> cost(n, std::vector<double>(n, 0.0));
     root_.assign(n, std::vector<std::size_t>(n, 0));
-    for (std::size_t i = 0; i + 1 < n; ++i) {
-      cost[i][i + 1] = weight(i, i + 1);
-      root_[i][i + 1] = i + 1;
-    }
-    for (std::size_t len = 3; len <= n; ++len) {
+    leaf_.assign(n, std::vector<std::uint8_t>(n, 0));
+    for (std::size_t i = 0; i < n; ++i) leaf_[i][i] = 1;
+    for (std::size_t len = 2; len <= n; ++len) {
       for (std::size_t i = 0; i + len <= n; ++i) {
         const std::size_t j = i + len - 1;
         double best = std::numeric_limits<double>::infinity();
         std::size_t best_k = i + 1;
-        // Knuth: the best split lies between those of the two sub-problems.
-        const std::size_t from = std::max(root_[i][j - 1], i + 1);
-        const std::size_t to = std::min(root_[i + 1][j], j);
+        const std::size_t from = len == 2 ? i + 1 : std::max(root_[i][j - 1], i + 1);
+        const std::size_t to = len == 2 ? j : std::min(std::max(root_[i + 1][j], from), j);
         for (std::size_t k = from; k <= to; ++k) {
-          const double c = (k - 1 > i ? cost[i][k - 1] : 0.0) + (k < j ? cost[k][j] : 0.0);
+          const double c = cost[i][k - 1] + cost[k][j];
           if (c < best) {
             best = c;
             best_k = k;
           }
         }
-        cost[i][j] = best + weight(i, j);
+        cost[i][j] = best + weight(i, j) + kInstructionCost;
         root_[i][j] = best_k;
+        const double as_leaf = leaf_cost(i, j);
+        if (as_leaf < cost[i][j]) {
+          cost[i][j] = as_leaf;
+          leaf_[i][j] = 1;
+        }
       }
     }
     return emit(0, n - 1, true);
@@ -53,6 +66,31 @@ class TreeBuilder {
 
  private:
   double weight(std::size_t i, std::size_t j) const { return prefix_[j + 1] - prefix_[i]; }
+
+  // The lone numbers of a span i..j that alternates one code with them, or
+  // nothing when the span does not have that shape.
+  std::optional<std::vector<Range>> exceptions(std::size_t i, std::size_t j) const {
+    if ((j - i) % 2 != 0 || (j - i) / 2 > max_exceptions_) return std::nullopt;
+    std::vector<Range> out;
+    for (std::size_t e = i + 1; e < j; e += 2) {
+      if (r_[e].first != r_[e].last || r_[e + 1].code != r_[i].code) return std::nullopt;
+      out.push_back(r_[e]);
+    }
+    // The heaviest is tested first.
+    std::stable_sort(out.begin(), out.end(), [](const Range& a, const Range& b) { return a.weight > b.weight; });
+    return out;
+  }
+
+  double leaf_cost(std::size_t i, std::size_t j) const {
+    auto ex = exceptions(i, j);
+    if (!ex) return std::numeric_limits<double>::infinity();
+    double c = 0, ex_weight = 0;
+    for (std::size_t t = 0; t < ex->size(); ++t) {
+      c += static_cast<double>(t + 1) * (*ex)[t].weight;
+      ex_weight += (*ex)[t].weight;
+    }
+    return c + static_cast<double>(ex->size()) * (weight(i, j) - ex_weight + kInstructionCost);
+  }
 
   // Without tables: the split that best halves the weight.
   std::size_t halving_split(std::size_t i, std::size_t j) const {
@@ -64,6 +102,12 @@ class TreeBuilder {
 
   NodeId emit(std::size_t i, std::size_t j, bool tables) {
     if (i == j) return r_[i].code;
+    if (tables && leaf_[i][j]) {
+      const std::vector<Range> ex = *exceptions(i, j);
+      NodeId code = r_[i].code;
+      for (auto e = ex.rbegin(); e != ex.rend(); ++e) code = g_.test(Load{bpf::kOffNr}, bpf::op::JEQ, e->first, e->code, code);
+      return code;
+    }
     const std::size_t k = tables ? root_[i][j] : halving_split(i, j);
     const NodeId high = emit(k, j, tables);
     const NodeId low = emit(i, k - 1, tables);
@@ -72,8 +116,10 @@ class TreeBuilder {
 
   Graph& g_;
   const std::vector<Range>& r_;
+  std::size_t max_exceptions_;
   std::vector<double> prefix_;
   std::vector<std::vector<std::size_t>> root_;
+  std::vector<std::vector<std::uint8_t>> leaf_;
 };
 
 }  // namespace
@@ -115,9 +161,10 @@ std::vector<Range> fold_exceptions(Graph& graph, const std::vector<Range>& range
   return out;
 }
 
-NodeId search_tree(Graph& graph, const std::vector<Range>& ranges) {
-  TreeBuilder builder(graph, ranges);
-  return ranges.size() <= kOptimalLimit ? builder.optimal() : builder.by_weight();
+NodeId search_tree(Graph& graph, const std::vector<Range>& ranges, std::size_t max_exceptions) {
+  if (ranges.size() <= kOptimalLimit) return TreeBuilder(graph, ranges, max_exceptions).optimal();
+  const std::vector<Range> folded = fold_exceptions(graph, ranges, 1);
+  return TreeBuilder(graph, folded, 0).by_weight();
 }
 
 }  // namespace seccage::compiler

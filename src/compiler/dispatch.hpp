@@ -28,7 +28,9 @@ std::vector<Range> fold_exceptions(Graph& graph, const std::vector<Range>& range
 
 // A search tree over ranges that cover a contiguous span of numbers, with A
 // holding nr. Minimises the weighted mean number of tests (an optimal
-// alphabetic tree, Knuth's O(n^2) method); equal weights give a balanced tree.
-NodeId search_tree(Graph& graph, const std::vector<Range>& ranges);
+// alphabetic tree, Knuth's O(n^2) method), where a span that alternates one
+// code with at most `max_exceptions` lone numbers may also be handled by
+// equality tests; equal weights give a balanced tree.
+NodeId search_tree(Graph& graph, const std::vector<Range>& ranges, std::size_t max_exceptions = 0);
 
 }  // namespace seccage::compiler
