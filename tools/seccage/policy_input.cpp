@@ -35,6 +35,20 @@ bool looks_like_json(const std::string& text) {
   return false;
 }
 
+// Narrows a resolved profile to the --arch list. Rules naming syscalls that
+// exist only on the arches left out (chown32 when only x86_64 remains) are
+// dropped: the profile meant them for those arches.
+void restrict_arches(Policy& policy, const std::vector<Arch>& arches) {
+  std::erase_if(policy.rules, [&](const Rule& rule) {
+    const auto* name = std::get_if<std::string>(&rule.syscall);
+    if (!name) return false;
+    for (Arch a : arches)
+      if (syscall_number(a, *name)) return false;
+    return true;
+  });
+  policy.arches = arches;
+}
+
 }  // namespace
 
 void add_policy_options(CLI::App& app, PolicyInput& input) {
@@ -82,7 +96,7 @@ LoadedPolicy load_policy(const PolicyInput& input) {
     out.warnings = std::move(profile.warnings);
     out.flags = std::move(profile.flags);
     out.source = name;
-    if (!arches.empty()) out.policy.arches = arches;
+    if (!arches.empty()) restrict_arches(out.policy, arches);
   }
   out.policy.multiplex = input.compatible_multiplex ? MultiplexMode::Compatible : MultiplexMode::Safe;
   return out;
