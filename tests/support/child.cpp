@@ -145,4 +145,81 @@ int kernel_load_errno(const bpf::Program& program) {
   return r.exit_code == 0 ? 0 : r.exit_code - 1;
 }
 
+CommandResult run_command(const std::vector<std::string>& argv, const std::string& input,
+                          std::chrono::milliseconds timeout) {
+  int in[2], out[2], err[2];
+  if (::pipe2(in, O_CLOEXEC) != 0) throw SystemError("pipe2", errno);
+  if (::pipe2(out, O_CLOEXEC) != 0) throw SystemError("pipe2", errno);
+  if (::pipe2(err, O_CLOEXEC) != 0) throw SystemError("pipe2", errno);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  std::fflush(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) throw SystemError("fork", errno);
+  if (pid == 0) {
+    // dup2 clears O_CLOEXEC on the copies, so only 0/1/2 survive the exec.
+    ::dup2(in[0], STDIN_FILENO);
+    ::dup2(out[1], STDOUT_FILENO);
+    ::dup2(err[1], STDERR_FILENO);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  ::close(err[1]);
+  // Small inputs fit the pipe buffer; a child that does not read stdin must
+  // not block us, so a failed write (EPIPE) is ignored.
+  struct sigaction ignore {}, saved {};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGPIPE, &ignore, &saved);
+  write_all(in[1], input.data(), input.size());
+  ::sigaction(SIGPIPE, &saved, nullptr);
+  ::close(in[1]);
+
+  CommandResult result;
+  pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+  std::string* sinks[2] = {&result.status.output, &result.err};
+  int open_count = 2;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  char buffer[4096];
+  while (open_count > 0) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      ::kill(pid, SIGKILL);
+      result.status.timed_out = true;
+      break;
+    }
+    int rc = ::poll(fds, 2, static_cast<int>(left.count()));
+    if (rc <= 0) continue;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_count;
+        continue;
+      }
+      sinks[i]->append(buffer, static_cast<std::size_t>(n));
+    }
+  }
+  for (auto& f : fds) {
+    if (f.fd >= 0) ::close(f.fd);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw SystemError("waitpid", errno);
+  }
+  if (WIFEXITED(status)) {
+    result.status.exited = true;
+    result.status.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    result.status.signaled = true;
+    result.status.signal = WTERMSIG(status);
+  }
+  return result;
+}
+
 }  // namespace seccage::test

@@ -58,4 +58,14 @@ int install_filter(const bpf::Program& program, unsigned flags = 0);
 // malformed program). Safe to call from the test process.
 int kernel_load_errno(const bpf::Program& program);
 
+// Runs a program (argv[0] is a path; no shell) with `input` on its standard
+// input, and collects its standard output and error apart. For CLI tests.
+struct CommandResult {
+  ChildResult status;  // output holds stdout
+  std::string err;     // stderr
+  int exit_code() const { return status.exited ? status.exit_code : -1; }
+};
+CommandResult run_command(const std::vector<std::string>& argv, const std::string& input = {},
+                          std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
 }  // namespace seccage::test
