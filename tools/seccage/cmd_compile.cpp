@@ -1,5 +1,7 @@
 // seccage compile: a profile or preset -> a verified BPF program, written as
-// raw BPF, a C array or a disassembly, with optional run-time statistics.
+// raw BPF, a C array, base64 or a disassembly, or the policy itself written
+// back as resolved OCI JSON, Security Profiles Operator YAML or a Graphviz
+// picture; with optional run-time statistics.
 #include <unistd.h>
 
 #include <iostream>
@@ -12,6 +14,7 @@
 #include "seccage/compiler.hpp"
 #include "seccage/error.hpp"
 #include "seccage/stats.hpp"
+#include "seccage/writers.hpp"
 #include "util/atomic_file.hpp"
 
 namespace seccage::cli {
@@ -21,47 +24,55 @@ struct Options {
   PolicyInput input;
   std::string output;
   std::string format;
+  std::string input_format;  // "", "json" or "text"
+  std::string name;          // SPO metadata.name
+  std::string k8s_namespace; // SPO metadata.namespace
   bool stats = false;
 };
 
-std::string as_c(const bpf::Program& p, const std::string& source) {
-  std::string out = fmt::format(
-      "/* seccomp-BPF filter compiled by seccage {} from {}: {} instructions.\n"
-      " * Install with prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) and then\n"
-      " * prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &seccage_fprog). */\n"
-      "#include <linux/filter.h>\n\n"
-      "static struct sock_filter seccage_filter[] = {{\n",
-      "0.1.0", source, p.size());
-  for (const bpf::Insn& i : p) out += fmt::format("\t{{ 0x{:02x}, {}, {}, 0x{:08x} }},\n", i.code, i.jt, i.jf, i.k);
-  out += "};\n\nstatic struct sock_fprog seccage_fprog = {\n"
-         "\t.len = sizeof(seccage_filter) / sizeof(seccage_filter[0]),\n"
-         "\t.filter = seccage_filter,\n};\n";
-  return out;
+// Everything that can fail happens before the output is opened: a bad
+// profile or an inexpressible policy leaves nothing at the output path.
+std::string render(const Options& o, const LoadedPolicy& loaded, const bpf::Program& program,
+                   const std::string& format, std::vector<std::string>& warnings) {
+  if (format == "raw") {
+    if (o.output.empty() && ::isatty(STDOUT_FILENO))
+      throw InputError("refusing to write binary BPF to a terminal; use -o FILE or --format disasm");
+    return write_raw_program(program);
+  }
+  if (format == "c") return write_c_header(program, loaded.source);
+  if (format == "base64") return write_base64_program(program);
+  if (format == "disasm") {
+    bpf::DisasmOptions d;
+    const std::vector<Arch> arches = loaded.policy.effective_arches();
+    if (arches.size() == 1) d.arch = arches.front();
+    return bpf::disassemble(program, d);
+  }
+  if (format == "oci") return write_oci_json(loaded.policy, OciWriteOptions{loaded.flags}, &warnings);
+  if (format == "spo") {
+    SpoWriteOptions spo;
+    if (!o.name.empty()) spo.name = o.name;
+    spo.namespace_ = o.k8s_namespace;
+    spo.flags = loaded.flags;
+    return write_spo_yaml(loaded.policy, spo, &warnings);
+  }
+  if (format == "dot") return write_dot(loaded.policy, loaded.source);
+  throw InputError(fmt::format("unknown --format '{}': use raw, c, base64, disasm, oci, spo or dot", format));
 }
 
 int run(const Options& o) {
+  if (o.input_format == "text")
+    throw InputError("--input-format text: the text policy language is not available in this build yet");
   LoadedPolicy loaded = load_policy(o.input);
   for (const std::string& w : loaded.warnings) fmt::print(stderr, "seccage: warning: {}\n", w);
   const bpf::Program program = compile(loaded.policy);
 
   std::string format = o.format;
   if (format.empty()) format = o.output.empty() ? "disasm" : "raw";
-  std::string text;
-  if (format == "raw") {
-    if (o.output.empty() && ::isatty(STDOUT_FILENO))
-      throw InputError("refusing to write binary BPF to a terminal; use -o FILE or --format disasm");
-    const std::vector<std::byte> bytes = bpf::to_raw(program);
-    text.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  } else if (format == "c") {
-    text = as_c(program, loaded.source);
-  } else if (format == "disasm") {
-    bpf::DisasmOptions d;
-    const std::vector<Arch> arches = loaded.policy.effective_arches();
-    if (arches.size() == 1) d.arch = arches.front();
-    text = bpf::disassemble(program, d);
-  } else {
-    throw InputError(fmt::format("unknown --format '{}': use raw, c or disasm", format));
-  }
+  if ((!o.name.empty() || !o.k8s_namespace.empty()) && format != "spo")
+    throw InputError("--name and --namespace apply to --format spo only");
+  std::vector<std::string> warnings;
+  const std::string text = render(o, loaded, program, format, warnings);
+  for (const std::string& w : warnings) fmt::print(stderr, "seccage: warning: {}\n", w);
 
   if (o.output.empty() || o.output == "-") std::cout << text << std::flush;
   else write_file_atomically(o.output, text);
@@ -82,12 +93,22 @@ const CommandRegistration registration{
       sub.add_option("profile", o->input.profile, "OCI/Docker/Podman JSON profile (- for stdin)");
       add_policy_options(sub, o->input);
       sub.add_option("-o,--output", o->output, "write here (atomically) instead of stdout; default format raw");
-      sub.add_option("--format", o->format, "raw, c or disasm (default: raw with -o, disasm without)")
-          ->check(CLI::IsMember({"raw", "c", "disasm"}));
+      sub.add_option("--format", o->format,
+                     "raw (sock_filter bytes), c (header), base64 (of raw, one line: crun's "
+                     "run.oci.seccomp_bpf_data), disasm, oci (resolved OCI JSON for runc/crun/containerd/CRI-O), "
+                     "spo (Security Profiles Operator SeccompProfile YAML) or dot (Graphviz picture of the "
+                     "decisions). Default: raw with -o, disasm without")
+          ->check(CLI::IsMember({"raw", "c", "base64", "disasm", "oci", "spo", "dot"}));
+      sub.add_option("--input-format", o->input_format,
+                     "json or text; default: detected from the content (JSON starts with '{')")
+          ->check(CLI::IsMember({"json", "text"}));
+      sub.add_option("--name", o->name, "--format spo: metadata.name (default seccage-profile)");
+      sub.add_option("--namespace", o->k8s_namespace, "--format spo: metadata.namespace (default: none)");
       sub.add_flag("--stats", o->stats,
                    "print program length and, per arch, instructions executed (min/mean/max over every known "
                    "syscall, max over argument checks) and how many allowed syscalls the kernel caches");
-      sub.footer("Example: seccage compile docker-default.json --arch x86_64 -o docker.bpf --stats");
+      sub.footer("Examples: seccage compile docker-default.json --arch x86_64 -o docker.bpf --stats\n"
+                 "          seccage compile app.json --arch x86_64 --arch aarch64 --format spo --name app -o app.yaml");
       return [o] { return run(*o); };
     }};
 

@@ -1,0 +1,55 @@
+// Shared between the policy checks (lint.cpp) and the JSON front end
+// (oci_lint.cpp): where findings are collected and how origins become
+// locations.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "seccage/lint.hpp"
+
+namespace seccage::lint_detail {
+
+struct Context {
+  const Policy& policy;
+  std::string source;
+  LintOptions options;
+  // Set when the policy was read from JSON: the text (for lines) and the
+  // parsed document (to point at a name inside an entry).
+  std::optional<std::string_view> json_text;
+  std::optional<nlohmann::json> json;
+  std::string json_base;             // "" or "/linux/seccomp" for a config.json
+  bool declared_multi_arch = false;  // the profile has an archMap
+  std::vector<Finding> findings;
+
+  // A rule's origin ("file:/syscalls/3/args/0", "file:12:5") as a location;
+  // with `name`, a JSON location points at that name inside the entry.
+  FindingLocation locate_origin(const std::string& origin, std::string_view name = {}) const;
+  // A JSON pointer in the profile (relative to the profile object).
+  FindingLocation locate_pointer(const std::string& pointer) const;
+  // The includes/excludes of the JSON entry a rule came from ("" if none).
+  std::string gate_of(const std::string& origin) const;
+  // Where the default action is written (JSON), or just the file.
+  FindingLocation default_location() const;
+
+  void add(Severity s, std::string code, std::string message, FindingLocation where, std::string subject = {});
+};
+
+// By file, line, column, then severity.
+void sort_findings(std::vector<Finding>& findings);
+
+// Every check that needs only the Policy (and its origins).
+void check_policy(Context& ctx);
+
+// "includes.caps [CAP_SYS_ADMIN]" style summary of an entry's includes and
+// excludes, or "" when it has none.
+std::string gate_summary(const nlohmann::json& entry);
+
+// The syscalls[] entry a pointer lies in ("/syscalls/3/args/0" -> "/syscalls/3").
+std::string entry_pointer(const std::string& pointer);
+
+}  // namespace seccage::lint_detail

@@ -1,0 +1,197 @@
+// `seccage check` on JSON: the policy checks, plus what only the file shows
+// (names the reader dropped, entries gated by includes/excludes).
+#include <fmt/core.h>
+
+#include "lint/lint_internal.hpp"
+#include "policy/evaluator.hpp"
+#include "profile/json_locate.hpp"
+#include "util/did_you_mean.hpp"
+
+namespace seccage {
+namespace lint_detail {
+
+std::string gate_summary(const nlohmann::json& entry) {
+  std::vector<std::string> parts;
+  for (const char* kind : {"includes", "excludes"}) {
+    if (!entry.contains(kind) || !entry[kind].is_object()) continue;
+    for (const auto& [key, value] : entry[kind].items()) {
+      std::string v;
+      if (value.is_array()) {
+        for (const auto& x : value) v += (v.empty() ? "" : ",") + (x.is_string() ? x.get<std::string>() : x.dump());
+      } else {
+        v = value.is_string() ? value.get<std::string>() : value.dump();
+      }
+      parts.push_back(fmt::format("{}.{} {}", kind, key, v));
+    }
+  }
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+namespace {
+
+bool passes_name(const std::string& action) { return action == "SCMP_ACT_ALLOW" || action == "SCMP_ACT_LOG"; }
+
+// The first place a name is written in syscalls[] (names[] or Docker's name).
+std::string first_pointer_of(const nlohmann::json& profile, const std::string& name) {
+  if (!profile.contains("syscalls") || !profile["syscalls"].is_array()) return "/syscalls";
+  const auto& calls = profile["syscalls"];
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    const auto& e = calls[i];
+    if (e.contains("names") && e["names"].is_array()) {
+      for (std::size_t k = 0; k < e["names"].size(); ++k)
+        if (e["names"][k] == name) return fmt::format("/syscalls/{}/names/{}", i, k);
+    }
+    if (e.contains("name") && e["name"] == name) return fmt::format("/syscalls/{}/name", i);
+  }
+  return "/syscalls";
+}
+
+bool known_anywhere(const std::string& name) {
+  for (std::string_view n : all_syscall_names())
+    if (n == name) return true;
+  return multiplexed_call(name).has_value();
+}
+
+}  // namespace
+}  // namespace lint_detail
+
+LintReport lint_oci_profile(std::string_view json, std::string_view source, const OciResolveOptions& resolve,
+                            const LintOptions& options) {
+  OciResolveOptions ro = resolve;
+  ro.strict = false;  // unknown names are findings here, not a reason to stop
+  OciProfile profile = read_oci_profile_text(json, source, ro);
+  if (!options.restrict_to.empty()) {
+    // As `compile --arch`: rules on names none of the kept arches has were
+    // meant for the others, and go.
+    auto& rules = profile.policy.rules;
+    std::erase_if(rules, [&](const Rule& r) {
+      const auto* n = std::get_if<std::string>(&r.syscall);
+      if (!n) return false;
+      for (Arch a : options.restrict_to) {
+        if (syscall_number(a, *n)) return false;
+        if (auto m = multiplexed_call(*n); m && syscall_number(a, m->via)) return false;
+      }
+      return true;
+    });
+    profile.policy.arches = options.restrict_to;
+  }
+
+  lint_detail::Context ctx{profile.policy, std::string(source), options, json, std::nullopt, "", false, {}};
+  nlohmann::json doc = nlohmann::json::parse(json.begin(), json.end(), nullptr, false);
+  if (!doc.is_discarded()) ctx.json = std::move(doc);
+  ctx.json_base = profile.from_config_json ? "/linux/seccomp" : "";
+  nlohmann::json prof = nlohmann::json::object();
+  if (ctx.json) {
+    try {
+      prof = ctx.json->at(nlohmann::json::json_pointer(ctx.json_base));
+    } catch (const nlohmann::json::exception&) {
+      // The reader accepted it, so this does not happen; lint without it.
+    }
+  }
+  ctx.declared_multi_arch = prof.is_object() && prof.contains("archMap");
+
+  lint_detail::check_policy(ctx);
+
+  // Names the reader left out: typos are errors (the rule the author meant
+  // is missing), real syscalls of other arches are expected in a profile
+  // written for several.
+  std::vector<std::string> elsewhere;
+  for (const std::string& name : profile.unknown_syscalls) {
+    const std::string pointer = lint_detail::first_pointer_of(prof, name);
+    if (lint_detail::known_anywhere(name)) {
+      elsewhere.push_back(name);
+      continue;
+    }
+    std::string hint;
+    if (auto m = did_you_mean(name, all_syscall_names())) hint = fmt::format(" (did you mean '{}'?)", *m);
+    ctx.add(Severity::Error, "unknown-syscall",
+            fmt::format("unknown syscall '{}'{}: no arch has it, so runc and crun skip it and the rule meant for it "
+                        "does not exist",
+                        name, hint),
+            ctx.locate_pointer(pointer), name);
+  }
+  if (!elsewhere.empty()) {
+    std::vector<std::string> arches;
+    for (Arch a : profile.policy.effective_arches()) arches.emplace_back(arch_name(a));
+    std::string list, arch_text;
+    for (const auto& n : elsewhere) list += (list.empty() ? "" : ", ") + n;
+    for (const auto& a : arches) arch_text += (arch_text.empty() ? "" : ", ") + a;
+    // One finding: these are a list, and the first one locates it.
+    ctx.add(ctx.declared_multi_arch ? Severity::Info : Severity::Warning, "name-not-on-arches",
+            fmt::format("{} name{} exist{} on none of this profile's arches ({}) and {} skipped: {}",
+                        elsewhere.size(), elsewhere.size() == 1 ? "" : "s", elsewhere.size() == 1 ? "s" : "",
+                        arch_text, elsewhere.size() == 1 ? "is" : "are", list),
+            ctx.locate_pointer(lint_detail::first_pointer_of(prof, elsewhere.front())));
+  }
+
+  // Names the resolved policy lets through unconditionally on every arch
+  // that has them: a gated entry adds nothing there.
+  const Evaluator eval(profile.policy);
+  auto already_allowed = [&](const std::string& name) {
+    bool any = false;
+    for (const ArchDecisions& d : eval.all_decisions()) {
+      auto nr = syscall_number(d.arch, name);
+      if (!nr) continue;
+      const Decision& dec = d.at(*nr);
+      if (dec.depends_on_args() || (dec.otherwise.kind != ActionKind::Allow && dec.otherwise.kind != ActionKind::Log))
+        return false;
+      any = true;
+    }
+    return any;
+  };
+
+  // Entries this host skips but others would apply: only those that would
+  // allow a dangerous syscall are worth a reviewer's time.
+  for (const OciSkippedEntry& s : profile.skipped) {
+    const std::size_t colon = s.origin.rfind(":/");
+    const std::string pointer = colon == std::string::npos ? s.origin : s.origin.substr(colon + 1);
+    nlohmann::json entry;
+    try {
+      entry = ctx.json->at(nlohmann::json::json_pointer(pointer));
+    } catch (const std::exception&) {
+      continue;
+    }
+    if (!entry.is_object() || !lint_detail::passes_name(entry.value("action", std::string()))) continue;
+    std::vector<std::string> names;
+    if (entry.contains("names") && entry["names"].is_array())
+      for (const auto& n : entry["names"]) names.push_back(n.get<std::string>());
+    if (entry.contains("name") && entry["name"].is_string()) names.push_back(entry["name"].get<std::string>());
+    std::vector<std::string> dangerous;
+    for (const auto& n : names)
+      if (dangerous_syscall_reason(n) && !already_allowed(n)) dangerous.push_back(n);
+    if (dangerous.empty()) continue;
+    std::string list;
+    for (const auto& n : dangerous) list += (list.empty() ? "" : ", ") + n;
+    const bool has_args = entry.contains("args") && entry["args"].is_array() && !entry["args"].empty();
+    FindingLocation loc;
+    loc.file = std::string(source);
+    loc.pointer = pointer;
+    if (auto pos = profile_detail::locate_pointer(json, pointer)) {
+      loc.line = pos->line;
+      loc.column = pos->column;
+    }
+    ctx.add(Severity::Info, "gated-dangerous",
+            fmt::format("where this entry applies ({}) it allows {}{}; not here: {}", lint_detail::gate_summary(entry),
+                        list, has_args ? " (with argument conditions)" : "", s.reason),
+            loc);
+  }
+
+  // The reader's own warnings, except the unknown-name one reported above.
+  for (const std::string& w : profile.warnings) {
+    bool about_unknown = false;
+    for (const std::string& n : profile.unknown_syscalls)
+      if (w.find("'" + n + "'") != std::string::npos || w.find(" " + n) != std::string::npos) about_unknown = true;
+    if (about_unknown) continue;
+    FindingLocation loc;
+    loc.file = std::string(source);
+    ctx.add(Severity::Warning, "profile-warning", w, loc);
+  }
+
+  LintReport report{std::string(source), std::move(ctx.findings)};
+  lint_detail::sort_findings(report.findings);
+  return report;
+}
+
+}  // namespace seccage

@@ -1,0 +1,271 @@
+// OCI JSON and SPO YAML writers: Policy -> resolved OCI seccomp object.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "profile/writers/oci_model.hpp"
+#include "profile/writers/rule_numbers.hpp"
+#include "seccage/error.hpp"
+#include "seccage/writers.hpp"
+
+namespace seccage {
+namespace writer_detail {
+namespace {
+
+struct OciAction {
+  std::string name;
+  std::optional<std::uint32_t> errno_ret;
+};
+
+// The reader's mapping run backwards (docs/oci.md, "Actions"). KILL_THREAD
+// is spelled out rather than as SCMP_ACT_KILL, which means KILL_THREAD to runc
+// and libseccomp but has meant other things to older tools.
+OciAction oci_action(const Action& a, const std::string& where) {
+  switch (a.kind) {
+    case ActionKind::KillProcess: return {"SCMP_ACT_KILL_PROCESS", {}};
+    case ActionKind::KillThread: return {"SCMP_ACT_KILL_THREAD", {}};
+    case ActionKind::Trap:
+      // runc ignores errnoRet on TRAP and crun refuses it: the data would be
+      // lost, so refuse rather than write a profile that means less.
+      if (a.data != 0)
+        throw InputError(fmt::format("{}: TRAP({}) cannot be written as OCI JSON: the runtimes always trap with "
+                                     "data 0; use TRAP without data",
+                                     where, a.data));
+      return {"SCMP_ACT_TRAP", {}};
+    case ActionKind::Errno: return {"SCMP_ACT_ERRNO", a.data};
+    case ActionKind::UserNotif: return {"SCMP_ACT_NOTIFY", {}};
+    // runc and crun pass errnoRet as the trace data (EPERM when absent):
+    // always write it so the data survives.
+    case ActionKind::Trace: return {"SCMP_ACT_TRACE", a.data};
+    case ActionKind::Log: return {"SCMP_ACT_LOG", {}};
+    case ActionKind::Allow: return {"SCMP_ACT_ALLOW", {}};
+  }
+  throw std::logic_error("unknown action kind");
+}
+
+std::string_view oci_op(CmpOp op) {
+  switch (op) {
+    case CmpOp::EQ: return "SCMP_CMP_EQ";
+    case CmpOp::NE: return "SCMP_CMP_NE";
+    case CmpOp::LT: return "SCMP_CMP_LT";
+    case CmpOp::LE: return "SCMP_CMP_LE";
+    case CmpOp::GT: return "SCMP_CMP_GT";
+    case CmpOp::GE: return "SCMP_CMP_GE";
+    case CmpOp::MaskedEq: return "SCMP_CMP_MASKED_EQ";
+  }
+  return "?";
+}
+
+std::string rule_where(const Rule& rule, std::size_t i) {
+  return rule.origin.empty() ? fmt::format("rule {} ({})", i + 1, to_string(rule.syscall)) : rule.origin;
+}
+
+// OCI names syscalls only. A rule by number means that raw number on every
+// arch, which a name says only when the policy has one arch and the number
+// is in its table.
+std::string oci_name(const Policy& policy, const Rule& rule, std::size_t i) {
+  if (const auto* name = std::get_if<std::string>(&rule.syscall)) return *name;
+  const std::uint32_t nr = std::get<std::uint32_t>(rule.syscall);
+  const std::vector<Arch> arches = policy.effective_arches();
+  if (arches.size() == 1) {
+    if (auto name = syscall_name(arches.front(), nr)) return std::string(*name);
+  }
+  throw InputError(fmt::format("{}: syscall number {} cannot be written as OCI JSON, which names syscalls: {}",
+                               rule_where(rule, i), nr,
+                               arches.size() == 1 ? "the number is not in the arch's table"
+                                                  : "a number means a different syscall on each arch; use a name"));
+}
+
+std::vector<OciArg> oci_args(const Rule& rule) {
+  std::vector<Condition> conds = rule.conditions;
+  std::stable_sort(conds.begin(), conds.end(), [](const Condition& a, const Condition& b) { return a.arg < b.arg; });
+  std::vector<OciArg> out;
+  for (const Condition& c : conds) {
+    OciArg a;
+    a.index = c.arg;
+    a.op = std::string(oci_op(c.op));
+    if (c.op == CmpOp::MaskedEq) {
+      // OCI: (arg & value) == valueTwo.
+      a.value = c.mask;
+      a.value_two = c.value;
+    } else {
+      a.value = c.value;
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+struct EntryKey {
+  std::string action;
+  std::optional<std::uint32_t> errno_ret;
+  std::vector<std::tuple<unsigned, std::uint64_t, std::optional<std::uint64_t>, std::string>> args;
+  auto operator<=>(const EntryKey&) const = default;
+};
+
+}  // namespace
+
+OciModel build_oci_model(const Policy& policy, std::vector<std::string>* warnings) {
+  // validate() refuses two conditions on one argument in a rule, which is
+  // what makes "one rule -> one OCI entry" exact: runc and crun would split
+  // such an entry into alternatives (OR), changing its meaning.
+  validate(policy);
+  auto warn = [&](std::string w) {
+    if (warnings) warnings->push_back(std::move(w));
+  };
+
+  OciModel m;
+  const OciAction def = oci_action(policy.default_action, "the default action");
+  m.default_action = def.name;
+  m.default_errno_ret = def.errno_ret;
+  for (Arch a : policy.effective_arches()) m.architectures.emplace_back(arch_info(a).oci_name);
+  if (policy.bad_arch_action != Action::kill_thread()) {
+    warn(fmt::format("OCI JSON has no bad-arch action: runc and crun kill the thread (KILL_THREAD) on arches the "
+                     "profile does not list, not {}",
+                     policy.bad_arch_action.to_string()));
+  }
+
+  // Group rules with equal action and arguments into one entry. A rule may
+  // join an earlier entry only if no entry after it holds a rule reaching
+  // one of its syscall numbers: the relative order of rules on one syscall
+  // decides between overlapping conditions, and must survive the regrouping.
+  std::vector<EntryKey> keys;
+  std::vector<std::set<std::string>> names;
+  std::map<ArchNumber, std::size_t> last_entry_for;  // number -> last entry index reaching it
+  for (std::size_t i = 0; i < policy.rules.size(); ++i) {
+    const Rule& rule = policy.rules[i];
+    // A no-op in the model (libseccomp refuses it, runc drops it).
+    if (rule.action == policy.default_action) continue;
+    const OciAction act = oci_action(rule.action, rule_where(rule, i));
+    EntryKey key{act.name, act.errno_ret, {}};
+    for (const OciArg& a : oci_args(rule)) key.args.emplace_back(a.index, a.value, a.value_two, a.op);
+    const std::string name = oci_name(policy, rule, i);
+    const std::set<ArchNumber> reach = numbers_of_rule(policy, i);
+
+    std::size_t earliest = 0;
+    for (const ArchNumber& n : reach) {
+      auto it = last_entry_for.find(n);
+      if (it != last_entry_for.end()) earliest = std::max(earliest, it->second);
+    }
+    std::optional<std::size_t> target;
+    for (std::size_t e = keys.size(); e-- > earliest;) {
+      if (keys[e] == key) {
+        target = e;
+        break;
+      }
+    }
+    if (!target) {
+      keys.push_back(key);
+      names.emplace_back();
+      target = keys.size() - 1;
+    }
+    names[*target].insert(name);
+    for (const ArchNumber& n : reach) last_entry_for[n] = std::max(last_entry_for[n], *target);
+  }
+
+  for (std::size_t e = 0; e < keys.size(); ++e) {
+    OciEntry entry;
+    entry.names.assign(names[e].begin(), names[e].end());
+    entry.action = keys[e].action;
+    entry.errno_ret = keys[e].errno_ret;
+    for (const auto& [index, value, two, op] : keys[e].args) entry.args.push_back(OciArg{index, value, two, op});
+    m.syscalls.push_back(std::move(entry));
+  }
+  return m;
+}
+
+}  // namespace writer_detail
+
+std::string write_oci_json(const Policy& policy, const OciWriteOptions& options, std::vector<std::string>* warnings) {
+  using nlohmann::ordered_json;
+  const writer_detail::OciModel m = writer_detail::build_oci_model(policy, warnings);
+  ordered_json j = ordered_json::object();
+  j["defaultAction"] = m.default_action;
+  if (m.default_errno_ret) j["defaultErrnoRet"] = *m.default_errno_ret;
+  j["architectures"] = m.architectures;
+  if (!options.flags.empty()) j["flags"] = options.flags;
+  ordered_json calls = ordered_json::array();
+  for (const writer_detail::OciEntry& e : m.syscalls) {
+    ordered_json entry = ordered_json::object();
+    entry["names"] = e.names;
+    entry["action"] = e.action;
+    if (e.errno_ret) entry["errnoRet"] = *e.errno_ret;
+    if (!e.args.empty()) {
+      ordered_json args = ordered_json::array();
+      for (const writer_detail::OciArg& a : e.args) {
+        ordered_json arg = ordered_json::object();
+        arg["index"] = a.index;
+        arg["value"] = a.value;
+        if (a.value_two) arg["valueTwo"] = *a.value_two;
+        arg["op"] = a.op;
+        args.push_back(std::move(arg));
+      }
+      entry["args"] = std::move(args);
+    }
+    calls.push_back(std::move(entry));
+  }
+  j["syscalls"] = std::move(calls);
+  return j.dump(2) + "\n";
+}
+
+namespace {
+
+// Kubernetes object names (DNS-1123 subdomain): what the API server accepts.
+void check_k8s_name(const std::string& name, std::string_view what) {
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  bool ok = !name.empty() && name.size() <= 253 && alnum(name.front()) && alnum(name.back()) &&
+            std::all_of(name.begin(), name.end(), [&](char c) { return alnum(c) || c == '-' || c == '.'; });
+  if (!ok)
+    throw InputError(fmt::format("{} '{}' is not a valid Kubernetes name: use lowercase letters, digits, '-' and "
+                                 "'.', starting and ending with a letter or digit, at most 253 characters",
+                                 what, name));
+}
+
+}  // namespace
+
+std::string write_spo_yaml(const Policy& policy, const SpoWriteOptions& options, std::vector<std::string>* warnings) {
+  check_k8s_name(options.name, "the SeccompProfile name");
+  if (!options.namespace_.empty()) check_k8s_name(options.namespace_, "the namespace");
+  const writer_detail::OciModel m = writer_detail::build_oci_model(policy, warnings);
+  // Every scalar written below is a name from a fixed alphabet ([A-Za-z0-9_.-])
+  // or a number, so no YAML quoting is needed.
+  std::string out;
+  out += fmt::format("apiVersion: {}\nkind: SeccompProfile\nmetadata:\n  name: {}\n", options.api_version, options.name);
+  if (!options.namespace_.empty()) out += fmt::format("  namespace: {}\n", options.namespace_);
+  out += fmt::format("spec:\n  defaultAction: {}\n", m.default_action);
+  // SPO's spec has no defaultErrnoRet: the runtimes then use EPERM, so the
+  // field is needed (and written) only for another errno.
+  if (m.default_errno_ret && *m.default_errno_ret != 1) {
+    out += fmt::format("  defaultErrnoRet: {}\n", *m.default_errno_ret);
+    if (warnings)
+      warnings->push_back(fmt::format(
+          "the SeccompProfile spec has no defaultErrnoRet field: an API server that prunes unknown fields drops "
+          "it, and the default action then returns EPERM instead of {}",
+          *m.default_errno_ret));
+  }
+  out += "  architectures:\n";
+  for (const std::string& a : m.architectures) out += fmt::format("    - {}\n", a);
+  if (!options.flags.empty()) {
+    out += "  flags:\n";
+    for (const std::string& f : options.flags) out += fmt::format("    - {}\n", f);
+  }
+  if (!m.syscalls.empty()) out += "  syscalls:\n";
+  for (const writer_detail::OciEntry& e : m.syscalls) {
+    out += fmt::format("    - action: {}\n", e.action);
+    if (e.errno_ret) out += fmt::format("      errnoRet: {}\n", *e.errno_ret);
+    out += "      names:\n";
+    for (const std::string& n : e.names) out += fmt::format("        - {}\n", n);
+    if (!e.args.empty()) out += "      args:\n";
+    for (const writer_detail::OciArg& a : e.args) {
+      out += fmt::format("        - index: {}\n          value: {}\n", a.index, a.value);
+      if (a.value_two) out += fmt::format("          valueTwo: {}\n", *a.value_two);
+      out += fmt::format("          op: {}\n", a.op);
+    }
+  }
+  return out;
+}
+
+}  // namespace seccage

@@ -1,0 +1,246 @@
+// Writers: base64, the OCI model (grouping, refusals), SPO names, and the
+// round trip OCI -> Policy -> OCI -> Policy checked by compiling both ends
+// and comparing the programs in the emulator.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "seccage/compiler.hpp"
+#include "seccage/error.hpp"
+#include "seccage/profile.hpp"
+#include "seccage/writers.hpp"
+
+namespace seccage {
+namespace {
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(WriterBase64, Rfc4648Vectors) {
+  EXPECT_EQ(base64_encode(""), "");
+  EXPECT_EQ(base64_encode("f"), "Zg==");
+  EXPECT_EQ(base64_encode("fo"), "Zm8=");
+  EXPECT_EQ(base64_encode("foo"), "Zm9v");
+  EXPECT_EQ(base64_encode("foob"), "Zm9vYg==");
+  EXPECT_EQ(base64_encode("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(base64_encode(std::string("\xff\x00\x80", 3)), "/wCA");
+}
+
+TEST(WriterBase64, ProgramIsOneLineOfItsRawBytes) {
+  const bpf::Program p{bpf::stmt(bpf::op::RET | bpf::op::K, 0x7fff0000u)};
+  EXPECT_EQ(write_base64_program(p), base64_encode(write_raw_program(p)) + "\n");
+  EXPECT_EQ(write_raw_program(p).size(), 8u);
+}
+
+TEST(WriterC, HeaderHasTheArrayAndSafeComment) {
+  const bpf::Program p{bpf::stmt(bpf::op::RET | bpf::op::K, 0x7fff0000u)};
+  const std::string c = write_c_header(p, "evil */ name");
+  EXPECT_NE(c.find("{ 0x06, 0, 0, 0x7fff0000 },"), std::string::npos);
+  EXPECT_EQ(c.find("evil */"), std::string::npos) << "a source name must not close the comment";
+}
+
+Policy simple(std::vector<Rule> rules, Action def = Action::errno_(1)) {
+  Policy p;
+  p.default_action = def;
+  p.arches = {Arch::x86_64};
+  p.rules = std::move(rules);
+  return p;
+}
+
+nlohmann::json oci(const Policy& p) { return nlohmann::json::parse(write_oci_json(p)); }
+
+TEST(WriterOci, GroupsEqualRulesWithSortedNamesButKeepsOrderPerSyscall) {
+  const Policy p = simple({
+      {std::string("personality"), Action::allow(), {arg(0) == 0}, ""},
+      {std::string("read"), Action::allow(), {}, ""},
+      {std::string("personality"), Action::errno_(13), {arg(0) <= 5}, ""},
+      {std::string("write"), Action::allow(), {}, ""},
+      // Equal to the first rule, but after a rule on the same syscall: may
+      // not move up into the first entry.
+      {std::string("personality"), Action::allow(), {arg(0) == 0}, ""},
+      {std::string("close"), Action::allow(), {}, ""},
+  });
+  const nlohmann::json j = oci(p);
+  ASSERT_EQ(j["syscalls"].size(), 4u) << j.dump(2);
+  EXPECT_EQ(j["syscalls"][0]["names"], nlohmann::json({"personality"}));
+  EXPECT_EQ(j["syscalls"][1]["names"], nlohmann::json({"close", "read", "write"}));
+  EXPECT_EQ(j["syscalls"][2]["errnoRet"], 13);
+  EXPECT_EQ(j["syscalls"][3]["names"], nlohmann::json({"personality"}));
+  EXPECT_EQ(j["defaultAction"], "SCMP_ACT_ERRNO");
+  EXPECT_EQ(j["defaultErrnoRet"], 1);
+  EXPECT_EQ(j["architectures"], nlohmann::json({"SCMP_ARCH_X86_64"}));
+  EXPECT_FALSE(j.contains("archMap"));
+}
+
+TEST(WriterOci, MaskedEqIsWrittenAsMaskThenValue) {
+  const nlohmann::json j = oci(simple({{std::string("mmap"), Action::allow(), {(arg(2) & 4) == 0}, ""}}));
+  const nlohmann::json& a = j["syscalls"][0]["args"][0];
+  EXPECT_EQ(a["op"], "SCMP_CMP_MASKED_EQ");
+  EXPECT_EQ(a["value"], 4);
+  EXPECT_EQ(a["valueTwo"], 0);
+}
+
+TEST(WriterOci, DropsRulesEqualToTheDefault) {
+  const nlohmann::json j =
+      oci(simple({{std::string("read"), Action::errno_(1), {}, ""}, {std::string("write"), Action::allow(), {}, ""}}));
+  ASSERT_EQ(j["syscalls"].size(), 1u);
+  EXPECT_EQ(j["syscalls"][0]["names"], nlohmann::json({"write"}));
+}
+
+TEST(WriterOci, RefusesWhatOciCannotSay) {
+  EXPECT_THROW(write_oci_json(simple({{std::string("read"), Action::trap(3), {}, ""}})), InputError);
+  Policy two = simple({{std::uint32_t{0}, Action::allow(), {}, ""}});
+  two.arches = {Arch::x86_64, Arch::i386};
+  EXPECT_THROW(write_oci_json(two), InputError);
+  // Two conditions on one argument: runc would OR them; validate() refuses.
+  EXPECT_THROW(write_oci_json(simple({{std::string("read"), Action::allow(), {arg(0) >= 1, arg(0) <= 5}, ""}})),
+               InputError);
+  // A number on a single arch has one name.
+  const nlohmann::json j = oci(simple({{std::uint32_t{0}, Action::allow(), {}, ""}}));
+  EXPECT_EQ(j["syscalls"][0]["names"], nlohmann::json({"read"}));
+}
+
+TEST(WriterOci, TraceKeepsItsDataAndBadArchIsWarned) {
+  Policy p = simple({{std::string("ioctl"), Action::trace(7), {}, ""}});
+  p.bad_arch_action = Action::kill_process();
+  std::vector<std::string> warnings;
+  const nlohmann::json j = nlohmann::json::parse(write_oci_json(p, {}, &warnings));
+  EXPECT_EQ(j["syscalls"][0]["action"], "SCMP_ACT_TRACE");
+  EXPECT_EQ(j["syscalls"][0]["errnoRet"], 7);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("KILL_THREAD"), std::string::npos);
+}
+
+TEST(WriterSpo, ChecksTheNameAndMirrorsOci) {
+  const Policy p = simple({{std::string("read"), Action::allow(), {}, ""}});
+  SpoWriteOptions o;
+  o.name = "Not_Valid";
+  EXPECT_THROW(write_spo_yaml(p, o), InputError);
+  o.name = "my-app";
+  o.namespace_ = "prod";
+  const std::string y = write_spo_yaml(p, o);
+  EXPECT_NE(y.find("apiVersion: security-profiles-operator.x-k8s.io/v1beta1\nkind: SeccompProfile\n"),
+            std::string::npos);
+  EXPECT_NE(y.find("  name: my-app\n  namespace: prod\n"), std::string::npos);
+  EXPECT_NE(y.find("  defaultAction: SCMP_ACT_ERRNO\n"), std::string::npos);
+  EXPECT_EQ(y.find("defaultErrnoRet"), std::string::npos) << "EPERM is the runtimes' default";
+  std::vector<std::string> warnings;
+  (void)write_spo_yaml(simple({}, Action::errno_(38)), {}, &warnings);
+  EXPECT_EQ(warnings.size(), 1u);
+}
+
+// ---- round trip ---------------------------------------------------------------
+
+// Argument vectors built from the policy's own operands, their neighbours and
+// the word boundaries, on every argument at once and one argument at a time.
+std::vector<std::array<std::uint64_t, 6>> probe_args(const Policy& p) {
+  std::set<std::uint64_t> values{0, 1, 2, 0xffffffffull, 0x100000000ull, ~0ull, 0x8000000000000000ull};
+  for (const Rule& r : p.rules)
+    for (const Condition& c : r.conditions)
+      for (std::uint64_t v : {c.value, c.value + 1, c.value - 1, c.mask, c.value | ~c.mask, c.value ^ c.mask,
+                              c.value | (std::uint64_t{1} << 32)})
+        values.insert(v);
+  std::vector<std::array<std::uint64_t, 6>> out;
+  for (std::uint64_t v : values) {
+    out.push_back({v, v, v, v, v, v});
+    for (int i = 0; i < 6; ++i) {
+      std::array<std::uint64_t, 6> a{};
+      a[static_cast<std::size_t>(i)] = v;
+      out.push_back(a);
+    }
+  }
+  std::mt19937_64 rng(7);
+  for (int k = 0; k < 16; ++k) {
+    std::array<std::uint64_t, 6> a{};
+    for (auto& x : a) x = std::next(values.begin(), static_cast<long>(rng() % values.size())).operator*();
+    out.push_back(a);
+  }
+  return out;
+}
+
+// Both programs must return the same for every number of every arch of `p`
+// (and a little past each table), for every probe vector, and for a foreign
+// arch.
+void expect_same_programs(const Policy& p, const bpf::Program& a, const bpf::Program& b, const std::string& what) {
+  const auto args = probe_args(p);
+  std::size_t differences = 0;
+  for (Arch arch : p.effective_arches()) {
+    const ArchInfo& info = arch_info(arch);
+    const std::uint32_t first = info.nr_offset;
+    for (std::uint32_t nr = first; nr <= info.max_nr + 16; ++nr) {
+      for (const auto& v : args) {
+        bpf::SeccompData d;
+        d.nr = static_cast<std::int32_t>(nr);
+        d.arch = info.audit_arch;
+        d.args = v;
+        const auto ra = bpf::emulate(a, d, info.little_endian).ret;
+        const auto rb = bpf::emulate(b, d, info.little_endian).ret;
+        if (ra != rb && ++differences <= 5) {
+          ADD_FAILURE() << what << ": " << info.name << " nr " << nr << " args[0]=" << v[0] << ": " << std::hex
+                        << ra << " vs " << rb;
+        }
+      }
+    }
+  }
+  bpf::SeccompData foreign;
+  foreign.arch = 0x40000028;  // AUDIT_ARCH_ARM, in none of the test policies
+  EXPECT_EQ(bpf::emulate(a, foreign).ret, bpf::emulate(b, foreign).ret) << what;
+  EXPECT_EQ(differences, 0u) << what;
+}
+
+class WriterRoundTrip : public ::testing::TestWithParam<std::tuple<std::string, Arch>> {};
+
+TEST_P(WriterRoundTrip, OciPolicyOciPolicyDecidesTheSame) {
+  const auto& [file, host] = GetParam();
+  const std::filesystem::path path = std::filesystem::path(SECCAGE_SHARED_DIR) / "profiles" / file;
+  OciResolveOptions ro;
+  ro.host_arch = host;
+  ro.kernel = parse_kernel_version("6.1");
+  const OciProfile first = read_oci_profile(path, ro);
+  const std::string json1 = write_oci_json(first.policy);
+  const OciProfile second = read_oci_profile_text(json1, "written.json", ro);
+  const std::string json2 = write_oci_json(second.policy);
+  EXPECT_EQ(json1, json2) << "writing is a fixed point after one round";
+  EXPECT_EQ(second.policy.effective_arches(), first.policy.effective_arches());
+  expect_same_programs(first.policy, compile(first.policy), compile(second.policy), file);
+}
+
+INSTANTIATE_TEST_SUITE_P(SharedProfiles, WriterRoundTrip,
+                         ::testing::Combine(::testing::Values("docker-default.json", "podman-default.json",
+                                                              "docker-fixture-example.json",
+                                                              "docker-fixture-conditional-include.json",
+                                                              "runc-syscall-test1.json", "runc-syscall-test2.json"),
+                                            ::testing::Values(Arch::x86_64, Arch::aarch64)),
+                         [](const auto& info) {
+                           std::string n = std::get<0>(info.param) + "_" + std::string(arch_name(std::get<1>(info.param)));
+                           for (char& c : n)
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return n;
+                         });
+
+TEST(WriterDot, DrawsEveryArchAndTheConditionalTests) {
+  const std::string json = slurp(std::filesystem::path(SECCAGE_SOURCE_DIR) / "tests/golden/small.json");
+  const OciProfile p = read_oci_profile_text(json, "small.json");
+  const std::string dot = write_dot(p.policy, "small \"profile\"");
+  EXPECT_EQ(dot.rfind("digraph seccage {", 0), 0u);
+  EXPECT_NE(dot.find("label=\"x86_64\""), std::string::npos);
+  EXPECT_NE(dot.find("label=\"aarch64\""), std::string::npos);
+  EXPECT_NE(dot.find("shape=diamond"), std::string::npos);
+  EXPECT_NE(dot.find("small \\\"profile\\\""), std::string::npos) << "quotes in the title are escaped";
+  EXPECT_EQ(std::count(dot.begin(), dot.end(), '{'), std::count(dot.begin(), dot.end(), '}'));
+}
+
+}  // namespace
+}  // namespace seccage

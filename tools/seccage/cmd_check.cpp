@@ -1,0 +1,175 @@
+// seccage check PROFILE...: lint profiles and report findings with a severity
+// and a location (docs/check.md). Exit 0 when no profile has an error-level
+// finding, 1 when one has, 2 when a profile cannot be read at all.
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "command.hpp"
+#include "seccage/error.hpp"
+#include "seccage/lint.hpp"
+#include "seccage/profile.hpp"
+
+namespace seccage::cli {
+namespace {
+
+struct Options {
+  std::vector<std::string> profiles;
+  std::vector<std::string> arches;
+  std::string caps = "docker-default";
+  std::string kernel;
+  bool json = false;
+  bool verbose = false;
+};
+
+std::string read_file(const std::string& file) {
+  if (file == "-") {
+    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(fmt::format("cannot read profile '{}': {}", file, std::strerror(errno)));
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (in.bad()) throw InputError(fmt::format("cannot read profile '{}'", file));
+  return s.str();
+}
+
+bool looks_like_json(const std::string& text) {
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+    return c == '{';
+  }
+  return false;
+}
+
+LintReport check_one(const std::string& file, const OciResolveOptions& resolve, const LintOptions& options) {
+  const std::string text = read_file(file);
+  const std::string name = file == "-" ? "stdin" : file;
+  if (!looks_like_json(text))
+    throw InputError(fmt::format("{}: not a JSON profile (expected '{{' at the start); this build of seccage checks "
+                                 "OCI, Docker and Podman seccomp profiles",
+                                 name));
+  return lint_oci_profile(text, name, resolve, options);
+}
+
+nlohmann::ordered_json finding_json(const Finding& f) {
+  nlohmann::ordered_json j;
+  j["severity"] = severity_name(f.severity);
+  j["code"] = f.code;
+  j["message"] = f.message;
+  j["file"] = f.location.file;
+  if (f.location.line) j["line"] = *f.location.line;
+  if (f.location.column) j["column"] = *f.location.column;
+  if (!f.location.pointer.empty()) j["pointer"] = f.location.pointer;
+  if (!f.subject.empty()) j["syscall"] = f.subject;
+  return j;
+}
+
+// Findings of one class that are expected in bulk (names missing on some
+// arches of a multi-arch profile) are summed up unless -v: a reviewer needs
+// to know they exist, not to read forty of them.
+void print_text(const LintReport& r, bool verbose) {
+  std::map<std::string, std::size_t> info_per_code;
+  for (const Finding& f : r.findings)
+    if (f.severity == Severity::Info) ++info_per_code[f.code];
+  std::map<std::string, std::size_t> folded;
+  for (const Finding& f : r.findings) {
+    if (!verbose && f.severity == Severity::Info && f.code == "name-missing-on-arch" && info_per_code[f.code] > 3) {
+      ++folded[f.code];
+      continue;
+    }
+    fmt::print("{}: {}: {} [{}]\n", f.location.to_string(), severity_name(f.severity), f.message, f.code);
+  }
+  for (const auto& [code, n] : folded) {
+    const std::string what =
+        "syscall names exist on only some of the profile's arches (expected in a profile written for several)";
+    fmt::print("{}: info: {} {}; -v lists them [{}]\n", r.source, n, what, code);
+  }
+  fmt::print("{}: {} error{}, {} warning{}, {} info\n", r.source, r.count(Severity::Error),
+             r.count(Severity::Error) == 1 ? "" : "s", r.count(Severity::Warning),
+             r.count(Severity::Warning) == 1 ? "" : "s", r.count(Severity::Info));
+}
+
+int run(const Options& o) {
+  OciResolveOptions resolve;
+  LintOptions lint;
+  for (const std::string& a : o.arches) lint.restrict_to.push_back(parse_arch_or_throw(a));
+  if (!lint.restrict_to.empty()) resolve.host_arch = lint.restrict_to.front();
+  resolve.capabilities = parse_capabilities(o.caps);
+  if (!o.kernel.empty()) resolve.kernel = parse_kernel_version(o.kernel);
+
+  bool unreadable = false, errors = false;
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  out["profiles"] = nlohmann::ordered_json::array();
+  std::size_t totals[3] = {0, 0, 0};
+  for (const std::string& file : o.profiles) {
+    try {
+      const LintReport r = check_one(file, resolve, lint);
+      errors |= r.count(Severity::Error) > 0;
+      for (Severity s : {Severity::Error, Severity::Warning, Severity::Info})
+        totals[static_cast<int>(s)] += r.count(s);
+      if (o.json) {
+        nlohmann::ordered_json p;
+        p["file"] = r.source;
+        p["errors"] = r.count(Severity::Error);
+        p["warnings"] = r.count(Severity::Warning);
+        p["info"] = r.count(Severity::Info);
+        p["findings"] = nlohmann::ordered_json::array();
+        for (const Finding& f : r.findings) p["findings"].push_back(finding_json(f));
+        out["profiles"].push_back(std::move(p));
+      } else {
+        print_text(r, o.verbose);
+      }
+    } catch (const InputError& e) {
+      // One unreadable profile does not stop the others from being checked.
+      unreadable = true;
+      if (o.json) {
+        nlohmann::ordered_json p;
+        p["file"] = file;
+        p["unreadable"] = e.what();
+        out["profiles"].push_back(std::move(p));
+      } else {
+        fmt::print(stderr, "seccage: {}\n", e.what());
+      }
+    }
+  }
+  if (o.json) {
+    out["errors"] = totals[0];
+    out["warnings"] = totals[1];
+    out["info"] = totals[2];
+    out["exit"] = unreadable ? kExitUsage : errors ? kExitFindings : kExitOk;
+    std::cout << out.dump(2) << "\n";
+  }
+  std::cout << std::flush;
+  return unreadable ? kExitUsage : errors ? kExitFindings : kExitOk;
+}
+
+const CommandRegistration registration{
+    "check", "Lint seccomp profiles: mistakes, dead rules, dangerous syscalls, portability", [](CLI::App& sub) {
+      auto o = std::make_shared<Options>();
+      sub.add_option("profile", o->profiles, "OCI/Docker/Podman JSON profiles (- for stdin)")->required();
+      sub.add_flag("--json", o->json, "print findings as JSON");
+      sub.add_flag("-v,--verbose", o->verbose, "list every info finding instead of summing up bulk ones");
+      sub.add_option("--arch", o->arches,
+                     "check the profile as resolved for these arches (repeatable; the first is the host a Docker "
+                     "profile is resolved for). Default: the profile's arches for this host");
+      sub.add_option("--caps", o->caps,
+                     "the container's capabilities for Docker includes/excludes: comma-separated, CAP_ optional, "
+                     "'none', 'docker-default' (default), 'all'");
+      sub.add_option("--kernel", o->kernel, "kernel version X.Y for Docker minKernel (default: the running kernel)");
+      sub.footer(
+          "Exit status: 0 no errors (warnings and info allowed), 1 errors found, 2 a profile could not be read.\n"
+          "Finding classes and the dangerous-syscall list: docs/check.md.\n"
+          "Example: seccage check docker-default.json --caps docker-default,sys_admin");
+      return [o] { return run(*o); };
+    }};
+
+}  // namespace
+}  // namespace seccage::cli
