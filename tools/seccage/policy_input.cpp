@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "seccage/error.hpp"
+#include "seccage/policy_text.hpp"
 #include "seccage/presets.hpp"
 #include "seccage/profile.hpp"
 
@@ -82,9 +83,19 @@ LoadedPolicy load_policy(const PolicyInput& input) {
     const std::string text = read_all(input.profile);
     const std::string name = input.profile == "-" ? "stdin" : input.profile;
     if (!looks_like_json(text)) {
-      throw InputError(fmt::format("{}: not a JSON profile (expected '{{' at the start); seccage reads OCI, Docker "
-                                   "and Podman seccomp profiles",
-                                   name));
+      // Anything that does not start with '{' is the text policy language.
+      TextPolicyOptions options;
+      if (!arches.empty()) {
+        options.host_arch = arches.front();
+        options.arches = arches;
+      }
+      // Includes are resolved against the file's folder (stdin: the current one).
+      TextPolicy policy = read_text_policy_text(text, name, options);
+      out.policy = std::move(policy.policy);
+      out.warnings = std::move(policy.warnings);
+      out.source = name;
+      out.policy.multiplex = input.compatible_multiplex ? MultiplexMode::Compatible : MultiplexMode::Safe;
+      return out;
     }
     OciResolveOptions options;
     if (!arches.empty()) options.host_arch = arches.front();

@@ -1,0 +1,684 @@
+// The text policy language: parsing (with includes and `on` sections) into
+// statements, then compiling the statements, in order, into a Policy.
+// docs/policy-language.md is the user's account of the same rules.
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include <fmt/core.h>
+
+#include "profile/constants.hpp"
+#include "profile/text_lexer.hpp"
+#include "profile/text_regions.hpp"
+#include "seccage/error.hpp"
+#include "seccage/groups.hpp"
+#include "seccage/policy_text.hpp"
+#include "util/did_you_mean.hpp"
+
+namespace seccage {
+namespace text_detail {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t kMaxIncludeDepth = 32;
+
+struct Loc {
+  std::string file;
+  std::uint32_t line = 1;
+  std::uint32_t col = 1;
+  std::string str() const { return fmt::format("{}:{}:{}", file, line, col); }
+};
+
+std::string suffix(std::string_view word, std::span<const std::string_view> candidates) {
+  if (auto s = did_you_mean(word, candidates)) return fmt::format(" (did you mean '{}'?)", *s);
+  return "";
+}
+
+// A value: terms ORed together ("O_WRONLY|O_CREAT"), each a number or a name.
+struct ValueAst {
+  struct Part {
+    Token token;
+    Loc loc;
+  };
+  std::vector<Part> parts;
+};
+
+struct CmpAst {
+  std::uint8_t arg = 0;
+  std::optional<ValueAst> mask;
+  CmpOp op = CmpOp::EQ;
+  bool negated_mask = false;  // "arg & m != v"
+  ValueAst value;
+  Loc loc;
+};
+using ConjAst = std::vector<CmpAst>;
+using CondAst = std::vector<ConjAst>;  // ORed
+
+struct ActionAst {
+  bool deny = false;  // the default action, removing earlier grants
+  Action action;
+  Loc loc;
+};
+
+struct TargetAst {
+  enum class Kind : std::uint8_t { Name, Group, Number } kind = Kind::Name;
+  std::string text;
+  std::uint32_t number = 0;
+  Loc loc;
+};
+
+struct RuleStmt {
+  ActionAst action;
+  std::vector<TargetAst> targets;
+  std::optional<CondAst> cond;
+};
+
+struct Parsed {
+  std::optional<ActionAst> default_action;
+  std::optional<std::pair<std::vector<Arch>, Loc>> arches;
+  std::vector<RuleStmt> rules;
+  std::vector<std::string> files;
+};
+
+const std::vector<std::string_view>& errno_names() {
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> v;
+    for (int e = 1; e < 4096; ++e)
+      if (auto n = errno_name(e)) v.push_back(*n);
+    return v;
+  }();
+  return names;
+}
+
+const std::vector<std::string_view>& arch_names() {
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> v;
+    for (const ArchInfo& a : all_arches()) v.push_back(a.name);
+    return v;
+  }();
+  return names;
+}
+
+constexpr std::string_view kActionWords[] = {"allow", "deny",        "log",  "notify", "kill",
+                                             "kill-process", "kill-thread", "trap", "trace", "errno"};
+constexpr std::string_view kStatementWords[] = {"default", "arch",         "include",     "on",   "allow",
+                                                "deny",    "log",          "notify",      "kill", "kill-process",
+                                                "kill-thread", "trap",     "trace",       "errno"};
+
+bool is_action_word(std::string_view w) {
+  return std::find(std::begin(kActionWords), std::end(kActionWords), w) != std::end(kActionWords);
+}
+
+// 42, 0x2a, 0o52 or 052 (octal, as open flags are usually written), 0b101010;
+// a leading '-' gives the two's complement (AT_FDCWD is -100).
+std::optional<std::uint64_t> parse_number(std::string_view text) {
+  bool negative = false;
+  if (text.starts_with('-')) {
+    negative = true;
+    text.remove_prefix(1);
+  }
+  unsigned base = 10;
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) base = 16, text.remove_prefix(2);
+  else if (text.size() > 2 && text[0] == '0' && (text[1] == 'b' || text[1] == 'B')) base = 2, text.remove_prefix(2);
+  else if (text.size() > 2 && text[0] == '0' && (text[1] == 'o' || text[1] == 'O')) base = 8, text.remove_prefix(2);
+  else if (text.size() > 1 && text[0] == '0') base = 8, text.remove_prefix(1);
+  if (text.empty()) return std::nullopt;
+  std::uint64_t v = 0;
+  for (char c : text) {
+    unsigned d;
+    if (c >= '0' && c <= '9') d = static_cast<unsigned>(c - '0');
+    else if (c >= 'a' && c <= 'f') d = static_cast<unsigned>(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F') d = static_cast<unsigned>(c - 'A' + 10);
+    else return std::nullopt;
+    if (d >= base) return std::nullopt;
+    if (v > (~std::uint64_t{0} - d) / base) return std::nullopt;
+    v = v * base + d;
+  }
+  if (negative) {
+    if (v > (std::uint64_t{1} << 63)) return std::nullopt;
+    v = ~v + 1;
+  }
+  return v;
+}
+
+std::string read_from_disk(const fs::path& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw InputError(fmt::format("cannot read '{}': it is a directory", path.string()));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(fmt::format("cannot read '{}': {}", path.string(), std::strerror(errno)));
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (in.bad()) throw InputError(fmt::format("cannot read '{}': {}", path.string(), std::strerror(errno)));
+  return s.str();
+}
+
+fs::path normalized(const fs::path& p) {
+  std::error_code ec;
+  fs::path c = fs::weakly_canonical(p, ec);
+  return ec ? p.lexically_normal() : c;
+}
+
+class Parser {
+ public:
+  Parser(const TextPolicyOptions& options, Parsed& out) : options_(options), out_(out) {}
+
+  void parse_file(std::string_view text, const std::string& source, const fs::path& path) {
+    out_.files.push_back(source);
+    stack_.push_back({normalized(path), source});
+    Cursor saved = cur_;
+    cur_ = Cursor{tokenize(text, source), 0, source, path};
+    statements(/*active=*/true, /*in_section=*/false);
+    cur_ = std::move(saved);
+    stack_.pop_back();
+  }
+
+ private:
+  struct Cursor {
+    std::vector<Token> tokens;
+    std::size_t pos = 0;
+    std::string source;
+    fs::path path;
+  };
+  struct Frame {
+    fs::path path;
+    std::string source;
+  };
+
+  const Token& peek() const { return cur_.tokens[cur_.pos]; }
+  const Token& next() {
+    const Token& t = cur_.tokens[cur_.pos];
+    if (t.kind != Tok::End) ++cur_.pos;
+    return t;
+  }
+  Loc loc(const Token& t) const { return Loc{cur_.source, t.line, t.col}; }
+  InputError error(const Token& t, const std::string& what) const {
+    return InputError(fmt::format("{}: {}", loc(t).str(), what));
+  }
+  InputError expected(const std::string& what) const {
+    return error(peek(), fmt::format("expected {} but found {}", what, describe(peek())));
+  }
+  void skip_newlines() {
+    while (peek().kind == Tok::Newline) next();
+  }
+  bool at_statement_end() const {
+    Tok k = peek().kind;
+    return k == Tok::Newline || k == Tok::End || k == Tok::RBrace;
+  }
+  void end_statement() {
+    if (!at_statement_end()) throw expected("the end of the statement");
+  }
+
+  void statements(bool active, bool in_section) {
+    for (;;) {
+      skip_newlines();
+      const Token& t = peek();
+      if (t.kind == Tok::End) {
+        if (in_section) throw expected("'}' closing the `on` section");
+        return;
+      }
+      if (t.kind == Tok::RBrace) {
+        if (!in_section) throw error(t, "unexpected '}' (no `on` section is open)");
+        return;
+      }
+      statement(active);
+      end_statement();
+    }
+  }
+
+  void statement(bool active) {
+    const Token& t = peek();
+    if (t.kind != Tok::Word) throw expected("a statement (default, arch, include, on, or an action such as allow)");
+    const std::string word = t.text;
+    if (word == "default") {
+      next();
+      ActionAst a = action();
+      if (a.deny) throw error(t, "`default deny` says nothing: name the action, e.g. `default kill` or `default errno(EPERM)`");
+      if (!active) return;
+      if (out_.default_action)
+        throw error(t, fmt::format("a second default action (the first is at {})", out_.default_action->loc.str()));
+      a.loc = loc(t);
+      out_.default_action = a;
+    } else if (word == "arch") {
+      Token at = next();
+      std::vector<Arch> arches = arch_list();
+      if (!active) return;
+      if (out_.arches) throw error(at, fmt::format("a second arch statement (the first is at {})", out_.arches->second.str()));
+      out_.arches = std::make_pair(std::move(arches), loc(at));
+    } else if (word == "include") {
+      Token at = next();
+      if (peek().kind != Tok::String) throw expected("a file name in double quotes after include");
+      Token file = next();
+      if (active) include(at, file);
+    } else if (word == "on") {
+      next();
+      std::vector<Arch> arches = arch_list();
+      skip_newlines();
+      if (peek().kind != Tok::LBrace) throw expected("'{' opening the `on` section");
+      next();
+      bool here = std::find(arches.begin(), arches.end(), options_.host_arch) != arches.end();
+      statements(active && here, /*in_section=*/true);
+      next();  // '}'
+    } else if (is_action_word(word)) {
+      RuleStmt r;
+      r.action = action();
+      r.targets = targets();
+      if (peek().kind == Tok::Colon) {
+        next();
+        skip_newlines();
+        r.cond = condition();
+      }
+      if (active) out_.rules.push_back(std::move(r));
+    } else {
+      std::string msg = fmt::format("expected a statement (default, arch, include, on, or an action: allow, deny, "
+                                    "errno(...), kill, ...) but found '{}'",
+                                    word);
+      if (std::binary_search(all_syscall_names().begin(), all_syscall_names().end(), std::string_view(word)))
+        msg += fmt::format("; a rule starts with its action: `allow {}`", word);
+      else
+        msg += suffix(word, kStatementWords);
+      throw error(t, msg);
+    }
+  }
+
+  std::vector<Arch> arch_list() {
+    std::vector<Arch> out;
+    for (;;) {
+      if (peek().kind != Tok::Word) throw expected("an architecture name (x86_64, aarch64, i386, ...)");
+      const Token& t = next();
+      auto a = parse_arch(t.text);
+      if (!a) throw error(t, fmt::format("unknown architecture '{}'{}", t.text, suffix(t.text, arch_names())));
+      if (std::find(out.begin(), out.end(), *a) == out.end()) out.push_back(*a);
+      if (peek().kind != Tok::Comma) return out;
+      next();
+      skip_newlines();
+    }
+  }
+
+  ActionAst action() {
+    if (peek().kind != Tok::Word) throw expected("an action (allow, deny, errno(EPERM), kill, ...)");
+    const Token& t = next();
+    ActionAst a;
+    a.loc = loc(t);
+    const std::string& w = t.text;
+    auto data = [&](bool required, std::uint32_t max, bool errno_names_ok) -> std::uint16_t {
+      if (peek().kind != Tok::LParen) {
+        if (required) throw expected(fmt::format("'(' after {} (e.g. errno(EPERM))", w));
+        return 0;
+      }
+      next();
+      const Token& v = next();
+      std::uint64_t value = 0;
+      if (v.kind == Tok::Number) {
+        auto n = parse_number(v.text);
+        if (!n) throw error(v, fmt::format("'{}' is not a number", v.text));
+        if (*n > max) throw error(v, fmt::format("{} is out of range for {} (0 to {})", v.text, w, max));
+        value = *n;
+      } else if (v.kind == Tok::Word && errno_names_ok) {
+        auto e = errno_from_name(v.text);
+        if (!e) throw error(v, fmt::format("unknown errno name '{}'{}", v.text, suffix(v.text, errno_names())));
+        value = static_cast<std::uint64_t>(*e);
+      } else {
+        throw error(v, fmt::format("expected {} but found {}", errno_names_ok ? "an errno name or number" : "a number",
+                                   describe(v)));
+      }
+      if (peek().kind != Tok::RParen) throw expected("')'");
+      next();
+      return static_cast<std::uint16_t>(value);
+    };
+    if (w == "allow") a.action = Action::allow();
+    else if (w == "deny") a.deny = true;
+    else if (w == "log") a.action = Action::log();
+    else if (w == "notify") a.action = Action::user_notif();
+    else if (w == "kill" || w == "kill-process") a.action = Action::kill_process();
+    else if (w == "kill-thread") a.action = Action::kill_thread();
+    else if (w == "trap") a.action = Action::trap(data(false, 0xffff, false));
+    else if (w == "trace") a.action = Action::trace(data(false, 0xffff, false));
+    else if (w == "errno") a.action = Action::errno_(data(true, 4095, true));
+    else
+      throw error(t, fmt::format("expected an action (allow, deny, errno(...), kill, kill-thread, trap, log, notify, "
+                                 "trace) but found '{}'{}",
+                                 w, suffix(w, kActionWords)));
+    return a;
+  }
+
+  std::vector<TargetAst> targets() {
+    std::vector<TargetAst> out;
+    for (;;) {
+      const Token& t = peek();
+      TargetAst target;
+      target.loc = loc(t);
+      target.text = t.text;
+      if (t.kind == Tok::Word) {
+        target.kind = TargetAst::Kind::Name;
+      } else if (t.kind == Tok::Group) {
+        target.kind = TargetAst::Kind::Group;
+        if (!find_syscall_group(t.text))
+          throw error(t, fmt::format("unknown syscall group '{}'{}; `seccage groups` lists them", t.text,
+                                     suffix(t.text, syscall_group_names())));
+      } else if (t.kind == Tok::Number) {
+        target.kind = TargetAst::Kind::Number;
+        auto n = parse_number(t.text);
+        if (!n || *n > 0xffffffffu) throw error(t, fmt::format("'{}' is not a syscall number", t.text));
+        target.number = static_cast<std::uint32_t>(*n);
+      } else {
+        throw expected("a syscall name, number or @group");
+      }
+      next();
+      out.push_back(std::move(target));
+      if (peek().kind != Tok::Comma) return out;
+      next();
+      skip_newlines();
+    }
+  }
+
+  CondAst condition() {
+    CondAst out;
+    for (;;) {
+      ConjAst conj;
+      for (;;) {
+        conj.push_back(comparison());
+        if (peek().kind != Tok::AndAnd) break;
+        next();
+        skip_newlines();
+      }
+      out.push_back(std::move(conj));
+      if (peek().kind != Tok::OrOr) return out;
+      next();
+      skip_newlines();
+    }
+  }
+
+  CmpAst comparison() {
+    const Token& t = peek();
+    CmpAst c;
+    c.loc = loc(t);
+    if (t.kind != Tok::Word || !t.text.starts_with("arg") || t.text.size() < 4)
+      throw expected("an argument (arg0 to arg5)");
+    auto idx = parse_number(std::string_view(t.text).substr(3));
+    if (!idx || t.text[3] == '-' || (t.text.size() > 4 && t.text[3] == '0'))
+      throw expected("an argument (arg0 to arg5)");
+    if (*idx > 5) throw error(t, fmt::format("argument index {} is out of range (syscalls have arg0 to arg5)", *idx));
+    c.arg = static_cast<std::uint8_t>(*idx);
+    next();
+    if (peek().kind == Tok::Amp) {
+      next();
+      c.mask = value();
+    }
+    const Token& op = peek();
+    switch (op.kind) {
+      case Tok::Eq: c.op = CmpOp::EQ; break;
+      case Tok::Ne: c.op = CmpOp::NE; break;
+      case Tok::Lt: c.op = CmpOp::LT; break;
+      case Tok::Le: c.op = CmpOp::LE; break;
+      case Tok::Gt: c.op = CmpOp::GT; break;
+      case Tok::Ge: c.op = CmpOp::GE; break;
+      default:
+        throw expected(c.mask ? "'==' or '!=' after the mask" : "a comparison (==, !=, <, <=, >, >=, or & MASK ==)");
+    }
+    if (c.mask && c.op != CmpOp::EQ && c.op != CmpOp::NE)
+      throw error(op, fmt::format("a masked argument can only be compared with == or != (found '{}')", op.text));
+    if (c.mask) {
+      c.negated_mask = c.op == CmpOp::NE;
+      c.op = CmpOp::MaskedEq;
+    }
+    next();
+    c.value = value();
+    return c;
+  }
+
+  ValueAst value() {
+    ValueAst v;
+    if (peek().kind == Tok::LParen) {
+      next();
+      v = value();
+      if (peek().kind != Tok::RParen) throw expected("')'");
+      next();
+      return v;
+    }
+    for (;;) {
+      const Token& t = peek();
+      if (t.kind != Tok::Number && t.kind != Tok::Word) throw expected("a number or a constant (AF_INET, O_RDONLY, ...)");
+      if (t.kind == Tok::Number && !parse_number(t.text)) throw error(t, fmt::format("'{}' is not a number", t.text));
+      v.parts.push_back({t, loc(t)});
+      next();
+      if (peek().kind != Tok::Pipe) return v;
+      next();
+    }
+  }
+
+  void include(const Token& at, const Token& file) {
+    fs::path target = file.text;
+    if (target.is_relative()) target = cur_.path.parent_path() / target;
+    const fs::path key = normalized(target);
+    for (std::size_t i = 0; i < stack_.size(); ++i) {
+      if (stack_[i].path != key) continue;
+      std::string chain;
+      for (std::size_t j = i; j < stack_.size(); ++j) chain += stack_[j].source + " -> ";
+      chain += target.string();
+      throw error(at, fmt::format("include cycle: {}", chain));
+    }
+    if (stack_.size() >= kMaxIncludeDepth)
+      throw error(at, fmt::format("includes nested more than {} deep", kMaxIncludeDepth));
+    std::string text;
+    try {
+      text = options_.read_file ? options_.read_file(target) : read_from_disk(target);
+    } catch (const InputError& e) {
+      throw error(at, fmt::format("cannot include \"{}\": {}", file.text, e.what()));
+    }
+    parse_file(text, target.string(), target);
+  }
+
+  const TextPolicyOptions& options_;
+  Parsed& out_;
+  Cursor cur_;
+  std::vector<Frame> stack_;
+};
+
+// --- compiling the statements --------------------------------------------
+
+// What the statements so far say about one syscall: a base action (nullopt =
+// the default) and conditional layers on top, the last matching one winning.
+struct Layer {
+  std::optional<Action> action;
+  Region region;
+  std::string origin;
+};
+struct Entry {
+  std::optional<Action> base;
+  std::string base_origin;
+  std::vector<Layer> layers;
+};
+
+bool name_applies(Arch arch, std::string_view name) {
+  if (syscall_number(arch, name)) return true;
+  auto mux = multiplexed_call(name);
+  return mux && syscall_number(arch, mux->via).has_value();
+}
+
+bool known_anywhere(std::string_view name) {
+  return std::binary_search(all_syscall_names().begin(), all_syscall_names().end(), name) ||
+         multiplexed_call(name).has_value();
+}
+
+class Compiler {
+ public:
+  Compiler(const Parsed& parsed, std::string main_source, std::vector<Arch> arches_override)
+      : parsed_(parsed), main_(std::move(main_source)), override_(std::move(arches_override)) {}
+
+  TextPolicy run() {
+    TextPolicy out;
+    out.files = parsed_.files;
+    if (!parsed_.default_action)
+      throw InputError(fmt::format("{}: no default action; add a line such as `default kill` or "
+                                   "`default errno(EPERM)`",
+                                   main_));
+    const Action def = parsed_.default_action->action;
+    out.policy.default_action = def;
+    if (parsed_.arches) out.policy.arches = parsed_.arches->first;
+    if (!override_.empty()) out.policy.arches = override_;
+    arches_ = out.policy.effective_arches();
+
+    std::map<SyscallRef, Entry> entries;
+    for (const RuleStmt& r : parsed_.rules) {
+      if (r.action.deny && !def.denies())
+        throw InputError(fmt::format("{}: `deny` means the default action, which is {} here; name the action "
+                                     "instead (kill, errno(EPERM), ...)",
+                                     r.action.loc.str(), def.to_string()));
+      std::optional<Action> action;
+      if (!r.action.deny) action = r.action.action;
+      std::optional<Region> region;
+      if (r.cond) region = condition_region(*r.cond);
+      for (const TargetAst& t : r.targets) {
+        for (const SyscallRef& ref : resolve_target(t, out.warnings)) {
+          Entry& e = entries[ref];
+          if (!region) {
+            // Unconditional: replaces everything said before about it.
+            e = Entry{action, t.loc.str(), {}};
+          } else {
+            e.layers.push_back(Layer{action, *region, t.loc.str()});
+          }
+        }
+      }
+    }
+
+    for (const auto& [ref, e] : entries) emit(ref, e, def, out.policy.rules);
+    validate(out.policy);
+    return out;
+  }
+
+ private:
+  std::vector<SyscallRef> resolve_target(const TargetAst& t, std::vector<std::string>& warnings) const {
+    auto applies = [&](std::string_view n) {
+      return std::any_of(arches_.begin(), arches_.end(), [&](Arch a) { return name_applies(a, n); });
+    };
+    switch (t.kind) {
+      case TargetAst::Kind::Number:
+        return {SyscallRef{t.number}};
+      case TargetAst::Kind::Group: {
+        // Members no arch of the policy has (chown32 on x86_64) are left out
+        // quietly: groups are written for every arch.
+        std::vector<SyscallRef> out;
+        for (const std::string& n : expand_syscall_group(t.text))
+          if (applies(n)) out.emplace_back(n);
+        return out;
+      }
+      case TargetAst::Kind::Name:
+        break;
+    }
+    if (!known_anywhere(t.text)) {
+      throw InputError(fmt::format("{}: unknown syscall '{}'{}", t.loc.str(), t.text,
+                                   suffix(t.text, all_syscall_names())));
+    }
+    if (!applies(t.text)) {
+      std::string list;
+      for (Arch a : arches_) list += (list.empty() ? "" : ", ") + std::string(arch_name(a));
+      warnings.push_back(fmt::format("{}: '{}' does not exist on {}; ignored", t.loc.str(), t.text, list));
+      return {};
+    }
+    return {SyscallRef{t.text}};
+  }
+
+  std::uint64_t resolve_value(const ValueAst& v) const {
+    std::uint64_t out = 0;
+    for (const auto& p : v.parts) {
+      if (p.token.kind == Tok::Number) {
+        out |= *parse_number(p.token.text);
+        continue;
+      }
+      try {
+        out |= resolve_constant(p.token.text, arches_);
+      } catch (const InputError& e) {
+        throw InputError(fmt::format("{}: {}", p.loc.str(), e.what()));
+      }
+    }
+    return out;
+  }
+
+  Region condition_region(const CondAst& cond) const {
+    Region out;
+    const Loc& where = cond.front().front().loc;
+    try {
+      for (const ConjAst& conj : cond) {
+        Region r = any_region();
+        for (const CmpAst& c : conj) {
+          Condition model{c.arg, c.op, resolve_value(c.value), c.mask ? resolve_value(*c.mask) : 0};
+          Region one = region_of(model);
+          if (c.negated_mask) one = complement(one);
+          r = intersect(r, one);
+        }
+        out = unite(std::move(out), r);
+      }
+    } catch (const RegionTooComplex& e) {
+      throw InputError(fmt::format("{}: {}", where.str(), e.what()));
+    }
+    return out;
+  }
+
+  void emit(const SyscallRef& ref, const Entry& e, const Action& def, std::vector<Rule>& rules) const {
+    // Later layers win where they match: walk from the last one, each taking
+    // what the later ones left; the base takes the rest.
+    Region rest = any_region();
+    struct Piece {
+      Action action;
+      Region region;
+      const std::string* origin;
+    };
+    std::vector<Piece> pieces;
+    try {
+      for (auto it = e.layers.rbegin(); it != e.layers.rend() && !rest.empty(); ++it) {
+        Action a = it->action.value_or(def);
+        if (a != def) pieces.push_back({a, intersect(it->region, rest), &it->origin});
+        rest = intersect(rest, complement(it->region));
+      }
+      Action base = e.base.value_or(def);
+      if (base != def && !rest.empty()) pieces.push_back({base, rest, &e.base_origin});
+      std::reverse(pieces.begin(), pieces.end());
+      for (const Piece& p : pieces)
+        for (auto& conds : to_conditions(p.region)) rules.push_back(Rule{ref, p.action, std::move(conds), *p.origin});
+    } catch (const RegionTooComplex& ex) {
+      const std::string& where = e.layers.empty() ? e.base_origin : e.layers.back().origin;
+      throw InputError(fmt::format("{}: {} ({})", where, ex.what(), to_string(ref)));
+    }
+  }
+
+  const Parsed& parsed_;
+  std::string main_;
+  std::vector<Arch> override_;
+  std::vector<Arch> arches_;
+};
+
+TextPolicy compile_text(std::string_view text, const std::string& source, const fs::path& path,
+                        const TextPolicyOptions& options) {
+  Parsed parsed;
+  Parser parser(options, parsed);
+  parser.parse_file(text, source, path);
+  return Compiler(parsed, source, options.arches).run();
+}
+
+}  // namespace
+}  // namespace text_detail
+
+TextPolicy read_text_policy(const std::filesystem::path& path, const TextPolicyOptions& options) {
+  std::string text = options.read_file ? options.read_file(path) : text_detail::read_from_disk(path);
+  return text_detail::compile_text(text, path.string(), path, options);
+}
+
+TextPolicy read_text_policy_text(std::string_view text, std::string_view source_name,
+                                 const TextPolicyOptions& options) {
+  return text_detail::compile_text(text, std::string(source_name), std::filesystem::path(source_name), options);
+}
+
+bool looks_like_text_policy(std::string_view text) {
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+    return c != '{';
+  }
+  return true;
+}
+
+}  // namespace seccage

@@ -1,0 +1,192 @@
+// The canonical text form of a Policy (`seccage fmt`, `compile --format text`).
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/core.h>
+
+#include "profile/text_regions.hpp"
+#include "seccage/policy_text.hpp"
+
+namespace seccage {
+namespace {
+
+constexpr std::size_t kWidth = 100;
+
+std::string action_text(const Action& a) {
+  switch (a.kind) {
+    case ActionKind::KillProcess: return "kill";
+    case ActionKind::KillThread: return "kill-thread";
+    case ActionKind::Trap: return a.data ? fmt::format("trap({})", a.data) : "trap";
+    case ActionKind::Errno:
+      if (auto n = errno_name(a.data)) return fmt::format("errno({})", *n);
+      return fmt::format("errno({})", a.data);
+    case ActionKind::UserNotif: return "notify";
+    case ActionKind::Trace: return a.data ? fmt::format("trace({})", a.data) : "trace";
+    case ActionKind::Log: return "log";
+    case ActionKind::Allow: return "allow";
+  }
+  return "kill";
+}
+
+// Canonical order of the statement blocks: what lets calls through first,
+// then the denials from mildest to most severe.
+int action_rank(const Action& a) { return -static_cast<int>(a.kind); }
+bool action_less(const Action& a, const Action& b) {
+  if (action_rank(a) != action_rank(b)) return action_rank(a) < action_rank(b);
+  return a.data < b.data;
+}
+
+std::string number(std::uint64_t v) {
+  // Negative small values (AT_FDCWD = -100) read best as written in C.
+  if (v >= (std::uint64_t{1} << 63) && ~v + 1 <= 0xffff) return fmt::format("-{}", ~v + 1);
+  return v < 0x10000 ? fmt::format("{}", v) : fmt::format("{:#x}", v);
+}
+
+std::string condition_text(const Condition& c) {
+  const char* sym = "==";
+  switch (c.op) {
+    case CmpOp::EQ: sym = "=="; break;
+    case CmpOp::NE: sym = "!="; break;
+    case CmpOp::LT: sym = "<"; break;
+    case CmpOp::LE: sym = "<="; break;
+    case CmpOp::GT: sym = ">"; break;
+    case CmpOp::GE: sym = ">="; break;
+    case CmpOp::MaskedEq:
+      return fmt::format("arg{} & {:#x} == {}", static_cast<unsigned>(c.arg), c.mask, number(c.value));
+  }
+  return fmt::format("arg{} {} {}", static_cast<unsigned>(c.arg), sym, number(c.value));
+}
+
+std::string conj_text(std::vector<Condition> conds) {
+  std::sort(conds.begin(), conds.end(), [](const Condition& a, const Condition& b) { return a.arg < b.arg; });
+  std::string out;
+  for (const Condition& c : conds) out += (out.empty() ? "" : " && ") + condition_text(c);
+  return out;
+}
+
+// Names first (sorted), then numbers (ascending).
+struct RefLess {
+  bool operator()(const SyscallRef& a, const SyscallRef& b) const {
+    if (a.index() != b.index()) return a.index() < b.index();
+    return a < b;
+  }
+};
+
+std::string ref_text(const SyscallRef& r) {
+  if (const auto* n = std::get_if<std::string>(&r)) return *n;
+  return fmt::format("{}", std::get<std::uint32_t>(r));
+}
+
+}  // namespace
+
+std::string write_text_policy(const Policy& policy, const TextWriteOptions& options) {
+  std::string out;
+  if (!options.header.empty()) {
+    std::size_t start = 0;
+    while (start <= options.header.size()) {
+      std::size_t end = options.header.find('\n', start);
+      if (end == std::string::npos) end = options.header.size();
+      out += "# " + options.header.substr(start, end - start) + "\n";
+      start = end + 1;
+    }
+  }
+  out += "default " + action_text(policy.default_action) + "\n";
+  if (!policy.arches.empty()) {
+    std::string list;
+    for (Arch a : policy.arches) list += (list.empty() ? "" : ", ") + std::string(arch_name(a));
+    out += "arch " + list + "\n";
+  }
+
+  // Rules equal to the default decide nothing (libseccomp refuses them). An
+  // unconditional rule on a syscall overrides its conditional ones (as in
+  // libseccomp); the first unconditional one counts.
+  std::map<SyscallRef, Action, RefLess> unconditional;
+  for (const Rule& r : policy.rules)
+    if (r.action != policy.default_action && r.conditions.empty()) unconditional.emplace(r.syscall, r.action);
+
+  std::map<Action, std::vector<SyscallRef>, decltype(&action_less)> blocks(&action_less);
+  for (const auto& [ref, action] : unconditional) blocks[action].push_back(ref);
+
+  // (syscall, action) -> alternatives, sorted and de-duplicated.
+  struct Key {
+    SyscallRef ref;
+    Action action;
+  };
+  auto key_less = [](const Key& a, const Key& b) {
+    if (a.ref != b.ref) return RefLess{}(a.ref, b.ref);
+    return action_less(a.action, b.action);
+  };
+  std::map<Key, std::set<std::string>, decltype(key_less)> conditional(key_less);
+  std::map<SyscallRef, std::vector<const Rule*>, RefLess> by_syscall;
+  for (const Rule& r : policy.rules) {
+    if (r.action == policy.default_action || r.conditions.empty() || unconditional.count(r.syscall)) continue;
+    conditional[Key{r.syscall, r.action}].insert(conj_text(r.conditions));
+    by_syscall[r.syscall].push_back(&r);
+  }
+
+  for (const auto& [action, refs] : blocks) {
+    std::string line = action_text(action) + " ";
+    const std::string indent(line.size(), ' ');
+    std::string text = line;
+    std::size_t col = text.size();
+    for (std::size_t i = 0; i < refs.size(); ++i) {
+      std::string item = ref_text(refs[i]) + (i + 1 < refs.size() ? "," : "");
+      if (col + item.size() + 1 > kWidth && col > indent.size()) {
+        text += "\n" + indent;
+        col = indent.size();
+      } else if (col > indent.size()) {
+        text += " ";
+        ++col;
+      }
+      text += item;
+      col += item.size();
+    }
+    out += "\n" + text + "\n";
+  }
+
+  if (!conditional.empty()) out += "\n";
+  for (const auto& [key, alts] : conditional) {
+    // Overlapping rules with different actions: the text language would let
+    // the later line win, libseccomp its tree order. Say so rather than
+    // silently pick one.
+    const auto& rules = by_syscall[key.ref];
+    bool overlap = false;
+    for (const Rule* a : rules) {
+      if (a->action != key.action) continue;
+      for (const Rule* b : rules) {
+        if (b->action == a->action) continue;
+        text_detail::Region ra{text_detail::Conj{}}, rb{text_detail::Conj{}};
+        for (const Condition& c : a->conditions) ra = text_detail::intersect(ra, text_detail::region_of(c));
+        for (const Condition& c : b->conditions) rb = text_detail::intersect(rb, text_detail::region_of(c));
+        if (!text_detail::intersect(ra, rb).empty()) overlap = true;
+      }
+    }
+    if (overlap)
+      out += fmt::format("# note: rules on {} with different actions overlap; libseccomp's order decides there, "
+                         "the text language's \"later wins\" may not agree\n",
+                         ref_text(key.ref));
+    std::string line = action_text(key.action) + " " + ref_text(key.ref) + ": ";
+    const std::string indent(line.size() - 3, ' ');
+    std::size_t col = line.size();
+    bool first = true;
+    for (const std::string& alt : alts) {
+      if (!first) {
+        if (col + alt.size() + 4 > kWidth) {
+          line += " ||\n" + indent + "   ";
+          col = indent.size() + 3;
+        } else {
+          line += " || ";
+          col += 4;
+        }
+      }
+      line += alt;
+      col += alt.size();
+      first = false;
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+}  // namespace seccage
