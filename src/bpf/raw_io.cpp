@@ -12,6 +12,7 @@
 #include "bpf/raw_io.hpp"
 #include "seccage/bpf.hpp"
 #include "seccage/error.hpp"
+#include "util/atomic_file.hpp"
 
 namespace seccage::bpf {
 namespace {
@@ -105,36 +106,7 @@ std::vector<std::byte> to_raw(const Program& program) {
 
 void write_raw_file(const Program& program, const std::filesystem::path& path) {
   const std::vector<std::byte> bytes = to_raw(program);
-  // The temporary file must be in the same directory: rename(2) is atomic
-  // only within one filesystem.
-  std::string tmpl = path.string() + ".tmp.XXXXXX";
-  int raw_fd = ::mkstemp(tmpl.data());
-  if (raw_fd < 0) throw SystemError(fmt::format("file {}: cannot create a temporary file beside it", path.string()), errno);
-  Fd fd(raw_fd);
-  auto fail = [&](const std::string& what) {
-    int err = errno;
-    ::unlink(tmpl.c_str());
-    throw SystemError(fmt::format("file {}: {}", path.string(), what), err);
-  };
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("cannot write");
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  // mkstemp creates the file 0600; a filter is not a secret, so give it the
-  // mode a plain creat() would (0644 under the usual umask).
-  mode_t mask = ::umask(0);
-  ::umask(mask);
-  if (::fchmod(fd.get(), 0666 & ~mask) != 0) fail("cannot set the mode");
-  // fsync before rename: otherwise a crash can leave the new name pointing at
-  // an empty file.
-  if (::fsync(fd.get()) != 0) fail("cannot flush to disk");
-  if (fd.close_now() != 0) fail("cannot write");
-  if (::rename(tmpl.c_str(), path.c_str()) != 0) fail("cannot rename the temporary file into place");
+  write_file_atomically(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 }  // namespace seccage::bpf
