@@ -1,0 +1,171 @@
+// The sandbox runner: runs a program under a policy and resource limits, and
+// reports every syscall the policy denied, with its arguments (docs/run.md).
+//
+// How it works, in one paragraph: the runner compiles a variant of the policy
+// in which every denying action becomes USER_NOTIF (allowed syscalls stay in
+// the kernel), starts the program with that filter, and supervises the
+// listener: each notified call is re-evaluated against the original policy,
+// recorded with its decoded arguments, and answered with the original action
+// (an errno, or the death of the process). Where the kernel lacks user
+// notification the plain filter is installed and only a kill is reported.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "seccage/action.hpp"
+#include "seccage/arch.hpp"
+#include "seccage/policy.hpp"
+
+namespace seccage::sandbox {
+
+// ---------------------------------------------------------------------------
+// Small parsers shared by the CLI and the library (src/sandbox/units.cpp,
+// src/sandbox/rule_syntax.cpp). All throw InputError with what was expected.
+
+// "1.5", "500ms", "2s", "1m", "1h" -> seconds. Plain numbers are seconds.
+double parse_duration(std::string_view text);
+// "4096", "64K", "64M", "1G", "1T" (powers of 1024; a trailing B or iB is
+// accepted: "64MiB") -> bytes.
+std::uint64_t parse_size(std::string_view text);
+
+// A rule option: `NAME[:COND[,COND...]]`, where COND is `argN OP VALUE` with
+// OP one of == != < <= > >=, or `argN&MASK==VALUE` (masked equality); values
+// are decimal, 0x hex or 0 octal. Several names may be given separated by
+// commas when no condition follows (`read,write`). For --deny the part after
+// the last colon may instead be an errno (`execve:EPERM`, `open:13`), and
+// conditions may precede it (`write:arg0!=1:EBADF`). Each parsed name becomes
+// one Rule with `origin` set to the option as written.
+std::vector<Rule> parse_rule_option(std::string_view option, std::string_view text, Action action);
+// --deny: the errno defaults to EPERM.
+std::vector<Rule> parse_deny_option(std::string_view text);
+// Adds rule options to a policy (a profile or preset). An option replaces
+// whatever the policy said about the syscalls it names; when it has
+// conditions and the policy had an unconditional rule on that syscall, calls
+// that do not match keep that rule's action (`--preset default --kill
+// 'write:arg0!=1'` still allows writes to fd 1). Throws InputError when that
+// cannot be expressed (a masked condition, several conditional options).
+void overlay_rules(Policy& policy, const std::vector<Rule>& added);
+// --default: any action parse_action() accepts (allow, kill, errno(EPERM), EPERM, trap, log).
+Action parse_default_action(std::string_view text);
+
+// ---------------------------------------------------------------------------
+// What to run and how.
+
+struct Limits {
+  std::optional<double> cpu_seconds;      // --time: CPU time of the program (user+system)
+  std::optional<double> wall_seconds;     // --wall-time: kills the whole process group
+  std::optional<std::uint64_t> memory;    // --memory: address space (RLIMIT_AS), bytes
+  std::optional<std::uint64_t> stack;     // --stack: RLIMIT_STACK, bytes
+  std::optional<std::uint64_t> fsize;     // --fsize: RLIMIT_FSIZE, bytes
+  std::optional<std::uint64_t> nofile;    // --nofile: RLIMIT_NOFILE
+  std::optional<std::uint64_t> nproc;     // --nproc: RLIMIT_NPROC (counts per user; root is exempt)
+  std::optional<std::uint64_t> output;    // --output: bytes the program may write to stdout+stderr
+  bool core_dumps = false;                // RLIMIT_CORE is 0 unless set
+};
+
+enum class Mode : std::uint8_t {
+  Enforce,     // the policy's actions apply
+  Permissive,  // denied calls are reported and allowed (SECCOMP_USER_NOTIF_FLAG_CONTINUE)
+};
+
+struct RunOptions {
+  Policy policy;
+  std::vector<std::string> argv;  // argv[0] is searched in PATH when it has no '/'
+  Limits limits;
+  Mode mode = Mode::Enforce;
+  bool audit_log = false;         // SECCOMP_FILTER_FLAG_LOG
+  // Use user notification when the kernel has it (the default); false forces
+  // the plain filter (a report without arguments), as on an old kernel.
+  bool supervise = true;
+
+  bool env_clear = false;
+  std::vector<std::pair<std::string, std::string>> env_set;
+  std::string cwd;                          // empty: inherited
+  std::string stdin_file, stdout_file, stderr_file;  // empty: inherited
+  std::optional<std::uint32_t> uid, gid;    // dropped to in the child (needs root)
+
+  // Bytes of a string argument read from the process's memory; longer strings
+  // are cut and marked with "...".
+  std::size_t string_limit = 96;
+  // Violations kept in the report (later ones are counted, not stored).
+  std::size_t max_violations = 1000;
+};
+
+// ---------------------------------------------------------------------------
+// What happened.
+
+enum class Verdict : std::uint8_t {
+  Ok,             // exited with status 0, nothing denied
+  RuntimeError,   // exited non-zero or died of a signal, nothing denied
+  Violation,      // the policy denied at least one call (or killed the program)
+  CpuTimeLimit,
+  WallTimeLimit,
+  MemoryLimit,
+  OutputLimit,
+  SystemError,    // seccage could not run the program
+};
+std::string_view to_string(Verdict verdict);  // "ok", "runtime_error", ...
+
+struct Violation {
+  std::string syscall;                 // the name, or "#NR" when the table has none
+  std::uint32_t nr = 0;
+  std::string arch;                    // "x86_64"
+  std::int32_t pid = 0;                // thread group (process) id
+  std::int32_t tid = 0;                // the calling thread
+  std::array<std::uint64_t, 6> args{};
+  bool args_known = true;              // false in the fallback without notification
+  std::string decoded;                 // write(fd=2, buf="...", count=19)
+  Action action;                       // what the policy says
+  std::string rule;                    // "write: arg0 != 1" or "default action"
+  std::string origin;                  // Rule::origin, or "default"
+  std::string outcome;                 // "killed", "errno EPERM", "allowed (permissive)", ...
+};
+
+struct Report {
+  Verdict verdict = Verdict::SystemError;
+  int exit_code = -1;   // the program's exit status, -1 when it died of a signal
+  int signal = 0;       // the signal it died of (SIGSYS for a policy kill), 0 if none
+  int status = 125;     // what `seccage run` exits with (docs/run.md)
+  std::int64_t cpu_time_ms = 0;
+  std::int64_t wall_time_ms = 0;
+  std::int64_t memory_kb = 0;          // peak resident set size
+  bool supervised = false;             // user notification was used
+  bool permissive = false;
+  std::vector<Violation> violations;   // denied calls, first max_violations
+  std::size_t violation_count = 0;     // all of them
+  // ENOSYS answers (syscalls newer than the table, clone3 in the default
+  // preset): denials meant to make libc fall back, kept apart so that a
+  // program that runs fine reports no violation.
+  std::vector<Violation> fallbacks;
+  std::size_t fallback_count = 0;
+  std::string error;                   // seccage's own failure, for system_error
+  std::string program;                 // the resolved path
+};
+
+// Exit statuses of seccage's own failures (the program's status otherwise).
+inline constexpr int kStatusFailed = 125;      // seccage failed before the program ran
+inline constexpr int kStatusCannotExec = 126;  // found but not executable
+inline constexpr int kStatusNotFound = 127;    // not found
+
+// Runs the program to its end and returns what happened. Never throws for a
+// failure to start the program (that is a Report with SystemError); throws
+// InputError for an invalid policy or options.
+//
+// Process-wide effects while it runs: the calling thread blocks SIGCHLD,
+// SIGINT, SIGTERM and SIGHUP (and forwards the last three to the program's
+// process group); the process becomes a child subreaper so that orphans of the
+// program are reaped, not left as zombies. Both are restored on return.
+Report run(const RunOptions& options);
+
+// The report as JSON (docs/run.md lists the fields) and as one human line per
+// violation plus a summary line.
+std::string to_json(const Report& report);
+std::string summary(const Report& report);
+
+}  // namespace seccage::sandbox

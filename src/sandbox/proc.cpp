@@ -1,0 +1,131 @@
+#include "sandbox/proc.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/core.h>
+
+namespace seccage::sandbox {
+namespace {
+
+std::optional<std::string> slurp(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+std::optional<std::string> read_memory(pid_t tid, std::uint64_t addr, std::size_t max, bool cstring) {
+  const int fd = ::open(fmt::format("/proc/{}/mem", tid).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string out;
+  const std::uint64_t page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+  std::uint64_t at = addr;
+  while (out.size() < max) {
+    // Never cross a page in one read: a string may end right before an
+    // unmapped page, and a read across it would fail as a whole.
+    const std::uint64_t room = page - (at % page);
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(room, max - out.size()));
+    char buf[4096];
+    const ssize_t n = ::pread(fd, buf, std::min(want, sizeof buf), static_cast<off_t>(at));
+    if (n <= 0) break;
+    const auto got = static_cast<std::size_t>(n);
+    if (cstring) {
+      if (const void* nul = std::memchr(buf, 0, got)) {
+        out.append(buf, static_cast<std::size_t>(static_cast<const char*>(nul) - buf));
+        ::close(fd);
+        return out;
+      }
+    }
+    out.append(buf, got);
+    at += got;
+  }
+  ::close(fd);
+  if (out.empty() && at == addr) return std::nullopt;
+  return out;
+}
+
+std::optional<TaskStatus> read_status(pid_t tid) {
+  auto text = slurp(fmt::format("/proc/{}/status", tid));
+  if (!text) return std::nullopt;
+  TaskStatus st;
+  std::istringstream in(*text);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto value = [&](const char* key) -> std::optional<std::uint64_t> {
+      const std::size_t len = std::strlen(key);
+      if (line.compare(0, len, key) != 0) return std::nullopt;
+      return std::strtoull(line.c_str() + len, nullptr, 10);
+    };
+    if (auto v = value("Tgid:")) st.tgid = static_cast<pid_t>(*v);
+    else if (auto t = value("Threads:")) st.threads = static_cast<int>(*t);
+    else if (auto p = value("VmPeak:")) st.vm_peak_kb = *p;
+    else if (auto h = value("VmHWM:")) st.vm_hwm_kb = *h;
+  }
+  if (st.tgid == 0) return std::nullopt;
+  return st;
+}
+
+std::optional<std::int64_t> cpu_time_ms(pid_t pid) {
+  auto text = slurp(fmt::format("/proc/{}/stat", pid));
+  if (!text) return std::nullopt;
+  // The command name (field 2) may hold spaces and parentheses: fields are
+  // counted from the last ')'.
+  const std::size_t close = text->rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream in(text->substr(close + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && in >> field; ++i) {
+    if (i == 14) utime = std::strtoull(field.c_str(), nullptr, 10);
+    if (i == 15) stime = std::strtoull(field.c_str(), nullptr, 10);
+  }
+  const long ticks = sysconf(_SC_CLK_TCK);
+  return static_cast<std::int64_t>((utime + stime) * 1000 / static_cast<unsigned long long>(ticks > 0 ? ticks : 100));
+}
+
+std::optional<SyscallState> read_syscall(pid_t pid) {
+  auto text = slurp(fmt::format("/proc/{}/syscall", pid));
+  if (!text || text->empty()) return std::nullopt;
+  // "running", or "-1 sp pc" outside a syscall, or "NR a0 .. a5 sp pc".
+  std::istringstream in(*text);
+  std::string nr;
+  in >> nr;
+  if (nr == "running") return std::nullopt;
+  SyscallState s;
+  s.nr = std::strtoll(nr.c_str(), nullptr, 0);
+  if (s.nr < 0) return std::nullopt;
+  for (auto& a : s.args) {
+    std::string word;
+    if (!(in >> word)) break;
+    a = std::strtoull(word.c_str(), nullptr, 0);
+  }
+  return s;
+}
+
+std::vector<pid_t> own_children() {
+  std::vector<pid_t> out;
+  DIR* dir = ::opendir("/proc/self/task");
+  if (!dir) return out;
+  while (dirent* e = ::readdir(dir)) {
+    if (e->d_name[0] == '.') continue;
+    auto text = slurp(fmt::format("/proc/self/task/{}/children", e->d_name));
+    if (!text) continue;
+    std::istringstream in(*text);
+    pid_t p = 0;
+    while (in >> p) out.push_back(p);
+  }
+  ::closedir(dir);
+  return out;
+}
+
+}  // namespace seccage::sandbox

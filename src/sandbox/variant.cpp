@@ -1,0 +1,124 @@
+#include "sandbox/variant.hpp"
+
+#include <algorithm>
+
+#include <fmt/core.h>
+
+namespace seccage::sandbox {
+namespace {
+
+constexpr std::uint16_t kEnosys = 38;
+
+Action notified(const Action& a) { return a.denies() ? Action::user_notif() : a; }
+
+bool names_one_of(const Rule& rule, const std::vector<Arch>& arches, const std::vector<std::string>& names) {
+  if (const auto* name = std::get_if<std::string>(&rule.syscall))
+    return std::find(names.begin(), names.end(), *name) != names.end();
+  const std::uint32_t nr = std::get<std::uint32_t>(rule.syscall);
+  return std::any_of(arches.begin(), arches.end(), [&](Arch a) {
+    return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return syscall_number(a, n) == nr; });
+  });
+}
+
+bool number_belongs(Arch arch, std::uint32_t nr) {
+  if (arch == Arch::x86_64) return nr < kX32SyscallBit;
+  if (arch == Arch::x32) return nr >= kX32SyscallBit;
+  return true;
+}
+
+bool rule_names(const Rule& rule, Arch arch, std::uint32_t nr) {
+  if (const auto* n = std::get_if<std::uint32_t>(&rule.syscall)) return *n == nr;
+  const std::string& name = std::get<std::string>(rule.syscall);
+  if (syscall_number(arch, name) == nr) return true;
+  // A rule on a socketcall/ipc sub-call also lands on the multiplexer.
+  if (auto mux = multiplexed_call(name)) return syscall_number(arch, mux->via) == nr;
+  return false;
+}
+
+}  // namespace
+
+std::string describe_rule(const Rule& rule) {
+  std::string out = seccage::to_string(rule.syscall);
+  for (std::size_t i = 0; i < rule.conditions.size(); ++i)
+    out += (i == 0 ? ": " : " && ") + rule.conditions[i].to_string();
+  return out;
+}
+
+Policy notify_variant(const Policy& original, const std::vector<std::string>& observe) {
+  Policy v = original;
+  v.default_action = notified(original.default_action);
+  const std::vector<Arch> arches = original.effective_arches();
+  std::vector<std::string> always{"execve", "execveat"};
+  always.insert(always.end(), observe.begin(), observe.end());
+  std::erase_if(v.rules, [&](const Rule& r) { return names_one_of(r, arches, always); });
+  for (Rule& r : v.rules) r.action = notified(r.action);
+  // Unconditional, so no conditional rule could shadow it; if the default is
+  // USER_NOTIF already the rules are no-ops with the same effect.
+  for (const std::string& name : always) {
+    const bool somewhere = std::any_of(arches.begin(), arches.end(), [&](Arch a) { return syscall_number(a, name).has_value(); });
+    if (somewhere) v.rules.push_back(Rule{name, Action::user_notif(), {}, "seccage: always supervised"});
+  }
+  return v;
+}
+
+Classifier::Classifier(const Policy& policy) : evaluator_(policy) {}
+
+Classification Classifier::classify(std::uint32_t audit_arch, std::uint32_t nr,
+                                    const std::array<std::uint64_t, 6>& args) const {
+  Classification c;
+  const Policy& policy = evaluator_.policy();
+  const ArchDecisions* match = nullptr;
+  for (const ArchDecisions& d : evaluator_.all_decisions()) {
+    if (arch_info(d.arch).audit_arch == audit_arch && number_belongs(d.arch, nr)) {
+      match = &d;
+      break;
+    }
+  }
+  if (!match) {
+    c.action = policy.bad_arch_action;
+    c.rule_text = "foreign architecture";
+    c.origin = "bad-arch action";
+    return c;
+  }
+  c.known_arch = true;
+  c.arch = match->arch;
+  if (auto n = syscall_name(c.arch, nr)) c.name = std::string(*n);
+  auto it = match->by_number.find(nr);
+  const Decision& d = it == match->by_number.end() ? match->unknown : it->second;
+  c.unknown_number = it == match->by_number.end();
+  for (const DecisionCase& dc : d.cases) {
+    if (std::all_of(dc.tests.begin(), dc.tests.end(), [&](const WordTest& t) { return t.passes(args); })) {
+      c.action = dc.action;
+      c.rule = dc.rule;
+      break;
+    }
+  }
+  if (c.rule < 0) {
+    c.action = d.otherwise;
+    // An unconditional rule shows up only as the decision's fallthrough: find
+    // the rule that gives this action to this number.
+    if (!c.unknown_number && !(d.otherwise == policy.default_action)) {
+      for (std::size_t i = 0; i < policy.rules.size(); ++i) {
+        const Rule& r = policy.rules[i];
+        if (r.conditions.empty() && r.action == d.otherwise && rule_names(r, c.arch, nr)) {
+          c.rule = static_cast<int>(i);
+          break;
+        }
+      }
+    }
+  }
+  if (c.rule >= 0) {
+    const Rule& r = policy.rules[static_cast<std::size_t>(c.rule)];
+    c.rule_text = describe_rule(r);
+    c.origin = r.origin.empty() ? "policy" : r.origin;
+  } else if (c.unknown_number && c.action == Action::errno_(kEnosys) && !(policy.default_action == c.action)) {
+    c.rule_text = "syscall unknown to seccage's table (ENOSYS, so libc falls back)";
+    c.origin = "default";
+  } else {
+    c.rule_text = "default action";
+    c.origin = "default";
+  }
+  return c;
+}
+
+}  // namespace seccage::sandbox

@@ -1,0 +1,61 @@
+// The supervised form of a policy, and the classification of a notified call
+// against the original one.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "policy/evaluator.hpp"
+#include "seccage/policy.hpp"
+
+namespace seccage::sandbox {
+
+// The policy the kernel runs when seccage supervises: every denying action
+// (Action::denies(): kill, trap, errno) in the rules and the default becomes
+// USER_NOTIF, so exactly the deny paths reach the supervisor; allowed, logged
+// and traced calls keep their action and never leave the kernel. The bad-arch
+// action stays: a call from an ABI the policy does not cover is killed in the
+// kernel (the runner names it from /proc/PID/syscall). Numbers newer than the
+// table follow the default (now USER_NOTIF), and the supervisor answers them
+// with the original ENOSYS.
+//
+// execve and execveat always notify, whatever the policy says: the launcher's
+// own execve is the moment the supervisor takes over (docs/run.md, "The
+// launcher's execve"), and later ones are answered per the original policy
+// (CONTINUE when it allows them, which is exact: the decision depends only on
+// the registers the kernel captured, not on memory).
+//
+// `observe` names more syscalls that always notify for the same reason (the
+// runner adds exit_group under --memory to read the peak address space just
+// before the process ends).
+Policy notify_variant(const Policy& original, const std::vector<std::string>& observe = {});
+
+// What the original policy says about one call, and why.
+struct Classification {
+  bool known_arch = false;  // the call's ABI is one of the policy's
+  Arch arch = Arch::x86_64;
+  Action action;            // the original action
+  int rule = -1;            // index into Policy::rules, -1 for the default or ENOSYS stub
+  std::string rule_text;    // "write: arg0 != 1", "default action", "unknown syscall (ENOSYS)"
+  std::string origin;       // Rule::origin, or "default"
+  bool unknown_number = false;
+  std::optional<std::string> name;  // from the arch's table
+};
+
+class Classifier {
+ public:
+  explicit Classifier(const Policy& policy);
+  Classification classify(std::uint32_t audit_arch, std::uint32_t nr, const std::array<std::uint64_t, 6>& args) const;
+  const Policy& policy() const { return evaluator_.policy(); }
+
+ private:
+  Evaluator evaluator_;
+};
+
+// "write: arg0 != 1" / "execve" / "#59: arg0 == 3".
+std::string describe_rule(const Rule& rule);
+
+}  // namespace seccage::sandbox

@@ -1,0 +1,213 @@
+// seccage run: run a program under a policy and limits, naming every syscall
+// the policy denies (docs/run.md).
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+
+#include <fmt/core.h>
+
+#include "command.hpp"
+#include "policy_input.hpp"
+#include "seccage/error.hpp"
+#include "seccage/sandbox.hpp"
+
+namespace seccage::cli {
+namespace {
+
+struct RunArgs {
+  PolicyInput input;
+  std::vector<std::string> allow, deny, kill;
+  std::string default_action;
+  std::string time, wall_time, memory, stack, fsize, output;
+  std::string nofile, nproc;
+  bool core = false;
+  std::string report;
+  bool permissive = false, audit_log = false, no_notify = false, quiet = false;
+  bool env_clear = false;
+  std::vector<std::string> env;
+  std::string cwd, stdin_file, stdout_file, stderr_file, user, group;
+  std::vector<std::string> command;
+};
+
+std::uint64_t parse_count(const std::string& option, const std::string& text) {
+  std::uint64_t v = 0;
+  std::size_t used = 0;
+  try {
+    v = std::stoull(text, &used, 10);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty() || text[0] == '-')
+    throw InputError(fmt::format("{} '{}': expected a whole number", option, text));
+  return v;
+}
+
+std::uint32_t parse_user(const std::string& user, std::optional<std::uint32_t>& primary_gid) {
+  if (passwd* pw = ::getpwnam(user.c_str())) {
+    primary_gid = pw->pw_gid;
+    return pw->pw_uid;
+  }
+  const std::uint64_t v = parse_count("--user", user);
+  if (passwd* pw = ::getpwuid(static_cast<uid_t>(v))) primary_gid = pw->pw_gid;
+  return static_cast<std::uint32_t>(v);
+}
+
+std::uint32_t parse_group(const std::string& name) {
+  if (group* g = ::getgrnam(name.c_str())) return g->gr_gid;
+  return static_cast<std::uint32_t>(parse_count("--group", name));
+}
+
+int run_command(const RunArgs& a) {
+  if (a.command.empty()) throw InputError("no program to run: seccage run [OPTIONS] -- PROGRAM [ARGS...]");
+  sandbox::RunOptions o;
+
+  // The policy: a profile or preset, or only --default; then the rule options.
+  const bool have_rules = !a.allow.empty() || !a.deny.empty() || !a.kill.empty();
+  if (!a.input.profile.empty() || !a.input.preset.empty()) {
+    LoadedPolicy loaded = load_policy(a.input);
+    for (const auto& w : loaded.warnings) fmt::print(stderr, "seccage: warning: {}\n", w);
+    o.policy = std::move(loaded.policy);
+  } else if (!a.default_action.empty() || have_rules) {
+    if (a.default_action.empty())
+      throw InputError("rule options need a base: give --default ACTION (e.g. --default allow), --preset or --profile");
+    for (const auto& arch : a.input.arches) o.policy.arches.push_back(parse_arch_or_throw(arch));
+    o.policy.multiplex = a.input.compatible_multiplex ? MultiplexMode::Compatible : MultiplexMode::Safe;
+  } else {
+    throw InputError("no policy: give --profile FILE, --preset NAME (`seccage presets`), or --default ACTION with rule options");
+  }
+  if (!a.default_action.empty()) o.policy.default_action = sandbox::parse_default_action(a.default_action);
+  std::vector<Rule> added;
+  for (const auto& t : a.allow) {
+    auto r = sandbox::parse_rule_option("--allow", t, Action::allow());
+    added.insert(added.end(), r.begin(), r.end());
+  }
+  for (const auto& t : a.deny) {
+    auto r = sandbox::parse_deny_option(t);
+    added.insert(added.end(), r.begin(), r.end());
+  }
+  for (const auto& t : a.kill) {
+    auto r = sandbox::parse_rule_option("--kill", t, Action::kill_process());
+    added.insert(added.end(), r.begin(), r.end());
+  }
+  sandbox::overlay_rules(o.policy, added);
+  validate(o.policy);
+
+  auto& l = o.limits;
+  if (!a.time.empty()) l.cpu_seconds = sandbox::parse_duration(a.time);
+  if (!a.wall_time.empty()) l.wall_seconds = sandbox::parse_duration(a.wall_time);
+  if (!a.memory.empty()) l.memory = sandbox::parse_size(a.memory);
+  if (!a.stack.empty()) l.stack = sandbox::parse_size(a.stack);
+  if (!a.fsize.empty()) l.fsize = sandbox::parse_size(a.fsize);
+  if (!a.output.empty()) l.output = sandbox::parse_size(a.output);
+  if (!a.nofile.empty()) l.nofile = parse_count("--nofile", a.nofile);
+  if (!a.nproc.empty()) l.nproc = parse_count("--nproc", a.nproc);
+  l.core_dumps = a.core;
+
+  o.mode = a.permissive ? sandbox::Mode::Permissive : sandbox::Mode::Enforce;
+  o.audit_log = a.audit_log;
+  o.supervise = !a.no_notify;
+  o.env_clear = a.env_clear;
+  for (const auto& kv : a.env) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) throw InputError(fmt::format("--env '{}': expected NAME=VALUE", kv));
+    o.env_set.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  o.cwd = a.cwd;
+  o.stdin_file = a.stdin_file;
+  o.stdout_file = a.stdout_file;
+  o.stderr_file = a.stderr_file;
+  std::optional<std::uint32_t> primary_gid;
+  if (!a.user.empty()) {
+    o.uid = parse_user(a.user, primary_gid);
+    o.gid = primary_gid;
+  }
+  if (!a.group.empty()) o.gid = parse_group(a.group);
+  if ((o.uid || o.gid) && ::geteuid() != 0) throw InputError("--user and --group need seccage to run as root");
+  if (l.nproc && ::geteuid() == 0 && (!o.uid || *o.uid == 0))
+    fmt::print(stderr, "seccage: warning: --nproc (RLIMIT_NPROC) does not bind root; add --user to drop privileges\n");
+  o.argv = a.command;
+
+  const sandbox::Report report = sandbox::run(o);
+
+  const std::string text = sandbox::summary(report);
+  if (!a.quiet || report.verdict != sandbox::Verdict::Ok) std::fputs(text.c_str(), stderr);
+  if (!a.report.empty()) {
+    const std::string json = sandbox::to_json(report);
+    if (a.report == "-") {
+      std::fputs(json.c_str(), stdout);
+      std::fflush(stdout);
+    } else {
+      std::ofstream out(a.report, std::ios::binary | std::ios::trunc);
+      out << json;
+      if (!out.good()) {
+        fmt::print(stderr, "seccage: cannot write the report to '{}'\n", a.report);
+        return report.status == 0 ? sandbox::kStatusFailed : report.status;
+      }
+    }
+  }
+  return report.status;
+}
+
+const CommandRegistration registration{
+    "run", "Run a program under a policy and resource limits, reporting every denied syscall", [](CLI::App& sub) {
+      auto a = std::make_shared<RunArgs>();
+      sub.add_option("--profile", a->input.profile, "an OCI/Docker/Podman JSON seccomp profile ('-' for stdin)");
+      add_policy_options(sub, a->input);
+      sub.add_option("--allow", a->allow, "allow syscalls: NAME[,NAME...] or NAME:COND[,COND...] (repeatable)")->allow_extra_args(false);
+      sub.add_option("--deny", a->deny,
+                     "fail syscalls with an errno: NAME[:COND,...][:ERRNO], ERRNO a name or number, EPERM by default "
+                     "(e.g. execve:EPERM; repeatable)")->allow_extra_args(false);
+      sub.add_option("--kill", a->kill, "kill the process at these syscalls: NAME[:COND,...], COND like arg0!=1, "
+                                        "arg1>=5, arg2&0x4==0 (repeatable)")->allow_extra_args(false);
+      sub.add_option("--default", a->default_action,
+                     "the action for syscalls no rule names: allow, kill, kill-thread, trap, log, EPERM, errno(13)...");
+      auto* limits = sub.add_option_group("limits", "durations: 1.5, 500ms, 2s, 1m; sizes: 4096, 64K, 64M, 1G");
+      limits->add_option("--time", a->time, "CPU time limit");
+      limits->add_option("--wall-time", a->wall_time, "wall-clock limit; kills the whole process group");
+      limits->add_option("--memory", a->memory, "address-space limit (RLIMIT_AS); peak RSS is reported");
+      limits->add_option("--stack", a->stack, "stack size limit");
+      limits->add_option("--fsize", a->fsize, "largest file the program may write");
+      limits->add_option("--nofile", a->nofile, "open file descriptors");
+      limits->add_option("--nproc", a->nproc, "processes of the (dropped-to) user, RLIMIT_NPROC");
+      limits->add_option("--output", a->output, "bytes the program may write to stdout and stderr together");
+      limits->add_flag("--core", a->core, "allow core dumps (off by default)");
+      sub.add_option("--report", a->report, "write the JSON report to FILE ('-' for stdout)");
+      sub.add_flag("--permissive", a->permissive, "allow and report what the policy would deny (complain mode)");
+      sub.add_flag("--audit-log", a->audit_log, "set SECCOMP_FILTER_FLAG_LOG (the kernel logs every non-allow action)");
+      sub.add_flag("--no-notify", a->no_notify,
+                   "install the plain filter without a supervisor (as on kernels without user notification)");
+      sub.add_flag("--quiet,-q", a->quiet, "no summary line when the run is ok");
+      sub.add_flag("--env-clear", a->env_clear, "start the program with an empty environment");
+      sub.add_option("--env", a->env, "set NAME=VALUE in the program's environment (repeatable)")->allow_extra_args(false);
+      sub.add_option("--cwd", a->cwd, "working directory of the program");
+      sub.add_option("--stdin", a->stdin_file, "read stdin from FILE");
+      sub.add_option("--stdout", a->stdout_file, "write stdout to FILE");
+      sub.add_option("--stderr", a->stderr_file, "write stderr to FILE");
+      sub.add_option("--user", a->user, "run as this user (name or uid; needs root)");
+      sub.add_option("--group", a->group, "run as this group (name or gid; default: the user's)");
+      // Everything from the program's name on belongs to the program, even
+      // words that look like seccage options (sh -c ...).
+      sub.add_option("command", a->command, "the program and its arguments (after --)");
+      sub.prefix_command();
+      sub.allow_extras();
+      sub.footer(
+          "Exit status: the program's; 128+N if it died of signal N (159 = SIGSYS, a policy kill);\n"
+          "125 seccage failed before the program ran; 126 cannot execute; 127 not found; 2 bad arguments.\n"
+          "Example: seccage run --default allow --kill 'write:arg0!=1' -- ./prog");
+      CLI::App* app = &sub;
+      return [a, app] {
+        // After --, CLI11 fills the positional; without it, prefix_command()
+        // leaves the program's words in remaining().
+        std::vector<std::string> rest = app->remaining();
+        if (!rest.empty() && rest.front() == "--") rest.erase(rest.begin());
+        a->command.insert(a->command.end(), rest.begin(), rest.end());
+        return run_command(*a);
+      };
+    }};
+
+}  // namespace
+}  // namespace seccage::cli
