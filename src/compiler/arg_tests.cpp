@@ -165,6 +165,8 @@ Lowered lower(const WordTest& w, bool little_endian) {
 
 NodeId build_decision(Graph& graph, const Decision& decision, bool little_endian) {
   const std::uint32_t otherwise = decision.otherwise.to_ret();
+  // Most syscalls check no argument: a return, without the builder's memo.
+  if (decision.cases.empty()) return graph.ret(otherwise);
   std::vector<LoweredCase> cases;
   for (const DecisionCase& c : decision.cases) {
     LoweredCase lc{{}, c.action.to_ret()};
