@@ -9,7 +9,7 @@ namespace {
 
 bool word_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool digit(char c) { return c >= '0' && c <= '9'; }
-// '-' belongs to words (kill-process, @system-service); '.' to file-ish words.
+// '-' belongs to words (kill-process, @system-service).
 bool word_char(char c) { return word_start(c) || digit(c) || c == '-'; }
 
 std::string printable(char c) {
@@ -61,7 +61,9 @@ std::vector<Token> tokenize(std::string_view text, std::string_view source) {
       line_start = i;
     } else if (word_start(c) || (c == '@' && i + 1 < text.size() && word_char(text[i + 1]))) {
       ++i;
-      while (i < text.size() && word_char(text[i])) ++i;
+      // '.' inside a word only so `include common.policy` (quotes
+      // forgotten) is reported as such, not as a stray '.'.
+      while (i < text.size() && (word_char(text[i]) || text[i] == '.')) ++i;
       push(c == '@' ? Tok::Group : Tok::Word, start, std::string(text.substr(start, i - start)));
     } else if (digit(c) || (c == '-' && i + 1 < text.size() && digit(text[i + 1]))) {
       ++i;

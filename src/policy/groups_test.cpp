@@ -1,0 +1,62 @@
+#include "seccage/groups.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "seccage/error.hpp"
+
+namespace seccage {
+namespace {
+
+TEST(Groups, ExpansionMatchesTheDataFile) {
+  // The data file carries systemd's own recursive expansion: ours must agree
+  // for every group.
+  std::ifstream in(std::string(SECCAGE_SHARED_DIR) + "/data/systemd-syscall-groups.json");
+  ASSERT_TRUE(in);
+  const auto data = nlohmann::json::parse(in);
+  std::size_t n = 0;
+  for (const auto& g : data["groups"]) {
+    std::vector<std::string> want = g["expanded_members"].get<std::vector<std::string>>();
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(expand_syscall_group(g["name"].get<std::string>()), want) << g["name"];
+    ++n;
+  }
+  EXPECT_EQ(n, syscall_groups().size());
+}
+
+TEST(Groups, LookupAndNestedGroups) {
+  ASSERT_TRUE(find_syscall_group("@system-service"));
+  ASSERT_TRUE(find_syscall_group("system-service"));
+  EXPECT_FALSE(find_syscall_group("@nope"));
+  auto priv = expand_syscall_group("@privileged");
+  // @privileged nests @chown: its members come along.
+  EXPECT_TRUE(std::binary_search(priv.begin(), priv.end(), "fchownat"));
+  EXPECT_TRUE(std::binary_search(priv.begin(), priv.end(), "setuid"));
+  try {
+    expand_syscall_group("@file-sytem");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), "unknown syscall group '@file-sytem' (did you mean '@file-system'?); `seccage groups` lists them");
+  }
+}
+
+TEST(Groups, GeneratedTableIsCurrent) {
+  const std::string cmd = std::string("python3 ") + SECCAGE_SOURCE_DIR + "/scripts/gen-groups.py --stdout";
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
+  ASSERT_TRUE(pipe);
+  std::string generated;
+  char buf[4096];
+  while (std::size_t k = fread(buf, 1, sizeof buf, pipe.get())) generated.append(buf, k);
+  std::ifstream in(std::string(SECCAGE_SOURCE_DIR) + "/src/policy/syscall_groups.inc");
+  std::stringstream committed;
+  committed << in.rdbuf();
+  EXPECT_EQ(generated, committed.str()) << "run scripts/gen-groups.py";
+}
+
+}  // namespace
+}  // namespace seccage
