@@ -18,7 +18,8 @@ namespace seccage {
 // leave without effect (see docs/semantics.md, "Refused rules").
 struct RefusedRule {
   int rule = -1;       // index into Policy::rules
-  std::string reason;  // "same comparisons already lead to ERRNO(1) on x86_64"
+  int error = 0;       // libseccomp's answer: -EEXIST, or -ELOOP where it would never finish
+  std::string reason;  // "on x86_64 the same comparisons already lead to another action"
 };
 
 class Evaluator {

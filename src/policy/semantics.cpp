@@ -137,12 +137,16 @@ Simulation simulate(const Policy& policy, std::vector<Arch> arches) {
       for (const auto& w : per_arch[a]) {
         int rc = sim.trees[a].add(w);
         if (rc == 0) continue;
-        std::string why = rc == -EEXIST
-                              ? fmt::format("on {} the same comparisons already lead to another action",
-                                            arch_name(sim.arches[a]))
-                              : fmt::format("libseccomp refuses it on {} (error {})", arch_name(sim.arches[a]), rc);
+        std::string why;
+        if (rc == -EEXIST)
+          why = fmt::format("on {} the same comparisons already lead to another action", arch_name(sim.arches[a]));
+        else if (rc == -ELOOP)
+          why = fmt::format("on {} libseccomp 2.5.4 links this rule into a loop and never finishes the filter",
+                            arch_name(sim.arches[a]));
+        else
+          why = fmt::format("libseccomp refuses it on {} (error {})", arch_name(sim.arches[a]), rc);
         if (!may_fail) throw std::logic_error("semantics: an unconditional or first rule was refused");
-        sim.refused.push_back(RefusedRule{static_cast<int>(i), why});
+        sim.refused.push_back(RefusedRule{static_cast<int>(i), rc, why});
         sim.trees = backup;
         goto next_rule;
       }
@@ -166,13 +170,12 @@ ArchDecisions decisions_of(const Policy& policy, const Simulation& sim, std::siz
   for (const SyscallEntry& e : syscall_table(arch)) {
     out.by_number.emplace(e.nr, tree.decision(e.nr, policy.default_action));
   }
-  // Numbers named directly by rules; libseccomp's negative pseudo numbers for
-  // names an arch lacks never reach here (seccage leaves such rules out).
-  for (std::int64_t nr : tree.numbers()) {
-    if (nr < 0 || nr > 0xffffffffLL) continue;
-    auto u = static_cast<std::uint32_t>(nr);
-    if (!number_belongs(arch, u)) continue;
-    out.by_number.insert_or_assign(u, tree.decision(nr, policy.default_action));
+  // Numbers named directly by rules are known numbers even when every rule
+  // on them is a no-op or refused: they get the default, not ENOSYS.
+  for (const Rule& rule : policy.rules) {
+    const auto* nr = std::get_if<std::uint32_t>(&rule.syscall);
+    if (nr == nullptr || !number_belongs(arch, *nr)) continue;
+    out.by_number.insert_or_assign(*nr, tree.decision(*nr, policy.default_action));
   }
   return out;
 }

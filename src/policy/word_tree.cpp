@@ -1,6 +1,7 @@
 #include "policy/word_tree.hpp"
 
 #include <cerrno>
+#include <set>
 #include <stdexcept>
 
 namespace seccage::detail {
@@ -82,8 +83,8 @@ unsigned WordTree::put_level(int node) {
   }
   unsigned count = 0;
   int m = start;
-  for (int guard = 0; m >= 0; ++guard) {
-    if (guard > 100000) throw std::logic_error("word tree: level release does not terminate");
+  while (m >= 0) {
+    step();
     count += put(m);
   }
   return count;
@@ -96,8 +97,15 @@ unsigned WordTree::put_tree(int& node) {
 }
 
 int WordTree::level_start(int node) const {
-  while (nodes_[node].prev >= 0) node = nodes_[node].prev;
+  for (std::size_t guard = 0; nodes_[node].prev >= 0; ++guard) {
+    if (guard > nodes_.size()) throw std::logic_error("word tree: cycle on a level");
+    node = nodes_[node].prev;
+  }
   return node;
+}
+
+void WordTree::step() const {
+  if (++steps_ > kStepBudget) throw std::logic_error("word tree: walk does not terminate");
 }
 
 // Searches the tree below `tree` for `node` and unlinks it with everything
@@ -109,6 +117,7 @@ unsigned WordTree::remove(int& tree, int node) {
   int c = level_start(tree);
   bool found = false;
   do {
+    step();
     if (c == node) {
       found = true;
       break;
@@ -137,6 +146,7 @@ unsigned WordTree::remove(int& tree, int node) {
 bool WordTree::actions_all(int tree, std::uint32_t ret) const {
   if (tree < 0) return true;
   for (int c = level_start(tree); c >= 0; c = nodes_[c].next) {
+    step();
     const Node& n = nodes_[c];
     if (n.has_true && n.ret_true != ret) return false;
     if (n.has_false && n.ret_false != ret) return false;
@@ -317,6 +327,7 @@ int WordTree::prune(int existing, int incoming, PruneState& state) {
   x = level_start(x);
 
   do {
+    step();
     int x_next = nodes_[x].next;
     bool x_gone = false;
     if (same(x, n)) {
@@ -385,6 +396,7 @@ int WordTree::merge(int& existing, int incoming) {
   int x = existing;
   Node& n = nodes_[incoming];
   do {
+    step();
     Node& xn = nodes_[x];
     if (same(x, incoming)) {
       if (n.has_true) {
@@ -472,6 +484,16 @@ int WordTree::merge(int& existing, int incoming) {
 }
 
 int WordTree::add(const WordRule& rule) {
+  steps_ = 0;
+  try {
+    return add_rule(rule);
+  } catch (const std::logic_error&) {
+    // A loop in the tree: libseccomp would never finish either.
+    return -ELOOP;
+  }
+}
+
+int WordTree::add_rule(const WordRule& rule) {
   Generated g = generate(rule);
   auto it = syscalls_.find(rule.nr);
   if (it == syscalls_.end()) {
@@ -518,7 +540,30 @@ int WordTree::add(const WordRule& rule) {
   int rc = merge(s.chains, g.chains);
   if (rc < 0) return rc;
   put_tree(g.chains);
+  std::set<int> seen;
+  if (!well_formed(s.chains, seen)) return -ELOOP;
   return 0;
+}
+
+// libseccomp 2.5.4 can link a level into a loop (inserting a node before one
+// reached through a second parent pointer that is not the level's head); it
+// then never finishes generating the filter. Such a tree has no meaning to
+// model, so the rule that made it is refused.
+bool WordTree::well_formed(int node, std::set<int>& seen) const {
+  if (node < 0) return true;
+  std::set<int> level;
+  int start = node;
+  while (nodes_[start].prev >= 0) {
+    if (!level.insert(start).second) return false;
+    start = nodes_[start].prev;
+  }
+  if (!seen.insert(start).second) return true;
+  level.clear();
+  for (int c = start; c >= 0; c = nodes_[c].next) {
+    if (!level.insert(c).second) return false;
+    if (!well_formed(nodes_[c].on_true, seen) || !well_formed(nodes_[c].on_false, seen)) return false;
+  }
+  return true;
 }
 
 std::vector<std::int64_t> WordTree::numbers() const {

@@ -16,6 +16,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "seccage/decision.hpp"
@@ -49,8 +50,10 @@ class WordTree {
   explicit WordTree(bool words_are_32bit) : narrow_(words_are_32bit) {}
 
   // Adds a rule; returns 0, or a negative errno when libseccomp would refuse
-  // it (-EEXIST: the same comparisons already lead to another action). On
-  // failure the tree may be half-updated: callers roll back with a copy.
+  // it (-EEXIST: the same comparisons already lead to another action) or
+  // could not build a filter after it (-ELOOP: its tree now has a loop and
+  // libseccomp 2.5.4 never finishes). On failure the tree may be
+  // half-updated: callers roll back with a copy.
   int add(const WordRule& rule);
 
   // Per syscall number: the first-match cases libseccomp's BPF evaluates, and
@@ -92,7 +95,13 @@ class WordTree {
     int rule = -1;
   };
 
+  int add_rule(const WordRule& rule);
   Generated generate(const WordRule& rule);
+  // Every walk counts its steps: libseccomp's tree can become cyclic, and the
+  // model must then stop where libseccomp would loop.
+  void step() const;
+  static constexpr unsigned long kStepBudget = 5'000'000;
+  mutable unsigned long steps_ = 0;
   int new_node();
   int& link(int node, bool branch) { return branch ? nodes_[node].on_true : nodes_[node].on_false; }
 
@@ -109,6 +118,7 @@ class WordTree {
   int level_start(int node) const;
   int prune(int existing, int incoming, PruneState& state);
   int merge(int& existing, int incoming);
+  bool well_formed(int node, std::set<int>& seen) const;
 
   void cases(int level, std::vector<WordTest>& path, std::vector<DecisionCase>& out, int depth) const;
 
