@@ -1,0 +1,161 @@
+// Runs the built `seccage fmt`, `groups` and `compile` on text policies.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace seccage {
+namespace {
+
+struct CliRun {
+  int status = -1;  // exit status, or -1 if the command did not exit normally
+  std::string out;
+  std::string err;
+};
+
+std::string read_all(int fd) {
+  std::string data;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) {
+      data.append(buf, static_cast<std::size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      break;
+    }
+  }
+  return data;
+}
+
+// fork/exec instead of popen so arguments need no shell quoting and stderr
+// is kept apart from stdout.
+CliRun run_cli(const std::vector<std::string>& args) {
+  int out_pipe[2], err_pipe[2];
+  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return {};
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out_pipe[1], STDOUT_FILENO);
+    dup2(err_pipe[1], STDERR_FILENO);
+    close(out_pipe[0]);
+    close(err_pipe[0]);
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    std::vector<char*> argv;
+    std::string path = SECCAGE_CLI_PATH;
+    argv.push_back(path.data());
+    std::vector<std::string> copy = args;
+    for (std::string& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(path.c_str(), argv.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  CliRun r;
+  // Outputs here are far below a pipe's buffer for stderr, so reading stdout
+  // to the end first cannot deadlock.
+  r.out = read_all(out_pipe[0]);
+  r.err = read_all(err_pipe[0]);
+  close(out_pipe[0]);
+  close(err_pipe[0]);
+  int wstatus = 0;
+  waitpid(pid, &wstatus, 0);
+  r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+  return r;
+}
+
+namespace fs = std::filesystem;
+
+struct TempDir {
+  fs::path path = fs::temp_directory_path() / ("seccage-fmt-test-" + std::to_string(getpid()));
+  TempDir() { fs::create_directories(path); }
+  ~TempDir() { fs::remove_all(path); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name) << text;
+    return (path / name).string();
+  }
+};
+
+std::string slurp(const std::string& file) {
+  std::ifstream in(file);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(FmtCli, PrintsCanonicalFormAndChecksIt) {
+  TempDir d;
+  const std::string f = d.write("p.policy", "# why\ndefault kill\narch x86_64\nallow write, read\n");
+  CliRun r = run_cli({"fmt", f});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "default kill\narch x86_64\n\nallow read, write\n");
+  EXPECT_EQ(run_cli({"fmt", f, "--check"}).status, 1);
+  EXPECT_EQ(run_cli({"fmt", f, "-o", f}).status, 0);
+  EXPECT_EQ(slurp(f), r.out);
+  CliRun again = run_cli({"fmt", f, "--check"});
+  EXPECT_EQ(again.status, 0) << again.err;
+}
+
+TEST(FmtCli, BadInputWritesNothingAndExitsTwo) {
+  TempDir d;
+  const std::string bad = d.write("bad.policy", "default kill\nallow opnat\n");
+  const std::string out = (d.path / "out.txt").string();
+  CliRun r = run_cli({"fmt", bad, "-o", out});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "seccage: " + bad + ":2:7: unknown syscall 'opnat' (did you mean 'openat'?)\n");
+  EXPECT_FALSE(fs::exists(out));
+  // compile too: an existing output is left as it was.
+  d.write("out.bpf", "old");
+  r = run_cli({"compile", bad, "-o", (d.path / "out.bpf").string()});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(slurp((d.path / "out.bpf").string()), "old");
+  // An include cycle names the chain.
+  d.write("a.policy", "default kill\ninclude \"b.policy\"\n");
+  d.write("b.policy", "include \"a.policy\"\n");
+  r = run_cli({"compile", (d.path / "a.policy").string(), "--format", "disasm"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("include cycle: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("a.policy -> "), std::string::npos) << r.err;
+  // A missing file.
+  r = run_cli({"fmt", (d.path / "missing.policy").string()});
+  EXPECT_EQ(r.status, 2);
+}
+
+TEST(FmtCli, CompileReadsTextPolicies) {
+  TempDir d;
+  const std::string f = d.write("seed.policy", "default allow\narch x86_64\nkill write: arg0 != 1\n");
+  CliRun r = run_cli({"compile", f, "--format", "disasm"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("KILL_PROCESS"), std::string::npos) << r.out;
+}
+
+TEST(FmtCli, GroupsListsAndResolves) {
+  CliRun r = run_cli({"groups"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("@system-service"), std::string::npos);
+  r = run_cli({"groups", "privileged", "--json", "--arch", "x86_64"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["name"], "@privileged");
+  EXPECT_EQ(j["count"], 53);
+  bool chown32_missing = false;
+  for (const auto& m : j["syscalls"])
+    if (m["name"] == "chown32") chown32_missing = !m["exists"].get<bool>();
+  EXPECT_TRUE(chown32_missing);
+  r = run_cli({"groups", "@file-sytem"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("did you mean '@file-system'?"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace seccage
