@@ -550,10 +550,15 @@ Report run(const RunOptions& o) {
                   v.decoded = decode_call(c.arch, v.syscall, v.args, MemoryReader{});
                 }
               } else {
+                // Recent kernels clear a zombie's syscall registers: all that
+                // is known is that a filter killed the program.
                 v.syscall = "?";
                 v.args_known = false;
-                v.decoded = "(the killed call could not be read)";
-                v.action = Action::kill_process();
+                v.arch = "?";
+                v.decoded = "?(the kernel does not show a dead process's call)";
+                v.rule = supervisor ? "foreign architecture (bad-arch action)" : "the policy (plain filter)";
+                v.origin = supervisor ? "bad-arch action" : "policy";
+                v.action = supervisor ? o.policy.bad_arch_action : Action::kill_process();
               }
               ++report.violation_count;
               report.violations.push_back(std::move(v));

@@ -1,0 +1,110 @@
+// The supervised variant must send exactly the deny paths (plus exec) to the
+// supervisor: checked by evaluating both policies on every syscall number of
+// each preset and of Docker's profile, at argument values around every
+// constant the policies compare with.
+#include "sandbox/variant.hpp"
+
+#include <gtest/gtest.h>
+
+#include "seccage/presets.hpp"
+#include "seccage/sandbox.hpp"
+
+namespace seccage::sandbox {
+namespace {
+
+std::vector<std::array<std::uint64_t, 6>> probes(const Policy& p) {
+  std::vector<std::uint64_t> values{0, 1, 2, 0xffffffffull, ~0ull};
+  for (const Rule& r : p.rules) {
+    for (const Condition& c : r.conditions) {
+      for (std::uint64_t v : {c.value, c.value + 1, c.value - 1, c.mask, c.value | c.mask}) values.push_back(v);
+    }
+  }
+  std::vector<std::array<std::uint64_t, 6>> out;
+  for (std::uint64_t v : values) {
+    for (int a = 0; a < 6; ++a) {
+      std::array<std::uint64_t, 6> args{};
+      args[static_cast<std::size_t>(a)] = v;
+      out.push_back(args);
+    }
+    out.push_back({v, v, v, v, v, v});
+  }
+  return out;
+}
+
+void expect_variant_sound(const Policy& original) {
+  const Policy variant = notify_variant(original);
+  Classifier orig(original), var(variant);
+  const Arch arch = native_arch();
+  const std::uint32_t audit = arch_info(arch).audit_arch;
+  const auto args_list = probes(original);
+  std::vector<std::uint32_t> numbers;
+  for (const auto& e : syscall_table(arch)) numbers.push_back(e.nr);
+  numbers.push_back(arch_info(arch).max_nr + 7);  // unknown to the table
+  for (std::uint32_t nr : numbers) {
+    const bool exec = syscall_name(arch, nr) == "execve" || syscall_name(arch, nr) == "execveat";
+    for (const auto& args : args_list) {
+      const Action o = orig.classify(audit, nr, args).action;
+      const Action v = var.classify(audit, nr, args).action;
+      if (exec || o.denies()) {
+        ASSERT_EQ(v, Action::user_notif()) << "nr " << nr << " original " << o.to_string();
+      } else {
+        ASSERT_EQ(v, o) << "nr " << nr;
+      }
+    }
+  }
+}
+
+TEST(SandboxVariant, PresetsKeepAllowsInTheKernelAndNotifyDenials) {
+  for (const auto& p : presets()) {
+    SCOPED_TRACE(std::string(p.name));
+    expect_variant_sound(preset_policy(p.name));
+  }
+}
+
+TEST(SandboxVariant, SeedPolicyAndMixedActions) {
+  Policy p;
+  p.default_action = Action::allow();
+  p.rules.push_back({std::string("write"), Action::kill_process(), {arg(0) != 1}, "seed"});
+  p.rules.push_back({std::string("openat"), Action::errno_(13), {(arg(2) & 3) == 1}, "t"});
+  p.rules.push_back({std::string("openat"), Action::trap(), {(arg(2) & 3) == 2}, "t"});
+  p.rules.push_back({std::string("getpid"), Action::log(), {}, "t"});
+  p.rules.push_back({std::string("execve"), Action::allow(), {}, "t"});
+  expect_variant_sound(p);
+  Policy q = p;
+  q.default_action = Action::kill_process();
+  q.rules.push_back({std::string("read"), Action::allow(), {arg(0) == 0}, "t"});
+  expect_variant_sound(q);
+}
+
+TEST(SandboxVariant, ClassifierNamesTheRule) {
+  Policy p;
+  p.default_action = Action::allow();
+  p.rules.push_back({std::string("write"), Action::kill_process(), {arg(0) != 1}, "--kill write:arg0!=1"});
+  p.rules.push_back({std::string("execve"), Action::errno_(1), {}, "--deny execve:EPERM"});
+  Classifier c(p);
+  const Arch arch = native_arch();
+  const std::uint32_t audit = arch_info(arch).audit_arch;
+  auto w = c.classify(audit, *syscall_number(arch, "write"), {2, 0, 0, 0, 0, 0});
+  EXPECT_EQ(w.action, Action::kill_process());
+  EXPECT_EQ(w.rule, 0);
+  EXPECT_EQ(w.rule_text, "write: arg0 != 1");
+  EXPECT_EQ(w.origin, "--kill write:arg0!=1");
+  auto e = c.classify(audit, *syscall_number(arch, "execve"), {});
+  EXPECT_EQ(e.rule, 1);  // unconditional: found from the decision's fallthrough
+  EXPECT_EQ(e.rule_text, "execve");
+  auto ok = c.classify(audit, *syscall_number(arch, "write"), {1, 0, 0, 0, 0, 0});
+  EXPECT_EQ(ok.action, Action::allow());
+  auto foreign = c.classify(0x12345, 1, {});
+  EXPECT_FALSE(foreign.known_arch);
+  EXPECT_EQ(foreign.action, p.bad_arch_action);
+  // Numbers newer than the table get ENOSYS when the default denies.
+  Policy k;
+  k.default_action = Action::kill_process();
+  Classifier ck(k);
+  auto u = ck.classify(audit, arch_info(arch).max_nr + 7, {});
+  EXPECT_TRUE(u.unknown_number);
+  EXPECT_EQ(u.action, Action::errno_(38));
+}
+
+}  // namespace
+}  // namespace seccage::sandbox
