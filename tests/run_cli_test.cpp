@@ -1,0 +1,158 @@
+// seccage run as a user meets it: bad input, exit statuses, signals passed
+// on, complain mode, threads, and the plain-filter fallback.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include "programs/run_helpers.hpp"
+
+namespace seccage::runtest {
+namespace {
+
+TEST(RunCli, BadInputIsAClearErrorWithStatus2) {
+  struct Bad {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  const std::vector<Bad> bad = {
+      {{"run", "--preset", "stdoi", "--", "/bin/true"}, "did you mean 'stdio'"},
+      {{"run", "--default", "allow", "--kill", "write:arg9!=1", "--", "/bin/true"}, "arg0 .. arg5"},
+      {{"run", "--default", "allow", "--deny", "execve:EWHAT", "--", "/bin/true"}, "not an errno"},
+      {{"run", "--default", "sometimes", "--", "/bin/true"}, "unknown action"},
+      {{"run", "--", "/bin/true"}, "no policy"},
+      {{"run", "--preset", "default"}, "no program"},
+      {{"run", "--preset", "default", "--time", "3 fortnights", "--", "/bin/true"}, "invalid duration"},
+      {{"run", "--preset", "default", "--memory", "lots", "--", "/bin/true"}, "invalid size"},
+      {{"run", "--default", "allow", "--kill", "wrte", "--", "/bin/true"}, "did you mean 'write'"},
+  };
+  for (const auto& b : bad) {
+    auto r = seccage(b.args);
+    EXPECT_EQ(r.exit_code(), 2) << b.args[1] << " " << r.err;
+    EXPECT_NE(r.err.find(b.says), std::string::npos) << r.err;
+  }
+}
+
+TEST(RunCli, NotFoundAndNotExecutable) {
+  TempDir dir;
+  auto missing = seccage({"run", "--preset", "default", "--", "no-such-program-seccage"});
+  EXPECT_EQ(missing.exit_code(), 127);
+  EXPECT_NE(missing.err.find("not found"), std::string::npos) << missing.err;
+  std::ofstream(dir / "plain.txt") << "not a program\n";
+  auto noexec = seccage({"run", "--preset", "default", "--", dir / "plain.txt"});
+  EXPECT_EQ(noexec.exit_code(), 126);
+  EXPECT_NE(noexec.err.find("not an executable"), std::string::npos) << noexec.err;
+  auto nocwd = seccage({"run", "--preset", "default", "--cwd", dir / "nowhere", "--", "/bin/true"});
+  EXPECT_EQ(nocwd.exit_code(), 125);
+  EXPECT_NE(nocwd.err.find("--cwd"), std::string::npos) << nocwd.err;
+}
+
+TEST(RunCli, ExitStatusAndSignalsOfTheProgram) {
+  EXPECT_EQ(seccage({"run", "--preset", "default", "--", "/bin/sh", "-c", "exit 7"}).exit_code(), 7);
+  EXPECT_EQ(seccage({"run", "--preset", "default", "--", "/bin/sh", "-c", "kill -SEGV $$"}).exit_code(), 128 + SIGSEGV);
+}
+
+TEST(RunCli, EnvCwdAndRedirections) {
+  TempDir dir;
+  std::ofstream(dir / "in.txt") << "from a file\n";
+  auto r = seccage({"run", "--preset", "default", "--env-clear", "--env", "GREETING=hi", "--cwd", dir.path(), "--stdin",
+                    dir / "in.txt", "--stdout", dir / "out.txt", "--", "/bin/sh", "-c", "echo $GREETING $(pwd) ${HOME:-nohome}; cat"});
+  EXPECT_EQ(r.exit_code(), 0) << r.err;
+  std::ifstream in(dir / "out.txt");
+  std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(out, "hi " + std::filesystem::canonical(dir.path()).string() + " nohome\nfrom a file\n");
+}
+
+TEST(RunCli, SigtermIsPassedOnToTheProgram) {
+  TempDir dir;
+  const std::string marker = unique_marker();
+  int out[2];
+  ASSERT_EQ(pipe(out), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    dup2(out[1], 1);
+    execl(kCli.c_str(), kCli.c_str(), "run", "-q", "--preset", "default", "--", "/bin/sh", "-c",
+          "trap 'echo got-term; exit 9' TERM; echo ready; while :; do sleep 0.05; done", marker.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  char buf[64] = {};
+  ASSERT_GT(read(out[0], buf, sizeof buf - 1), 0);  // "ready"
+  kill(pid, SIGTERM);
+  std::string rest;
+  ssize_t n;
+  while ((n = read(out[0], buf, sizeof buf)) > 0) rest.append(buf, static_cast<std::size_t>(n));
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(out[0]);
+  EXPECT_NE(rest.find("got-term"), std::string::npos) << rest;
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 9);
+  expect_nothing_left(marker);
+}
+
+TEST(RunCli, PermissiveReportsButAllows) {
+  TempDir dir;
+  const std::string report = dir / "r.json";
+  // (sh's `echo err >&2` would move fd 2 onto fd 1 first: python writes to fd 2 itself.)
+  auto r = seccage({"run", "--permissive", "--default", "allow", "--kill", "write:arg0!=1", "--report", report, "--",
+                    "/usr/bin/python3", "-c", "import os; os.write(1, b'out\\n'); os.write(2, b'err\\n')"});
+  EXPECT_EQ(r.exit_code(), 0) << r.err;
+  EXPECT_EQ(r.status.output, "out\n");
+  EXPECT_NE(r.err.find("err\n"), std::string::npos);
+  EXPECT_NE(r.err.find("would deny"), std::string::npos) << r.err;
+  auto j = read_report(report);
+  EXPECT_EQ(j["mode"], "permissive");
+  ASSERT_EQ(j["violation_count"], 1) << j.dump(2);
+  EXPECT_EQ(j["violations"][0]["outcome"], "allowed (permissive)");
+}
+
+TEST(RunCli, ThreadViolationsCarryTheirOwnTid) {
+  TempDir dir;
+  const std::string report = dir / "r.json";
+  auto r = seccage({"run", "--preset", "default", "--deny", "write:arg0==2:EBADF", "--report", report, "--",
+                    "/usr/bin/python3", "-c",
+                    "import os, threading\n"
+                    "def w():\n  try: os.write(2, b'x')\n  except OSError as e: print('thread', e.errno)\n"
+                    "t = threading.Thread(target=w); t.start(); t.join(); print('main ok')\n"});
+  EXPECT_EQ(r.exit_code(), 0) << r.err;
+  EXPECT_EQ(r.status.output, "thread 9\nmain ok\n");
+  auto j = read_report(report);
+  ASSERT_EQ(j["violation_count"], 1) << j.dump(2);
+  const auto& v = j["violations"][0];
+  EXPECT_EQ(v["syscall"], "write");
+  EXPECT_NE(v["pid"], v["tid"]);
+  EXPECT_NE(r.err.find("(thread "), std::string::npos) << r.err;
+}
+
+TEST(RunCli, PlainFilterFallbackStillKills) {
+  TempDir dir;
+  const std::string report = dir / "r.json";
+  auto r = seccage({"run", "--no-notify", "--default", "allow", "--kill", "write:arg0!=1", "--report", report, "--",
+                    "/usr/bin/python3", "-c", "import os; os.write(1, b'out\\n'); os.write(2, b'err\\n')"});
+  EXPECT_EQ(r.status.output, "out\n");
+  EXPECT_EQ(r.exit_code(), 159);
+  auto j = read_report(report);
+  EXPECT_EQ(j["supervised"], false);
+  EXPECT_EQ(j["verdict"], "violation");
+}
+
+TEST(RunCli, AuditLogAndDefaultOverride) {
+  // --default on a preset replaces its default action (the stdio preset's
+  // kill becomes EPERM, so fork fails instead); --audit-log only adds
+  // SECCOMP_FILTER_FLAG_LOG.
+  TempDir dir;
+  const std::string prog = compile_c(dir, "forker", R"(
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+int main(void) { pid_t p = fork(); printf("%d %d\n", (int)p, errno); return 0; })");
+  auto r = seccage({"run", "--audit-log", "--preset", "stdio", "--default", "EPERM", "--", prog});
+  EXPECT_EQ(r.exit_code(), 0) << r.err;
+  EXPECT_EQ(r.status.output, "-1 1\n");
+}
+
+}  // namespace
+}  // namespace seccage::runtest
