@@ -77,9 +77,14 @@ Policy default_preset(const std::vector<Arch>& arches) {
   p.default_action = Action::errno_(1);  // EPERM, as container runtimes answer
   p.arches = arches;
   const std::set<std::string_view> denied(std::begin(kDefaultDenied), std::end(kDefaultDenied));
-  const std::vector<Arch> effective = p.effective_arches();
-  for (std::string_view name : all_syscall_names()) {
-    if (denied.count(name) || name == "clone" || !known_on(name, effective)) continue;
+  // The names of the policy's arches' tables, sorted and unique (walking the
+  // tables is much cheaper than asking each of all names on each arch, and
+  // the preset is built on every `seccage run`).
+  std::set<std::string_view> names;
+  for (Arch a : p.effective_arches())
+    for (const SyscallEntry& e : syscall_table(a)) names.insert(e.name);
+  for (std::string_view name : names) {
+    if (denied.count(name) || name == "clone") continue;
     p.rules.push_back({std::string(name), Action::allow(), {}, "preset default"});
   }
   // clone3 gets ENOSYS rather than EPERM so libc falls back to clone, which
@@ -131,7 +136,7 @@ Policy stdio_preset(const std::vector<Arch>& arches) {
   add_rules(p, {"read", "write", "readv", "writev", "pread64", "pwrite64", "preadv", "pwritev", "lseek", "_llseek",
                 "close", "fstat", "fstat64", "fcntl", "fcntl64", "dup", "dup2", "dup3", "poll", "ppoll",
                 "ppoll_time64", "select", "_newselect", "pselect6", "pselect6_time64", "getdents", "getdents64",
-                "fadvise64", "fadvise64_64", "arm_fadvise64_64"},
+                "fadvise64", "fadvise64_64", "arm_fadvise64_64", "copy_file_range", "sendfile", "sendfile64"},
             allow, "preset stdio: open descriptors");
   // isatty() and the terminal's size: TCGETS and TIOCGWINSZ (x86/arm/riscv values)
   add_rules(p, {"ioctl"}, allow, "preset stdio: ioctl TCGETS", {arg(1) == 0x5401});

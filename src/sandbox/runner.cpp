@@ -204,7 +204,8 @@ Report run(const RunOptions& o) {
   if (o.argv.empty()) throw InputError("no program to run: give it after --");
 
   // Everything that can fail on bad input fails here, before any process.
-  Classifier classifier(o.policy);
+  validate(o.policy);
+  LazyClassifier classifier(o.policy);
   bool supervise = o.supervise;
   if (supervise) {
     try {
@@ -533,7 +534,7 @@ Report run(const RunOptions& o) {
               if (auto sc = read_syscall(child)) {
                 v.nr = static_cast<std::uint32_t>(sc->nr);
                 v.args = sc->args;
-                const Classification c = classifier.classify(arch_info(native_arch()).audit_arch, v.nr, v.args);
+                const Classification c = classifier.get().classify(arch_info(native_arch()).audit_arch, v.nr, v.args);
                 if (supervisor || !c.action.denies()) {
                   v.syscall = fmt::format("#{}", v.nr);
                   v.arch = "foreign";

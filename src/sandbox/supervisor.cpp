@@ -42,7 +42,7 @@ std::string outcome_for_errno(int err) {
 
 }  // namespace
 
-Supervisor::Supervisor(kernel::UniqueFd listener, const Classifier& classifier, SupervisorConfig config)
+Supervisor::Supervisor(kernel::UniqueFd listener, const LazyClassifier& classifier, SupervisorConfig config)
     : listener_(std::move(listener)), classifier_(classifier), config_(std::move(config)) {
   // The kernel's structs may be larger than this build's headers say.
   const auto sizes = kernel::notif_sizes();
@@ -74,7 +74,6 @@ bool Supervisor::handle_one(Report& report) {
   std::array<std::uint64_t, 6> args{};
   std::copy(std::begin(req->data.args), std::end(req->data.args), args.begin());
   const auto nr = static_cast<std::uint32_t>(req->data.nr);
-  const Classification c = classifier_.classify(req->data.arch, nr, args);
 
   if (!launched_) launched_ = config_.launched ? config_.launched() : true;
   if (!launched_ && tid == config_.launcher) {
@@ -84,6 +83,7 @@ bool Supervisor::handle_one(Report& report) {
     respond(id, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
     return true;
   }
+  const Classification c = classifier_.get().classify(req->data.arch, nr, args);
 
   if (!c.action.denies()) {
     // Calls that always notify (execve, execveat, exit_group under

@@ -30,7 +30,7 @@ struct SupervisorConfig {
 
 class Supervisor {
  public:
-  Supervisor(kernel::UniqueFd listener, const Classifier& classifier, SupervisorConfig config);
+  Supervisor(kernel::UniqueFd listener, const LazyClassifier& classifier, SupervisorConfig config);
 
   int fd() const { return listener_.get(); }
   // Receives and answers one notification. False when the listener has no
@@ -47,7 +47,7 @@ class Supervisor {
   void respond(std::uint64_t id, std::int64_t val, int error, std::uint32_t flags);
 
   kernel::UniqueFd listener_;
-  const Classifier& classifier_;
+  const LazyClassifier& classifier_;
   SupervisorConfig config_;
   std::vector<unsigned char> req_, resp_;
   std::set<pid_t> killed_;

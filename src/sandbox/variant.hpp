@@ -55,6 +55,21 @@ class Classifier {
   Evaluator evaluator_;
 };
 
+// Builds the Classifier on first use: replaying the policy's semantics costs
+// milliseconds, and a run in which nothing is denied never needs it.
+class LazyClassifier {
+ public:
+  explicit LazyClassifier(Policy policy) : policy_(std::move(policy)) {}
+  const Classifier& get() const {
+    if (!classifier_) classifier_.emplace(policy_);
+    return *classifier_;
+  }
+
+ private:
+  Policy policy_;
+  mutable std::optional<Classifier> classifier_;
+};
+
 // "write: arg0 != 1" / "execve" / "#59: arg0 == 3".
 std::string describe_rule(const Rule& rule);
 

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Benchmarks of `seccage run` (issue 5, item 6):
+#  1. start-up: `seccage run --preset default -- /bin/true` against plain
+#     /bin/true (target: under 2 ms extra);
+#  2. a syscall-heavy program under seccage (filter + supervisor) against the
+#     same filter installed without a supervisor (`--no-notify`), and against
+#     no filter at all (target: within 5%).
+# Usage: bench/run_bench.sh [path/to/seccage]   (default: build/seccage)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECCAGE=${1:-build/seccage}
+N=${N:-300}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Wall time of N runs of a command, in ms per run (one process for the loop,
+# so shell start-up does not count).
+per_run_ms() {
+  python3 - "$N" "$@" <<'PY'
+import subprocess, sys, time
+n = int(sys.argv[1]); cmd = sys.argv[2:]
+subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # warm caches
+best = None
+for _ in range(3):
+    t = time.perf_counter()
+    for _ in range(n):
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    v = (time.perf_counter() - t) * 1000 / n
+    best = v if best is None else min(best, v)
+print(f"{best:.3f}")
+PY
+}
+
+plain=$(per_run_ms /bin/true)
+under=$(per_run_ms "$SECCAGE" run -q --preset default -- /bin/true)
+printf 'start-up: /bin/true %s ms, under seccage run --preset default %s ms, extra %s ms\n' \
+  "$plain" "$under" "$(python3 -c "print(f'{$under-$plain:.3f}')")"
+
+# A syscall-heavy program: 2 million getppid+read-at-EOF calls (allowed, so
+# they never leave the kernel), plus a few denied calls the supervisor answers.
+cat > "$work/heavy.c" <<'C'
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+int main(void) {
+  int fd = open("/dev/null", O_RDONLY);
+  char c;
+  for (int i = 0; i < 1000000; ++i) { syscall(SYS_getppid); if (read(fd, &c, 1) < 0) return 1; }
+  for (int i = 0; i < 100; ++i) syscall(SYS_kcmp, 0, 0, 0, 0, 0);  /* denied by the default preset: EPERM */
+  return 0;
+}
+C
+cc -O2 -o "$work/heavy" "$work/heavy.c"
+N=5
+bare=$(per_run_ms "$work/heavy")
+nosup=$(per_run_ms "$SECCAGE" run -q --no-notify --preset default -- "$work/heavy")
+sup=$(per_run_ms "$SECCAGE" run -q --preset default -- "$work/heavy")
+printf 'syscall-heavy (2M allowed calls + 100 denied): no filter %s ms, filter without supervisor %s ms, with supervisor %s ms (%s%% vs the same filter)\n' \
+  "$bare" "$nosup" "$sup" "$(python3 -c "print(f'{($sup-$nosup)/$nosup*100:+.1f}')")"
