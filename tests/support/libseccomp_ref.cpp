@@ -1,5 +1,7 @@
 #include "support/libseccomp_ref.hpp"
 
+#include "support/child.hpp"
+
 #include <seccomp.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -48,6 +50,26 @@ std::string export_to_string(Export&& fn) {
   }
   close(fd);
   return out;
+}
+
+// A return value libseccomp can generate: a known action, with data only
+// where the action carries data.
+bool plausible_ret(std::uint32_t ret) {
+  const std::uint32_t action = ret & 0xffff0000u, data = ret & 0xffffu;
+  switch (action) {
+    case 0x00030000u:  // TRAP
+    case 0x00050000u:  // ERRNO
+    case 0x7ff00000u:  // TRACE
+      return true;
+    case 0x80000000u:  // KILL_PROCESS
+    case 0x00000000u:  // KILL_THREAD
+    case 0x7fc00000u:  // USER_NOTIF
+    case 0x7ffc0000u:  // LOG
+    case 0x7fff0000u:  // ALLOW
+      return data == 0;
+    default:
+      return false;
+  }
 }
 
 }  // namespace
@@ -160,6 +182,13 @@ bpf::Program LibseccompFilter::export_bpf() const {
     for (bpf::Insn& in : program) {
       in.code = __builtin_bswap16(in.code);
       in.k = __builtin_bswap32(in.k);
+      // Exporting for a big-endian arch on a little-endian host, libseccomp
+      // writes the return instructions it duplicates for jumps longer than
+      // 255 in host order (a cross-endian-only slip: on a big-endian host
+      // both orders agree). Undo it where only the other order is an action
+      // libseccomp can emit.
+      if ((in.code & 0x07) == bpf::op::RET && !plausible_ret(in.k) && plausible_ret(__builtin_bswap32(in.k)))
+        in.k = __builtin_bswap32(in.k);
     }
   }
   return program;
@@ -172,6 +201,37 @@ std::string LibseccompFilter::export_pfc() const {
 LibseccompProgram libseccomp_compile(const Policy& policy, int optimize_level) {
   LibseccompFilter filter(policy, optimize_level);
   return LibseccompProgram{filter.export_bpf(), filter.refused()};
+}
+
+std::optional<LibseccompProgram> libseccomp_compile_guarded(const Policy& policy, int optimize_level,
+                                                            std::chrono::milliseconds timeout) {
+  // The child reports: refused count, (rule, error) pairs, then the program.
+  ChildResult r = run_in_child(
+      [&](int fd) {
+        LibseccompProgram p = libseccomp_compile(policy, optimize_level);
+        auto n = static_cast<std::uint32_t>(p.refused.size());
+        write_value(fd, n);
+        for (const auto& rf : p.refused) {
+          write_value(fd, static_cast<std::int32_t>(rf.rule));
+          write_value(fd, static_cast<std::int32_t>(rf.error));
+        }
+        return write_all(fd, p.program.data(), p.program.size() * sizeof(bpf::Insn)) ? 0 : 1;
+      },
+      timeout);
+  if (!r.ok() || r.output.size() < 4) return std::nullopt;
+  LibseccompProgram out;
+  std::uint32_t n = 0;
+  std::memcpy(&n, r.output.data(), 4);
+  std::size_t pos = 4;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    std::int32_t rule = 0, error = 0;
+    std::memcpy(&rule, r.output.data() + pos, 4);
+    std::memcpy(&error, r.output.data() + pos + 4, 4);
+    pos += 8;
+    out.refused.push_back({rule, error});
+  }
+  out.program = read_values<bpf::Insn>(r.output.substr(pos));
+  return out;
 }
 
 }  // namespace seccage::test

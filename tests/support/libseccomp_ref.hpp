@@ -4,6 +4,7 @@
 // seccomp_rule_add_array, one context for all arches).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -60,5 +61,11 @@ struct LibseccompProgram {
   std::vector<RefusedByLibseccomp> refused;
 };
 LibseccompProgram libseccomp_compile(const Policy& policy, int optimize_level = 1);
+
+// The same in a forked child with a time limit: libseccomp 2.5.4 loops
+// forever on some rule sets (docs/semantics.md). nullopt when it did not
+// finish in time or failed.
+std::optional<LibseccompProgram> libseccomp_compile_guarded(const Policy& policy, int optimize_level,
+                                                            std::chrono::milliseconds timeout);
 
 }  // namespace seccage::test
