@@ -44,6 +44,12 @@ bool narrow_words(Arch arch) { return !arch_info(arch).is_64bit; }
 // Severity in the kernel's order: a smaller ActionKind is more severe.
 bool less_severe(const Action& a, const Action& b) { return a.kind > b.kind; }
 
+std::int64_t pseudo_number(std::string_view name) {
+  auto names = all_syscall_names();
+  auto it = std::lower_bound(names.begin(), names.end(), name);
+  return -2 - static_cast<std::int64_t>(it - names.begin());
+}
+
 std::array<detail::ArgCheck, 6> checks_of(const Rule& rule) {
   std::array<detail::ArgCheck, 6> checks{};
   for (const Condition& c : rule.conditions) {
@@ -98,8 +104,13 @@ std::vector<detail::WordRule> expand(const Policy& policy, int index, Arch arch)
   }
   if (auto nr = syscall_number(arch, name)) {
     base.nr = *nr;
-    out.push_back(base);
+  } else {
+    // libseccomp still files the rule on the arch, under a negative pseudo
+    // number no syscall has. It never matches, but it can make libseccomp
+    // refuse the rule (for every arch), so the model keeps it too.
+    base.nr = pseudo_number(name);
   }
+  out.push_back(base);
   return out;
 }
 
