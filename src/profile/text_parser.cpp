@@ -630,13 +630,20 @@ class Compiler {
     };
     std::vector<Piece> pieces;
     try {
+      Region later;  // the union of the layers after this one
       for (auto it = e.layers.rbegin(); it != e.layers.rend() && !rest.empty(); ++it) {
         Action a = it->action.value_or(def);
-        if (a != def) pieces.push_back({a, intersect(it->region, rest), &it->origin});
+        if (a != def) {
+          // A layer that overlaps no later one keeps its conditions as
+          // written (so the canonical form reads back to the same rules).
+          Region mine = intersect(it->region, later).empty() ? it->region : intersect(it->region, rest);
+          pieces.push_back({a, simplify(mine), &it->origin});
+        }
         rest = intersect(rest, complement(it->region));
+        later = unite(std::move(later), it->region);
       }
       Action base = e.base.value_or(def);
-      if (base != def && !rest.empty()) pieces.push_back({base, rest, &e.base_origin});
+      if (base != def && !rest.empty()) pieces.push_back({base, simplify(rest), &e.base_origin});
       std::reverse(pieces.begin(), pieces.end());
       for (const Piece& p : pieces)
         for (auto& conds : to_conditions(p.region)) rules.push_back(Rule{ref, p.action, std::move(conds), *p.origin});

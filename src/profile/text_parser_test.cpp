@@ -74,8 +74,7 @@ TEST(TextParser, MasksFlagsNumbersAndNegativeValues) {
   std::vector<Rule> want = {
       {std::string("ioctl"), Action::allow(), {arg(1) == 0x5401}, ""},
       {std::string("ioctl"), Action::allow(), {arg(1) == 5}, ""},
-      {std::string("ioctl"), Action::allow(), {arg(1) == 15}, ""},
-      {std::string("ioctl"), Action::allow(), {arg(1) == 15}, ""},
+      {std::string("ioctl"), Action::allow(), {arg(1) == 15}, ""},  // 0o17 and 017: one rule
       {std::string("mmap"), Action::allow(), {(arg(2) & 4) == 0}, ""},
       {std::string("openat"), Action::allow(), {arg(0) == ~std::uint64_t{99}, (arg(2) & 3) == 0}, ""},
   };

@@ -156,6 +156,43 @@ bool Term::contains(std::uint64_t v) const {
   return false;
 }
 
+namespace {
+
+// Whether every value of `x` is in `y` (false when unsure).
+bool subset(const Term& x, const Term& y) {
+  if (y.kind == Kind::NotEq) return x.kind == Kind::NotEq ? x.a == y.a : !x.contains(y.a);
+  if (x.kind == Kind::NotEq) return false;  // y is a Range or Cube, never everything
+  if (x.kind == Kind::Range && y.kind == Kind::Range) return y.a <= x.a && x.b <= y.b;
+  if (x.kind == Kind::Cube && y.kind == Kind::Cube) return (y.a & ~x.a) == 0 && ((x.b ^ y.b) & y.a) == 0;
+  if (x.kind == Kind::Cube && y.kind == Kind::Range) return y.a <= x.b && (x.b | ~x.a) <= y.b;
+  // Range in Cube: only a single value is checked.
+  return x.a == x.b && y.contains(x.a);
+}
+
+bool conj_subset(const Conj& x, const Conj& y) {
+  for (std::size_t i = 0; i < 6; ++i) {
+    if (!y[i]) continue;
+    if (!x[i] || !subset(*x[i], *y[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Region simplify(const Region& r) {
+  Region out;
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    bool covered = false;
+    for (std::size_t j = 0; j < r.size() && !covered; ++j) {
+      if (i == j || !conj_subset(r[i], r[j])) continue;
+      // Equal conjunctions cover each other: keep the first.
+      covered = !conj_subset(r[j], r[i]) || j < i;
+    }
+    if (!covered) out.push_back(r[i]);
+  }
+  return out;
+}
+
 Region any_region() { return {Conj{}}; }
 
 Region region_of(const Condition& c) {

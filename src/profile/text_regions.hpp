@@ -52,6 +52,9 @@ Region intersect(const Region& x, const Region& y);
 Region complement(const Region& r);
 Region unite(Region x, const Region& y);
 bool contains(const Region& r, const std::array<std::uint64_t, 6>& args);
+// Drops conjunctions that another one already covers (the same set, fewer
+// rules). Conservative: only clear-cut inclusions are detected.
+Region simplify(const Region& r);
 
 // Rules' condition lists covering the region exactly: one list per
 // alternative, each with at most one condition per argument (the model's
