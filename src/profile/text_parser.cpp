@@ -621,8 +621,10 @@ class Compiler {
 
   void emit(const SyscallRef& ref, const Entry& e, const Action& def, std::vector<Rule>& rules) const {
     // Later layers win where they match: walk from the last one, each taking
-    // what the later ones left; the base takes the rest.
-    Region rest = any_region();
+    // what the later ones left; the base takes the rest. Complements are
+    // costly (NOT of a union multiplies out), so they are only taken of the
+    // later conjunctions that actually overlap, and for the base only when
+    // it is not the default.
     struct Piece {
       Action action;
       Region region;
@@ -631,19 +633,24 @@ class Compiler {
     std::vector<Piece> pieces;
     try {
       Region later;  // the union of the layers after this one
-      for (auto it = e.layers.rbegin(); it != e.layers.rend() && !rest.empty(); ++it) {
+      for (auto it = e.layers.rbegin(); it != e.layers.rend(); ++it) {
         Action a = it->action.value_or(def);
         if (a != def) {
-          // A layer that overlaps no later one keeps its conditions as
+          Region overlapping;
+          for (const Conj& c : later)
+            if (!intersect(it->region, Region{c}).empty()) overlapping.push_back(c);
+          // A layer that overlaps nothing later keeps its conditions as
           // written (so the canonical form reads back to the same rules).
-          Region mine = intersect(it->region, later).empty() ? it->region : intersect(it->region, rest);
-          pieces.push_back({a, simplify(mine), &it->origin});
+          Region mine = overlapping.empty() ? it->region : intersect(it->region, complement(overlapping));
+          if (!mine.empty()) pieces.push_back({a, simplify(mine), &it->origin});
         }
-        rest = intersect(rest, complement(it->region));
         later = unite(std::move(later), it->region);
       }
       Action base = e.base.value_or(def);
-      if (base != def && !rest.empty()) pieces.push_back({base, simplify(rest), &e.base_origin});
+      if (base != def) {
+        Region rest = complement(later);
+        if (!rest.empty()) pieces.push_back({base, simplify(rest), &e.base_origin});
+      }
       std::reverse(pieces.begin(), pieces.end());
       for (const Piece& p : pieces)
         for (auto& conds : to_conditions(p.region)) rules.push_back(Rule{ref, p.action, std::move(conds), *p.origin});
