@@ -652,8 +652,19 @@ class Compiler {
         if (!rest.empty()) pieces.push_back({base, simplify(rest), &e.base_origin});
       }
       std::reverse(pieces.begin(), pieces.end());
-      for (const Piece& p : pieces)
-        for (auto& conds : to_conditions(p.region)) rules.push_back(Rule{ref, p.action, std::move(conds), *p.origin});
+      for (const Piece& p : pieces) {
+        // Once split into single comparisons, some alternatives may cover
+        // others (arg0 == 3 covers arg0 == 3 && arg1 != 0): drop those, so
+        // the rules are few and reading the canonical form back gives them.
+        Region flat;
+        for (const auto& conds : to_conditions(p.region)) {
+          Region one = any_region();
+          for (const Condition& c : conds) one = intersect(one, region_of(c));
+          flat.insert(flat.end(), one.begin(), one.end());
+        }
+        for (auto& conds : to_conditions(simplify(flat)))
+          rules.push_back(Rule{ref, p.action, std::move(conds), *p.origin});
+      }
     } catch (const RegionTooComplex& ex) {
       const std::string& where = e.layers.empty() ? e.base_origin : e.layers.back().origin;
       throw InputError(fmt::format("{}: {} ({})", where, ex.what(), to_string(ref)));
