@@ -26,6 +26,9 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::size_t kMaxIncludeDepth = 32;
+// Sections and parentheses are parsed recursively; a bound keeps a hostile
+// file from exhausting the stack.
+constexpr std::size_t kMaxNesting = 32;
 
 struct Loc {
   std::string file;
@@ -261,7 +264,9 @@ class Parser {
       if (peek().kind != Tok::LBrace) throw expected("'{' opening the `on` section");
       next();
       bool here = std::find(arches.begin(), arches.end(), options_.host_arch) != arches.end();
+      if (++nesting_ > kMaxNesting) throw error(t, fmt::format("`on` sections nested more than {} deep", kMaxNesting));
       statements(active && here, /*in_section=*/true);
+      --nesting_;
       next();  // '}'
     } else if (is_action_word(word)) {
       RuleStmt r;
@@ -434,8 +439,10 @@ class Parser {
   ValueAst value() {
     ValueAst v;
     if (peek().kind == Tok::LParen) {
+      if (++nesting_ > kMaxNesting) throw error(peek(), fmt::format("parentheses nested more than {} deep", kMaxNesting));
       next();
       v = value();
+      --nesting_;
       if (peek().kind != Tok::RParen) throw expected("')'");
       next();
       return v;
@@ -477,6 +484,7 @@ class Parser {
   Parsed& out_;
   Cursor cur_;
   std::vector<Frame> stack_;
+  std::size_t nesting_ = 0;
 };
 
 // --- compiling the statements --------------------------------------------

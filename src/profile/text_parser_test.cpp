@@ -277,6 +277,8 @@ TEST(TextParser, ErrorsSayWhereWhatWasExpectedAndWhatWasFound) {
       {"default allow\ndeny ptrace\n", "t.policy:2:1: `deny` means the default action, which is ALLOW here"},
       {"default deny\n", "t.policy:1:1: `default deny` says nothing"},
       {"default kill\narch x86_64\narch aarch64\n", "t.policy:3:1: a second arch statement"},
+      {"default kill\nallow read: arg0 == ((((((((((((((((((((((((((((((((((1\n",
+       "t.policy:2:53: parentheses nested more than 32 deep"},
   };
   for (const ErrorCase& c : cases) {
     const std::string err = error_of(c.text);
@@ -345,6 +347,12 @@ TEST(TextParser, UnreadableFilesAreErrors) {
   std::ofstream(dir / "ok.policy") << "default kill\narch x86_64\ninclude \"inc.policy\"\n";
   EXPECT_EQ(read_text_policy(dir / "ok.policy", x86()).policy.rules.size(), 1u);
   fs::remove_all(dir);
+}
+
+TEST(TextParser, DeeplyNestedSectionsAreRefusedNotRecursedInto) {
+  std::string text = "default kill\n";
+  for (int i = 0; i < 100000; ++i) text += "on x86_64 {\n";
+  EXPECT_NE(error_of(text).find("`on` sections nested more than 32 deep"), std::string::npos);
 }
 
 TEST(TextParser, LooksLikeText) {
