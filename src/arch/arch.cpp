@@ -5,6 +5,8 @@
 #include <linux/audit.h>
 
 #include <algorithm>
+#include <mutex>
+#include <unordered_map>
 #include <array>
 #include <charconv>
 #include <string>
@@ -100,18 +102,18 @@ bool iequals(std::string_view a, std::string_view b) {
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
-// Per arch, the table's entries sorted by name, for binary search by name.
-const std::vector<SyscallEntry>& by_name(Arch arch) {
-  static const auto indexes = [] {
-    std::array<std::vector<SyscallEntry>, kArchCount> out;
-    for (std::size_t i = 0; i < kArchCount; ++i) {
-      out[i].assign(detail::kTables[i].begin(), detail::kTables[i].end());
-      std::sort(out[i].begin(), out[i].end(),
-                [](const SyscallEntry& a, const SyscallEntry& b) { return a.name < b.name; });
-    }
-    return out;
-  }();
-  return indexes[index_of(arch)];
+// Per arch, a hash index from name to number, built the first time the arch
+// is asked about: name lookups sit on the compiler's hot path, and a process
+// usually touches one or three arches of the twenty-odd.
+const std::unordered_map<std::string_view, std::uint32_t>& by_name(Arch arch) {
+  static std::array<std::unordered_map<std::string_view, std::uint32_t>, kArchCount> indexes;
+  static std::array<std::once_flag, kArchCount> built;
+  const std::size_t i = index_of(arch);
+  std::call_once(built[i], [i] {
+    indexes[i].reserve(detail::kTables[i].size());
+    for (const SyscallEntry& e : detail::kTables[i]) indexes[i].emplace(e.name, e.nr);
+  });
+  return indexes[i];
 }
 
 // Parses a decimal or 0x-hex syscall number; nullopt when `text` is not one.
@@ -226,10 +228,9 @@ std::span<const SyscallEntry> syscall_table(Arch arch) { return detail::kTables[
 
 std::optional<std::uint32_t> syscall_number(Arch arch, std::string_view name) {
   const auto& index = by_name(arch);
-  auto it = std::lower_bound(index.begin(), index.end(), name,
-                             [](const SyscallEntry& e, std::string_view n) { return e.name < n; });
-  if (it == index.end() || it->name != name) return std::nullopt;
-  return it->nr;
+  auto it = index.find(name);
+  if (it == index.end()) return std::nullopt;
+  return it->second;
 }
 
 std::optional<std::string_view> syscall_name(Arch arch, std::uint32_t nr) {

@@ -9,6 +9,7 @@
 #include "compiler/arg_tests.hpp"
 #include "compiler/codegen.hpp"
 #include "compiler/dispatch.hpp"
+#include "policy/evaluator.hpp"
 #include "seccage/decision.hpp"
 #include "seccage/error.hpp"
 
@@ -71,8 +72,9 @@ void add_arch_ranges(Graph& g, std::vector<Range>& out, const ArchDecisions& d, 
 // Everything seen under one AUDIT_ARCH value. Only x86_64 and x32 share one:
 // x32 numbers carry bit 30, so the x86_64 half of the space below it and the
 // x32 half above it, and a half whose arch the policy lacks is a foreign arch.
-NodeId audit_block(Graph& g, const Policy& policy, const std::vector<Arch>& arches, std::uint32_t audit,
+NodeId audit_block(Graph& g, const Policy& policy, const Evaluator& decisions, std::uint32_t audit,
                    const CompileOptions& options) {
+  const std::vector<Arch> arches = policy.effective_arches();
   const NodeId bad_arch = g.ret(policy.bad_arch_action.to_ret());
   const ArchInfo* lower_half = nullptr;
   const ArchInfo* upper_half = nullptr;
@@ -87,11 +89,11 @@ NodeId audit_block(Graph& g, const Policy& policy, const std::vector<Arch>& arch
 
   std::vector<Range> ranges;
   if (!upper_half) {
-    add_arch_ranges(g, ranges, decide(policy, lower_half->arch), 0, 0xffffffffu, options);
+    add_arch_ranges(g, ranges, decisions.decisions(lower_half->arch), 0, 0xffffffffu, options);
   } else {
-    if (wanted(lower_half)) add_arch_ranges(g, ranges, decide(policy, lower_half->arch), 0, kX32SyscallBit - 1, options);
+    if (wanted(lower_half)) add_arch_ranges(g, ranges, decisions.decisions(lower_half->arch), 0, kX32SyscallBit - 1, options);
     else compiler::append_range(ranges, {0, kX32SyscallBit - 1, bad_arch, kGapWeight});
-    if (wanted(upper_half)) add_arch_ranges(g, ranges, decide(policy, upper_half->arch), kX32SyscallBit, 0xffffffffu, options);
+    if (wanted(upper_half)) add_arch_ranges(g, ranges, decisions.decisions(upper_half->arch), kX32SyscallBit, 0xffffffffu, options);
     else compiler::append_range(ranges, {kX32SyscallBit, 0xffffffffu, bad_arch, kGapWeight});
   }
   return compiler::search_tree(g, ranges, kMaxExceptions);
@@ -100,7 +102,9 @@ NodeId audit_block(Graph& g, const Policy& policy, const std::vector<Arch>& arch
 }  // namespace
 
 bpf::Program compile(const Policy& policy, const CompileOptions& options) {
-  validate(policy);
+  // Decides every arch in one pass (libseccomp's refusals span arches) and
+  // validates the policy on the way.
+  const Evaluator decisions(policy);
   const std::vector<Arch> arches = policy.effective_arches();
 
   // One block per AUDIT_ARCH value, tested in the policy's order of arches.
@@ -113,7 +117,7 @@ bpf::Program compile(const Policy& policy, const CompileOptions& options) {
   Graph g;
   NodeId chain = g.ret(policy.bad_arch_action.to_ret());
   for (auto it = audits.rbegin(); it != audits.rend(); ++it) {
-    const NodeId block = audit_block(g, policy, arches, *it, options);
+    const NodeId block = audit_block(g, policy, decisions, *it, options);
     chain = g.test(Load{bpf::kOffArch}, bpf::op::JEQ, *it, block, chain);
   }
 
