@@ -1,0 +1,270 @@
+// One test per finding class of the linter, on small profiles written for it.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "seccage/error.hpp"
+#include "seccage/lint.hpp"
+
+namespace seccage {
+namespace {
+
+LintReport lint_json(const std::string& json, Arch host = Arch::x86_64, std::string caps = "docker-default") {
+  OciResolveOptions ro;
+  ro.host_arch = host;
+  ro.capabilities = parse_capabilities(caps);
+  ro.kernel = parse_kernel_version("6.1");
+  return lint_oci_profile(json, "p.json", ro);
+}
+
+std::vector<Finding> with_code(const LintReport& r, std::string_view code) {
+  std::vector<Finding> out;
+  for (const Finding& f : r.findings)
+    if (f.code == code) out.push_back(f);
+  return out;
+}
+
+std::string dump(const LintReport& r) {
+  std::string s;
+  for (const Finding& f : r.findings)
+    s += f.location.to_string() + ": " + std::string(severity_name(f.severity)) + ": " + f.message + " [" + f.code +
+         "]\n";
+  return s;
+}
+
+// A profile for x86_64 with the given syscalls entries.
+std::string profile(const std::string& entries, const std::string& def = R"("SCMP_ACT_ERRNO", "defaultErrnoRet": 38)",
+                    const std::string& arches = R"(["SCMP_ARCH_X86_64"])") {
+  return R"({"defaultAction": )" + def + R"(, "architectures": )" + arches + R"(, "syscalls": [)" + entries + "]}";
+}
+
+TEST(LintUnknownSyscall, TypoIsAnErrorWithSuggestionAndPlace) {
+  const LintReport r = lint_json(profile(R"({"names": ["read", "opnat"], "action": "SCMP_ACT_ALLOW"})"));
+  const auto f = with_code(r, "unknown-syscall");
+  ASSERT_EQ(f.size(), 1u) << dump(r);
+  EXPECT_EQ(f[0].severity, Severity::Error);
+  EXPECT_NE(f[0].message.find("did you mean 'openat'?"), std::string::npos);
+  EXPECT_EQ(f[0].location.pointer, "/syscalls/0/names/1");
+  EXPECT_EQ(f[0].location.line, 1u);
+  EXPECT_EQ(r.count(Severity::Error), 1u);
+}
+
+TEST(LintUnknownSyscall, OtherArchesNamesAreNotErrors) {
+  const LintReport r = lint_json(profile(R"({"names": ["read", "chown32"], "action": "SCMP_ACT_ALLOW"})"));
+  EXPECT_TRUE(with_code(r, "unknown-syscall").empty()) << dump(r);
+  ASSERT_EQ(with_code(r, "name-not-on-arches").size(), 1u) << dump(r);
+}
+
+TEST(LintShadowed, ConditionalRuleAfterUnconditionalOneIsShadowed) {
+  const LintReport r = lint_json(profile(R"({"names": ["read"], "action": "SCMP_ACT_ALLOW"},
+      {"names": ["read"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1, "args": [{"index": 0, "value": 3, "op": "SCMP_CMP_EQ"}]})"));
+  const auto f = with_code(r, "shadowed-rule");
+  ASSERT_EQ(f.size(), 1u) << dump(r);
+  EXPECT_EQ(f[0].severity, Severity::Warning);
+  EXPECT_EQ(f[0].location.pointer, "/syscalls/1/names/0");
+  EXPECT_NE(f[0].message.find("unconditional ALLOW rule"), std::string::npos) << f[0].message;
+}
+
+TEST(LintShadowed, EarlierConditionalOverriddenByLaterUnconditionalIsTheOneReported) {
+  const LintReport r = lint_json(profile(
+      R"({"names": ["write"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1, "args": [{"index": 0, "value": 3, "op": "SCMP_CMP_EQ"}]},
+         {"names": ["write"], "action": "SCMP_ACT_ALLOW"})"));
+  const auto f = with_code(r, "shadowed-rule");
+  ASSERT_EQ(f.size(), 1u) << dump(r);
+  EXPECT_EQ(f[0].location.pointer, "/syscalls/0/names/0");
+}
+
+TEST(LintShadowed, DuplicatesAndRedundantRulesAreInfo) {
+  const LintReport r = lint_json(profile(R"({"names": ["read"], "action": "SCMP_ACT_ALLOW"},
+      {"names": ["close", "read"], "action": "SCMP_ACT_ALLOW"},
+      {"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 3, "op": "SCMP_CMP_EQ"}]})"));
+  const auto dup = with_code(r, "duplicate-rule");
+  ASSERT_EQ(dup.size(), 1u) << dump(r);
+  EXPECT_EQ(dup[0].severity, Severity::Info);
+  EXPECT_EQ(dup[0].location.pointer, "/syscalls/1/names/1");
+  const auto red = with_code(r, "redundant-rule");
+  ASSERT_EQ(red.size(), 1u) << dump(r);
+  EXPECT_EQ(red[0].location.pointer, "/syscalls/2/names/0");
+  EXPECT_TRUE(with_code(r, "shadowed-rule").empty());
+}
+
+TEST(LintRefused, LibseccompRefusalIsAnError) {
+  const LintReport r = lint_json(profile(
+      R"({"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
+         {"names": ["read"], "action": "SCMP_ACT_ERRNO", "errnoRet": 5, "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]})"));
+  const auto f = with_code(r, "refused-rule");
+  ASSERT_EQ(f.size(), 1u) << dump(r);
+  EXPECT_EQ(f[0].severity, Severity::Error);
+  EXPECT_EQ(f[0].location.pointer, "/syscalls/1/names/0");
+}
+
+TEST(LintSameAsDefault, RuleWithTheDefaultActionIsReported) {
+  const LintReport r = lint_json(profile(R"({"names": ["read"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38})"));
+  const auto f = with_code(r, "same-as-default");
+  ASSERT_EQ(f.size(), 1u) << dump(r);
+  EXPECT_EQ(f[0].severity, Severity::Warning);
+}
+
+TEST(LintConditions, NeverAndAlwaysMatching) {
+  const LintReport r = lint_json(profile(
+      R"({"names": ["mmap"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 2, "value": 4, "valueTwo": 5, "op": "SCMP_CMP_MASKED_EQ"}]},
+         {"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 18446744073709551615, "op": "SCMP_CMP_GT"}]},
+         {"names": ["write"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 0, "op": "SCMP_CMP_LT"}]},
+         {"names": ["close"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 0, "op": "SCMP_CMP_GE"}]})"));
+  const auto never = with_code(r, "never-matches");
+  ASSERT_EQ(never.size(), 3u) << dump(r);
+  EXPECT_NE(never[0].message.find("outside the mask"), std::string::npos);
+  const auto always = with_code(r, "always-matches");
+  ASSERT_EQ(always.size(), 1u) << dump(r);
+  EXPECT_EQ(always[0].severity, Severity::Info);
+}
+
+TEST(LintConditions, WideOperandOn32BitArch) {
+  const LintReport r = lint_json(
+      profile(R"({"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 4294967297, "op": "SCMP_CMP_EQ"}]})",
+              R"("SCMP_ACT_ERRNO", "defaultErrnoRet": 38)", R"(["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"])"));
+  const auto f = with_code(r, "wide-operand-on-32bit");
+  ASSERT_EQ(f.size(), 1u) << dump(r);
+  EXPECT_NE(f[0].message.find("i386"), std::string::npos);
+}
+
+TEST(LintDangerous, UnconditionalConditionalAndByDefault) {
+  LintReport r = lint_json(profile(R"({"names": ["ptrace"], "action": "SCMP_ACT_ALLOW"},
+      {"names": ["unshare"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 268435456, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}]})"));
+  auto f = with_code(r, "dangerous-syscall");
+  ASSERT_EQ(f.size(), 2u) << dump(r);
+  EXPECT_EQ(f[0].severity, Severity::Warning);
+  EXPECT_NE(f[0].message.find("ptrace is allowed"), std::string::npos);
+  EXPECT_EQ(f[1].severity, Severity::Info);
+  EXPECT_NE(f[1].message.find("only when arg0 & 0x10000000 == 0"), std::string::npos) << f[1].message;
+
+  r = lint_json(profile(R"({"names": ["bpf"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1})", R"("SCMP_ACT_ALLOW")"));
+  f = with_code(r, "dangerous-syscall");
+  ASSERT_EQ(f.size(), 1u) << dump(r);
+  EXPECT_NE(f[0].message.find("ptrace"), std::string::npos);
+  EXPECT_EQ(f[0].message.find("bpf"), std::string::npos) << "bpf is denied";
+  EXPECT_EQ(f[0].location.pointer, "/defaultAction");
+}
+
+TEST(LintDangerous, GatedEntriesSayWhatGatesThem) {
+  const std::string json = profile(
+      R"({"names": ["read"], "action": "SCMP_ACT_ALLOW"},
+         {"names": ["mount", "sethostname"], "action": "SCMP_ACT_ALLOW", "includes": {"caps": ["CAP_SYS_ADMIN"]}})");
+  LintReport r = lint_json(json);
+  auto f = with_code(r, "gated-dangerous");
+  ASSERT_EQ(f.size(), 1u) << dump(r);
+  EXPECT_NE(f[0].message.find("CAP_SYS_ADMIN"), std::string::npos);
+  EXPECT_NE(f[0].message.find("mount"), std::string::npos);
+  EXPECT_EQ(f[0].message.find("sethostname"), std::string::npos) << "only the dangerous names";
+  EXPECT_TRUE(with_code(r, "dangerous-syscall").empty());
+  // With the capability, the entry applies, and mount is simply allowed.
+  r = lint_json(json, Arch::x86_64, "docker-default,sys_admin");
+  EXPECT_TRUE(with_code(r, "gated-dangerous").empty());
+  f = with_code(r, "dangerous-syscall");
+  ASSERT_EQ(f.size(), 1u) << dump(r);
+  EXPECT_NE(f[0].message.find("includes.caps CAP_SYS_ADMIN"), std::string::npos) << f[0].message;
+}
+
+TEST(LintDefaultAllow, SeveralArchesWithAllowDefault) {
+  const LintReport r = lint_json(profile(R"({"names": ["ptrace"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1})",
+                                         R"("SCMP_ACT_ALLOW")", R"(["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"])"));
+  const auto f = with_code(r, "allow-default-compat-arches");
+  ASSERT_EQ(f.size(), 1u) << dump(r);
+  EXPECT_EQ(f[0].severity, Severity::Warning);
+  EXPECT_EQ(f[0].location.pointer, "/defaultAction");
+}
+
+TEST(LintDefaultAllow, BadArchAllowIsAnError) {
+  Policy p;
+  p.default_action = Action::allow();
+  p.arches = {Arch::x86_64};
+  p.bad_arch_action = Action::allow();
+  const LintReport r = lint_policy(p, "p.policy");
+  ASSERT_EQ(with_code(r, "bad-arch-allows").size(), 1u) << dump(r);
+  EXPECT_EQ(r.count(Severity::Error), 1u);
+}
+
+TEST(LintErrnoDefault, WarnsWithoutAnEnosysPlan) {
+  LintReport r = lint_json(profile(R"({"names": ["read"], "action": "SCMP_ACT_ALLOW"})", R"("SCMP_ACT_ERRNO")"));
+  auto f = with_code(r, "errno-default-new-syscalls");
+  ASSERT_EQ(f.size(), 1u) << dump(r);
+  EXPECT_EQ(f[0].severity, Severity::Warning);
+  EXPECT_NE(f[0].message.find("runc"), std::string::npos);
+
+  r = lint_json(profile(R"({"names": ["read"], "action": "SCMP_ACT_ALLOW"},
+      {"names": ["clone3"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38})", R"("SCMP_ACT_ERRNO")"));
+  f = with_code(r, "errno-default-new-syscalls");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].severity, Severity::Info);
+
+  r = lint_json(profile(R"({"names": ["read"], "action": "SCMP_ACT_ALLOW"})"));  // ENOSYS default
+  EXPECT_TRUE(with_code(r, "errno-default-new-syscalls").empty());
+}
+
+TEST(LintErrnoDefault, FallbackSyscallsNeedEnosys) {
+  const LintReport r = lint_json(profile(R"({"names": ["read"], "action": "SCMP_ACT_ALLOW"},
+      {"names": ["clone3"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1})"));
+  const auto f = with_code(r, "enosys-fallback");
+  ASSERT_EQ(f.size(), 1u) << dump(r);
+  EXPECT_NE(f[0].message.find("clone3 returns ERRNO(1) EPERM"), std::string::npos) << f[0].message;
+  EXPECT_EQ(f[0].location.pointer, "/syscalls/1/names/0");
+}
+
+TEST(LintArches, NameMissingOnAnArchIsAWarningUnlessClearlyMultiArch) {
+  LintReport r = lint_json(profile(R"({"names": ["open", "openat"], "action": "SCMP_ACT_ALLOW"})",
+                                   R"("SCMP_ACT_ERRNO", "defaultErrnoRet": 38)",
+                                   R"(["SCMP_ARCH_X86_64", "SCMP_ARCH_AARCH64"])"));
+  auto f = with_code(r, "name-missing-on-arch");
+  ASSERT_EQ(f.size(), 1u) << dump(r);
+  EXPECT_EQ(f[0].severity, Severity::Warning);
+  EXPECT_NE(f[0].message.find("open does not exist on aarch64"), std::string::npos) << f[0].message;
+
+  // Names for each arch: written for both on purpose.
+  r = lint_json(profile(R"({"names": ["arch_prctl", "arm_fadvise64_64"], "action": "SCMP_ACT_ALLOW"})",
+                        R"("SCMP_ACT_ERRNO", "defaultErrnoRet": 38)", R"(["SCMP_ARCH_X86_64", "SCMP_ARCH_ARM"])"));
+  f = with_code(r, "name-missing-on-arch");
+  ASSERT_EQ(f.size(), 2u) << dump(r);
+  EXPECT_EQ(f[0].severity, Severity::Info);
+}
+
+TEST(LintMultiplexer, ConditionOnSocketIsBypassedThroughSocketcall) {
+  const LintReport r = lint_json(
+      profile(R"({"names": ["socketcall"], "action": "SCMP_ACT_ALLOW"},
+                 {"names": ["socket"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 40, "op": "SCMP_CMP_NE"}]})",
+              R"("SCMP_ACT_ERRNO", "defaultErrnoRet": 38)", R"(["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"])"));
+  const auto f = with_code(r, "multiplexer-bypass");
+  ASSERT_EQ(f.size(), 1u) << dump(r);
+  EXPECT_NE(f[0].message.find("on i386"), std::string::npos);
+}
+
+TEST(LintLocations, TextOriginsGiveLineAndColumn) {
+  Policy p;
+  p.default_action = Action::errno_(38);
+  p.arches = {Arch::x86_64};
+  p.rules = {{std::string("ptrace"), Action::allow(), {}, "app.policy:3:7"}};
+  const LintReport r = lint_policy(p, "app.policy");
+  const auto f = with_code(r, "dangerous-syscall");
+  ASSERT_EQ(f.size(), 1u) << dump(r);
+  EXPECT_EQ(f[0].location.file, "app.policy");
+  EXPECT_EQ(f[0].location.line, 3u);
+  EXPECT_EQ(f[0].location.column, 7u);
+  EXPECT_EQ(f[0].location.to_string(), "app.policy:3:7");
+}
+
+TEST(LintDangerousList, HasReasons) {
+  for (const char* n : {"ptrace", "bpf", "mount", "kexec_load", "init_module", "finit_module", "keyctl", "userfaultfd",
+                        "perf_event_open", "unshare", "setns", "open_by_handle_at", "process_vm_writev"}) {
+    auto reason = dangerous_syscall_reason(n);
+    ASSERT_TRUE(reason.has_value()) << n;
+    EXPECT_GT(reason->size(), 10u) << n;
+  }
+  EXPECT_FALSE(dangerous_syscall_reason("read"));
+}
+
+TEST(LintInput, BadJsonThrowsInputError) {
+  EXPECT_THROW(lint_json("{\"defaultAction\": "), InputError);
+  EXPECT_THROW(lint_json(R"({"defaultAction": "SCMP_ACT_NOPE"})"), InputError);
+}
+
+}  // namespace
+}  // namespace seccage

@@ -1,0 +1,102 @@
+// `seccage check` as a user runs it: exit statuses, the text report, --json.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/child.hpp"
+
+namespace seccage {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kProfiles = fs::path(SECCAGE_SHARED_DIR) / "profiles";
+
+test::CommandResult seccage(std::vector<std::string> args) {
+  args.insert(args.begin(), SECCAGE_CLI_PATH);
+  return test::run_command(args);
+}
+
+struct TempFile {
+  fs::path path;
+  explicit TempFile(const std::string& content) {
+    std::string t = (fs::temp_directory_path() / "seccage-check-XXXXXX").string();
+    const int fd = ::mkstemp(t.data());
+    ::close(fd);
+    path = t;
+    std::ofstream(path) << content;
+  }
+  ~TempFile() { fs::remove(path); }
+};
+
+TEST(CheckCli, DockerDefaultIsCleanAndSaysWhatMatters) {
+  // Resolved for an x86_64 host: x86_64, x32 and i386 (Docker's archMap).
+  const auto r = seccage({"check", (kProfiles / "docker-default.json").string(), "--kernel", "6.1"});
+  EXPECT_EQ(r.exit_code(), 0) << r.err;
+  const std::string& out = r.status.output;
+  EXPECT_NE(out.find("ptrace is allowed"), std::string::npos) << out;
+  EXPECT_NE(out.find("[multiplexer-bypass]"), std::string::npos) << out;
+  EXPECT_NE(out.find("CAP_SYS_ADMIN"), std::string::npos) << out;
+  EXPECT_NE(out.find("0 errors"), std::string::npos) << out;
+  // The per-name arch notes are summed up, not listed.
+  EXPECT_LT(std::count(out.begin(), out.end(), '\n'), 30) << out;
+}
+
+TEST(CheckCli, ErrorsExitOne) {
+  TempFile f(R"({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 38,
+                 "architectures": ["SCMP_ARCH_X86_64"],
+                 "syscalls": [{"names": ["read", "wirte"], "action": "SCMP_ACT_ALLOW"}]})");
+  const auto r = seccage({"check", f.path.string()});
+  EXPECT_EQ(r.exit_code(), 1) << r.status.output << r.err;
+  EXPECT_NE(r.status.output.find(":3:"), std::string::npos) << r.status.output;
+  EXPECT_NE(r.status.output.find(" (/syscalls/0/names/1): error: unknown syscall 'wirte' (did you mean 'write'?)"),
+            std::string::npos)
+      << r.status.output;
+}
+
+TEST(CheckCli, UnreadableInputExitsTwo) {
+  auto r = seccage({"check", "/nonexistent/profile.json"});
+  EXPECT_EQ(r.exit_code(), 2);
+  EXPECT_NE(r.err.find("cannot read profile"), std::string::npos) << r.err;
+  TempFile bad(R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": 3}]})");
+  r = seccage({"check", bad.path.string()});
+  EXPECT_EQ(r.exit_code(), 2);
+  EXPECT_NE(r.err.find("/syscalls/0/action"), std::string::npos) << r.err;
+  TempFile text("allow read\n");
+  r = seccage({"check", text.path.string()});
+  EXPECT_EQ(r.exit_code(), 2);
+}
+
+TEST(CheckCli, JsonForMachines) {
+  TempFile bad("{");
+  const auto r = seccage({"check", "--json", (kProfiles / "docker-default.json").string(), bad.path.string()});
+  EXPECT_EQ(r.exit_code(), 2) << "one unreadable profile";
+  const nlohmann::json j = nlohmann::json::parse(r.status.output);
+  ASSERT_EQ(j["profiles"].size(), 2u);
+  const auto& docker = j["profiles"][0];
+  EXPECT_EQ(docker["errors"], 0);
+  ASSERT_FALSE(docker["findings"].empty());
+  for (const auto& f : docker["findings"]) {
+    EXPECT_TRUE(f.contains("severity") && f.contains("code") && f.contains("message") && f.contains("file"));
+  }
+  const auto ptrace = std::find_if(docker["findings"].begin(), docker["findings"].end(),
+                                   [](const auto& f) { return f.value("syscall", "") == "ptrace"; });
+  ASSERT_NE(ptrace, docker["findings"].end());
+  EXPECT_EQ((*ptrace)["pointer"].get<std::string>().rfind("/syscalls/", 0), 0u);
+  EXPECT_GT((*ptrace)["line"].get<int>(), 1);
+  EXPECT_TRUE(j["profiles"][1].contains("unreadable"));
+  EXPECT_EQ(j["exit"], 2);
+}
+
+TEST(CheckCli, CapsChangeWhatIsAllowed) {
+  const auto r = seccage({"check", (kProfiles / "docker-default.json").string(), "--arch", "x86_64", "--caps",
+                          "docker-default,sys_admin", "--kernel", "6.1"});
+  EXPECT_EQ(r.exit_code(), 0) << r.err;
+  EXPECT_NE(r.status.output.find("mount is allowed"), std::string::npos) << r.status.output;
+}
+
+}  // namespace
+}  // namespace seccage
