@@ -60,9 +60,14 @@ std::vector<std::string> build_env(const RunOptions& o) {
   if (!o.env_clear) {
     for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
   }
-  for (const auto& [k, v] : o.env_set) {
-    std::erase_if(env, [&](const std::string& e) { return e.size() > k.size() && e.compare(0, k.size(), k) == 0 && e[k.size()] == '='; });
-    env.push_back(k + "=" + v);
+  for (const auto& [name, value] : o.env_set) {
+    // A named copy: lambdas may not capture structured bindings before C++20's
+    // later fix, which clang 14 (the fuzz build) lacks.
+    const std::string& key = name;
+    std::erase_if(env, [&](const std::string& e) {
+      return e.size() > key.size() && e.compare(0, key.size(), key) == 0 && e[key.size()] == '=';
+    });
+    env.push_back(key + "=" + value);
   }
   return env;
 }
