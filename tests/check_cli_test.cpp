@@ -65,9 +65,9 @@ TEST(CheckCli, UnreadableInputExitsTwo) {
   r = seccage({"check", bad.path.string()});
   EXPECT_EQ(r.exit_code(), 2);
   EXPECT_NE(r.err.find("/syscalls/0/action"), std::string::npos) << r.err;
-  TempFile text("allow read\n");
+  TempFile text("default errno(ENOSYS)\nalow read\n");
   r = seccage({"check", text.path.string()});
-  EXPECT_EQ(r.exit_code(), 2);
+  EXPECT_EQ(r.exit_code(), 2) << r.status.output;
 }
 
 TEST(CheckCli, JsonForMachines) {
@@ -89,6 +89,13 @@ TEST(CheckCli, JsonForMachines) {
   EXPECT_GT((*ptrace)["line"].get<int>(), 1);
   EXPECT_TRUE(j["profiles"][1].contains("unreadable"));
   EXPECT_EQ(j["exit"], 2);
+}
+
+TEST(CheckCli, TextPoliciesGetLineAndColumn) {
+  TempFile text("default errno(ENOSYS)\narch x86_64\nallow read, write\nallow ptrace\n");
+  const auto r = seccage({"check", text.path.string()});
+  EXPECT_EQ(r.exit_code(), 0) << r.err;
+  EXPECT_NE(r.status.output.find(":4:7: warning: ptrace is allowed"), std::string::npos) << r.status.output;
 }
 
 TEST(CheckCli, CapsChangeWhatIsAllowed) {

@@ -4,6 +4,7 @@
 // picture; with optional run-time statistics.
 #include <unistd.h>
 
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -13,6 +14,7 @@
 #include "policy_input.hpp"
 #include "seccage/compiler.hpp"
 #include "seccage/error.hpp"
+#include "seccage/policy_text.hpp"
 #include "seccage/stats.hpp"
 #include "seccage/writers.hpp"
 #include "util/atomic_file.hpp"
@@ -56,12 +58,24 @@ std::string render(const Options& o, const LoadedPolicy& loaded, const bpf::Prog
     return write_spo_yaml(loaded.policy, spo, &warnings);
   }
   if (format == "dot") return write_dot(loaded.policy, loaded.source);
-  throw InputError(fmt::format("unknown --format '{}': use raw, c, base64, disasm, oci, spo or dot", format));
+  if (format == "text") return write_text_policy(loaded.policy, TextWriteOptions{"from " + loaded.source});
+  throw InputError(fmt::format("unknown --format '{}': use raw, c, base64, disasm, oci, spo, text or dot", format));
 }
 
 int run(const Options& o) {
-  if (o.input_format == "text")
-    throw InputError("--input-format text: the text policy language is not available in this build yet");
+  // The format is detected from the content; an explicit --input-format
+  // only guards against feeding one for the other (a text policy cannot
+  // start with '{').
+  if (!o.input_format.empty() && !o.input.profile.empty() && o.input.profile != "-") {
+    std::ifstream in(o.input.profile, std::ios::binary);
+    std::string head(256, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    const bool text = looks_like_text_policy(head);
+    if (in.gcount() > 0 && text != (o.input_format == "text"))
+      throw InputError(fmt::format("--input-format {}: '{}' looks like {}", o.input_format, o.input.profile,
+                                   text ? "a text policy (it does not start with '{')" : "JSON (it starts with '{')"));
+  }
   LoadedPolicy loaded = load_policy(o.input);
   for (const std::string& w : loaded.warnings) fmt::print(stderr, "seccage: warning: {}\n", w);
   const bpf::Program program = compile(loaded.policy);
@@ -96,9 +110,9 @@ const CommandRegistration registration{
       sub.add_option("--format", o->format,
                      "raw (sock_filter bytes), c (header), base64 (of raw, one line: crun's "
                      "run.oci.seccomp_bpf_data), disasm, oci (resolved OCI JSON for runc/crun/containerd/CRI-O), "
-                     "spo (Security Profiles Operator SeccompProfile YAML) or dot (Graphviz picture of the "
+                     "spo (Security Profiles Operator SeccompProfile YAML), text (the policy language, canonical) or dot (Graphviz picture of the "
                      "decisions). Default: raw with -o, disasm without")
-          ->check(CLI::IsMember({"raw", "c", "base64", "disasm", "oci", "spo", "dot"}));
+          ->check(CLI::IsMember({"raw", "c", "base64", "disasm", "oci", "spo", "text", "dot"}));
       sub.add_option("--input-format", o->input_format,
                      "json or text; default: detected from the content (JSON starts with '{')")
           ->check(CLI::IsMember({"json", "text"}));
