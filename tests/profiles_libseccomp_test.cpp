@@ -146,9 +146,9 @@ INSTANTIATE_TEST_SUITE_P(ProfilesLibseccomp, ProfilesLibseccomp,
                          ::testing::Combine(::testing::ValuesIn(shared_profiles()),
                                             ::testing::Values(Arch::x86_64, Arch::aarch64, Arch::i386),
                                             ::testing::Values(1, 2)),
-                         [](const auto& info) {
-                           std::string n = fmt::format("{}_{}_level{}", std::get<0>(info.param),
-                                                       arch_name(std::get<1>(info.param)), std::get<2>(info.param));
+                         [](const auto& tp) {
+                           std::string n = fmt::format("{}_{}_level{}", std::get<0>(tp.param),
+                                                       arch_name(std::get<1>(tp.param)), std::get<2>(tp.param));
                            for (char& c : n)
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            return n;

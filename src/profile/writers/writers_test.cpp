@@ -240,8 +240,8 @@ INSTANTIATE_TEST_SUITE_P(WriterShared, WriterRoundTrip,
                                                               "docker-fixture-conditional-include.json",
                                                               "runc-syscall-test1.json", "runc-syscall-test2.json"),
                                             ::testing::Values(Arch::x86_64, Arch::aarch64)),
-                         [](const auto& info) {
-                           std::string n = std::get<0>(info.param) + "_" + std::string(arch_name(std::get<1>(info.param)));
+                         [](const auto& tp) {
+                           std::string n = std::get<0>(tp.param) + "_" + std::string(arch_name(std::get<1>(tp.param)));
                            for (char& c : n)
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            return n;
