@@ -142,8 +142,17 @@ Simulation simulate(const Policy& policy, std::vector<Arch> arches) {
         if (conditional && sim.trees[a].has(w.nr)) may_fail = true;
       }
     }
-    std::vector<detail::WordTree> backup;
-    if (may_fail) backup = sim.trees;
+    // Checkpoints of every syscall the rule touches, taken before any add.
+    std::vector<detail::WordTree::Checkpoint> backup;
+    if (may_fail) {
+      for (std::size_t a = 0; a < sim.arches.size(); ++a)
+        for (const auto& w : per_arch[a]) backup.push_back(sim.trees[a].checkpoint(w.nr));
+    }
+    auto roll_back = [&] {
+      std::size_t k = backup.size();
+      for (std::size_t a = sim.arches.size(); a-- > 0;)
+        for (std::size_t w = per_arch[a].size(); w-- > 0;) sim.trees[a].rollback(backup[--k]);
+    };
     for (std::size_t a = 0; a < sim.arches.size(); ++a) {
       for (const auto& w : per_arch[a]) {
         int rc = sim.trees[a].add(w);
@@ -158,7 +167,7 @@ Simulation simulate(const Policy& policy, std::vector<Arch> arches) {
           why = fmt::format("libseccomp refuses it on {} (error {})", arch_name(sim.arches[a]), rc);
         if (!may_fail) throw std::logic_error("semantics: an unconditional or first rule was refused");
         sim.refused.push_back(RefusedRule{static_cast<int>(i), rc, why});
-        sim.trees = backup;
+        roll_back();
         goto next_rule;
       }
     }

@@ -483,6 +483,33 @@ int WordTree::merge(int& existing, int incoming) {
   return 0;
 }
 
+WordTree::Checkpoint WordTree::checkpoint(std::int64_t nr) const {
+  Checkpoint cp;
+  cp.nr = nr;
+  cp.node_count = nodes_.size();
+  auto it = syscalls_.find(nr);
+  if (it == syscalls_.end()) return cp;
+  cp.entry = it->second;
+  std::vector<int> todo{it->second.chains};
+  std::set<int> seen;
+  while (!todo.empty()) {
+    const int n = todo.back();
+    todo.pop_back();
+    if (n < 0 || !seen.insert(n).second) continue;
+    const Node& node = nodes_[static_cast<std::size_t>(n)];
+    cp.nodes.emplace_back(n, node);
+    for (int next : {node.prev, node.next, node.on_true, node.on_false}) todo.push_back(next);
+  }
+  return cp;
+}
+
+void WordTree::rollback(const Checkpoint& cp) {
+  nodes_.resize(cp.node_count);
+  for (const auto& [index, node] : cp.nodes) nodes_[static_cast<std::size_t>(index)] = node;
+  if (cp.entry) syscalls_[cp.nr] = *cp.entry;
+  else syscalls_.erase(cp.nr);
+}
+
 int WordTree::add(const WordRule& rule) {
   steps_ = 0;
   try {

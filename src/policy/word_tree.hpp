@@ -56,6 +56,13 @@ class WordTree {
   // half-updated: callers roll back with a copy.
   int add(const WordRule& rule);
 
+  // A rule touches only its own syscall's nodes and appends new ones, so
+  // undoing a refused rule needs only that syscall's entry and nodes, not a
+  // copy of the whole tree (which dominated compile time).
+  struct Checkpoint;
+  Checkpoint checkpoint(std::int64_t nr) const;
+  void rollback(const Checkpoint& cp);
+
   // Per syscall number: the first-match cases libseccomp's BPF evaluates, and
   // whether the syscall has any entry at all.
   bool has(std::int64_t nr) const { return syscalls_.count(nr) != 0; }
@@ -125,6 +132,14 @@ class WordTree {
   bool narrow_;
   std::deque<Node> nodes_;  // stable addresses: links are taken by reference
   std::map<std::int64_t, Syscall> syscalls_;
+
+ public:
+  struct Checkpoint {
+    std::int64_t nr = 0;
+    std::optional<Syscall> entry;
+    std::size_t node_count = 0;
+    std::vector<std::pair<int, Node>> nodes;  // the syscall's nodes as they were
+  };
 };
 
 }  // namespace seccage::detail
