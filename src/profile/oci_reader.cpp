@@ -191,6 +191,12 @@ class Reader {
         what = what.substr(br + 2);
       }
       throw InputError(fmt::format("{}:{}:{}: malformed JSON: {}", source_, pos.line, pos.column, what));
+    } catch (const json::exception& e) {
+      // Not a syntax error but a value nlohmann cannot hold, such as a number
+      // that overflows a double (1E400): still bad input, never a crash.
+      std::string what = e.what();
+      if (auto br = what.find("] "); br != std::string::npos) what = what.substr(br + 2);
+      throw InputError(fmt::format("{}: malformed JSON: {}", source_, what));
     }
   }
 

@@ -423,6 +423,10 @@ TEST(OciReader, MalformedJsonHasLineAndColumn) {
   EXPECT_TRUE(Contains(t, "p.json:2:1: malformed JSON"));
   EXPECT_TRUE(Contains(err(""), "p.json:1:1: malformed JSON"));
   EXPECT_TRUE(Contains(err("[1, 2]"), "expected a JSON object (a seccomp profile or an OCI config.json), found an array of 2"));
+  // Found by the JSON fuzzer: a number too large for any type is bad input too.
+  EXPECT_TRUE(Contains(err(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW",)"
+                           R"("args":[{"index":0,"value":1E400,"op":"SCMP_CMP_EQ"}]}]})"),
+                       "p.json: malformed JSON: number overflow"));
 }
 
 TEST(OciReader, SemanticErrorsHaveLines) {
