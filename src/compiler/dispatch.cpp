@@ -1,6 +1,7 @@
 #include "compiler/dispatch.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <optional>
 
@@ -81,15 +82,23 @@ class TreeBuilder {
     return out;
   }
 
+  // exceptions() without building the list: the DP asks for every span.
   double leaf_cost(std::size_t i, std::size_t j) const {
-    auto ex = exceptions(i, j);
-    if (!ex) return std::numeric_limits<double>::infinity();
-    double c = 0, ex_weight = 0;
-    for (std::size_t t = 0; t < ex->size(); ++t) {
-      c += static_cast<double>(t + 1) * (*ex)[t].weight;
-      ex_weight += (*ex)[t].weight;
+    constexpr double kNever = std::numeric_limits<double>::infinity();
+    if ((j - i) % 2 != 0 || (j - i) / 2 > max_exceptions_) return kNever;
+    std::vector<double>& w = scratch_;
+    w.clear();
+    for (std::size_t e = i + 1; e < j; e += 2) {
+      if (r_[e].first != r_[e].last || r_[e + 1].code != r_[i].code) return kNever;
+      w.push_back(r_[e].weight);
     }
-    return c + static_cast<double>(ex->size()) * (weight(i, j) - ex_weight + kInstructionCost);
+    std::sort(w.begin(), w.end(), std::greater<>());
+    double c = 0, ex_weight = 0;
+    for (std::size_t t = 0; t < w.size(); ++t) {
+      c += static_cast<double>(t + 1) * w[t];
+      ex_weight += w[t];
+    }
+    return c + static_cast<double>(w.size()) * (weight(i, j) - ex_weight + kInstructionCost);
   }
 
   // Without tables: the split that best halves the weight.
@@ -120,6 +129,7 @@ class TreeBuilder {
   std::vector<double> prefix_;
   std::vector<std::vector<std::size_t>> root_;
   std::vector<std::vector<std::uint8_t>> leaf_;
+  mutable std::vector<double> scratch_;  // leaf_cost's weights, reused
 };
 
 }  // namespace
