@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "policy_input.hpp"
 #include "seccage/error.hpp"
 #include "seccage/lint.hpp"
 #include "seccage/policy_text.hpp"
@@ -30,28 +31,8 @@ struct Options {
   bool verbose = false;
 };
 
-std::string read_file(const std::string& file) {
-  if (file == "-") {
-    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(fmt::format("cannot read profile '{}': {}", file, std::strerror(errno)));
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) throw InputError(fmt::format("cannot read profile '{}'", file));
-  return s.str();
-}
-
-bool looks_like_json(const std::string& text) {
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
-    return c == '{';
-  }
-  return false;
-}
-
 LintReport check_one(const std::string& file, const OciResolveOptions& resolve, const LintOptions& options) {
-  const std::string text = read_file(file);
+  const std::string text = read_profile_text(file);
   const std::string name = file == "-" ? "stdin" : file;
   if (looks_like_json(text)) return lint_oci_profile(text, name, resolve, options);
   // The text language: its rules carry file:line:col origins already.

@@ -14,65 +14,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/cli.hpp"
+
 namespace seccage {
 namespace {
 
-struct CliRun {
-  int status = -1;  // exit status, or -1 if the command did not exit normally
-  std::string out;
-  std::string err;
-};
-
-std::string read_all(int fd) {
-  std::string data;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = read(fd, buf, sizeof buf);
-    if (n > 0) {
-      data.append(buf, static_cast<std::size_t>(n));
-    } else if (n == 0 || errno != EINTR) {
-      break;
-    }
-  }
-  return data;
-}
-
-// fork/exec instead of popen so arguments need no shell quoting and stderr
-// is kept apart from stdout.
-CliRun run_cli(const std::vector<std::string>& args) {
-  int out_pipe[2], err_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return {};
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_pipe[1], STDOUT_FILENO);
-    dup2(err_pipe[1], STDERR_FILENO);
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    close(out_pipe[1]);
-    close(err_pipe[1]);
-    std::vector<char*> argv;
-    std::string path = SECCAGE_CLI_PATH;
-    argv.push_back(path.data());
-    std::vector<std::string> copy = args;
-    for (std::string& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(path.c_str(), argv.data());
-    _exit(127);
-  }
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  CliRun r;
-  // Outputs here are far below a pipe's buffer for stderr, so reading stdout
-  // to the end first cannot deadlock.
-  r.out = read_all(out_pipe[0]);
-  r.err = read_all(err_pipe[0]);
-  close(out_pipe[0]);
-  close(err_pipe[0]);
-  int wstatus = 0;
-  waitpid(pid, &wstatus, 0);
-  r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
-  return r;
-}
+using test::CliRun;
+CliRun run_cli(const std::vector<std::string>& args) { return test::run_seccage(args); }
 
 namespace fs = std::filesystem;
 

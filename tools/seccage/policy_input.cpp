@@ -15,9 +15,8 @@
 #include "seccage/profile.hpp"
 
 namespace seccage::cli {
-namespace {
 
-std::string read_all(const std::string& file) {
+std::string read_profile_text(const std::string& file) {
   if (file == "-") {
     return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   }
@@ -25,6 +24,7 @@ std::string read_all(const std::string& file) {
   if (!in) throw InputError(fmt::format("cannot read profile '{}': {}", file, std::strerror(errno)));
   std::ostringstream s;
   s << in.rdbuf();
+  if (in.bad()) throw InputError(fmt::format("cannot read profile '{}'", file));
   return s.str();
 }
 
@@ -35,6 +35,8 @@ bool looks_like_json(const std::string& text) {
   }
   return false;
 }
+
+namespace {
 
 // Narrows a resolved profile to the --arch list. Rules naming syscalls that
 // exist only on the arches left out (chown32 when only x86_64 remains) are
@@ -80,7 +82,7 @@ LoadedPolicy load_policy(const PolicyInput& input) {
     out.policy = preset_policy(input.preset, arches);
     out.source = "preset " + input.preset;
   } else {
-    const std::string text = read_all(input.profile);
+    const std::string text = read_profile_text(input.profile);
     const std::string name = input.profile == "-" ? "stdin" : input.profile;
     if (!looks_like_json(text)) {
       // Anything that does not start with '{' is the text policy language.

@@ -32,6 +32,12 @@ struct LoadedPolicy {
   std::string source;                 // "docker-default.json", "preset default"
 };
 
+// A profile's bytes: FILE, or standard input for "-". Throws InputError
+// naming the file when it cannot be read.
+std::string read_profile_text(const std::string& file);
+// JSON profiles start with '{'; anything else is the text policy language.
+bool looks_like_json(const std::string& text);
+
 // Reads the profile (format detected from its content) or builds the preset,
 // resolved for the first --arch (or the native arch), restricted to the --arch
 // list when one is given.
