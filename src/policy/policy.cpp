@@ -14,7 +14,9 @@ namespace {
 
 std::string number(std::uint64_t v) {
   // Small values read best in decimal (fds, flags counts); large ones are
-  // almost always bit patterns or boundaries, clearer in hex.
+  // almost always bit patterns or boundaries, clearer in hex; small negative
+  // ones (AT_FDCWD = -100) as written in C. The text language reads all three.
+  if (v >= (std::uint64_t{1} << 63) && ~v + 1 <= 0xffff) return fmt::format("-{}", ~v + 1);
   return v < 0x10000 ? fmt::format("{}", v) : fmt::format("{:#x}", v);
 }
 

@@ -37,31 +37,10 @@ bool action_less(const Action& a, const Action& b) {
   return a.data < b.data;
 }
 
-std::string number(std::uint64_t v) {
-  // Negative small values (AT_FDCWD = -100) read best as written in C.
-  if (v >= (std::uint64_t{1} << 63) && ~v + 1 <= 0xffff) return fmt::format("-{}", ~v + 1);
-  return v < 0x10000 ? fmt::format("{}", v) : fmt::format("{:#x}", v);
-}
-
-std::string condition_text(const Condition& c) {
-  const char* sym = "==";
-  switch (c.op) {
-    case CmpOp::EQ: sym = "=="; break;
-    case CmpOp::NE: sym = "!="; break;
-    case CmpOp::LT: sym = "<"; break;
-    case CmpOp::LE: sym = "<="; break;
-    case CmpOp::GT: sym = ">"; break;
-    case CmpOp::GE: sym = ">="; break;
-    case CmpOp::MaskedEq:
-      return fmt::format("arg{} & {:#x} == {}", static_cast<unsigned>(c.arg), c.mask, number(c.value));
-  }
-  return fmt::format("arg{} {} {}", static_cast<unsigned>(c.arg), sym, number(c.value));
-}
-
 std::string conj_text(std::vector<Condition> conds) {
   std::sort(conds.begin(), conds.end(), [](const Condition& a, const Condition& b) { return a.arg < b.arg; });
   std::string out;
-  for (const Condition& c : conds) out += (out.empty() ? "" : " && ") + condition_text(c);
+  for (const Condition& c : conds) out += (out.empty() ? "" : " && ") + c.to_string();
   return out;
 }
 
