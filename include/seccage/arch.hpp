@@ -82,6 +82,10 @@ std::optional<std::string_view> syscall_name(Arch arch, std::uint32_t nr);
 
 // Every syscall name known on any arch, sorted and unique.
 std::span<const std::string_view> all_syscall_names();
+// A name's position in all_syscall_names(), found by hash: a compact key for
+// code that looks one name up on several arches.
+std::optional<std::uint32_t> syscall_name_id(std::string_view name);
+std::optional<std::uint32_t> syscall_number_by_id(Arch arch, std::uint32_t id);
 
 // i386 (and other arches with socketcall/ipc): the sub-calls multiplexed
 // through socketcall(2) and ipc(2), by their first argument.

@@ -8,8 +8,8 @@
 
 #include <array>
 #include <cstdint>
-#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "seccage/action.hpp"
@@ -63,12 +63,14 @@ struct Decision {
 // Everything a policy decides on one arch.
 struct ArchDecisions {
   Arch arch;
-  // Every number of the arch's table, and every number a rule names directly.
-  std::map<std::uint32_t, Decision> by_number;
+  // Every number of the arch's table, and every number a rule names
+  // directly, sorted by number (a flat list: compiling walks it in order).
+  std::vector<std::pair<std::uint32_t, Decision>> by_number;
   // Every other number: ENOSYS when the default denies and
   // Policy::enosys_for_unknown is set, else the default action.
   Decision unknown;
-
+  // The listed decision for `nr`, or nullptr when it is not listed.
+  const Decision* find(std::uint32_t nr) const;
   const Decision& at(std::uint32_t nr) const;
 };
 

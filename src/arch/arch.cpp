@@ -5,8 +5,6 @@
 #include <linux/audit.h>
 
 #include <algorithm>
-#include <mutex>
-#include <unordered_map>
 #include <array>
 #include <charconv>
 #include <string>
@@ -102,18 +100,60 @@ bool iequals(std::string_view a, std::string_view b) {
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
-// Per arch, a hash index from name to number, built the first time the arch
-// is asked about: name lookups sit on the compiler's hot path, and a process
-// usually touches one or three arches of the twenty-odd.
-const std::unordered_map<std::string_view, std::uint32_t>& by_name(Arch arch) {
-  static std::array<std::unordered_map<std::string_view, std::uint32_t>, kArchCount> indexes;
-  static std::array<std::once_flag, kArchCount> built;
-  const std::size_t i = index_of(arch);
-  std::call_once(built[i], [i] {
-    indexes[i].reserve(detail::kTables[i].size());
-    for (const SyscallEntry& e : detail::kTables[i]) indexes[i].emplace(e.name, e.nr);
-  });
-  return indexes[i];
+// Every name of every arch gets one id, its position in all_syscall_names();
+// per arch, a flat array maps id -> number. Name lookups sit on the
+// compiler's hot path (every rule, every arch), so a lookup is one FNV-1a hash
+// into an open-addressed table and one array read, with no allocation.
+constexpr std::uint32_t kNoNumber = 0xffffffffu;
+
+std::uint32_t fnv1a(std::string_view s) {
+  std::uint32_t h = 2166136261u;
+  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return h;
+}
+
+class NameIndex {
+ public:
+  NameIndex() {
+    for (std::size_t i = 0; i < kArchCount; ++i) {
+      for (const SyscallEntry& e : detail::kTables[i]) names_.push_back(e.name);
+    }
+    std::sort(names_.begin(), names_.end());
+    names_.erase(std::unique(names_.begin(), names_.end()), names_.end());
+    std::size_t size = 1;
+    while (size < names_.size() * 4) size *= 2;  // load factor under 1/4: short probes
+    slots_.assign(size, kEmpty);
+    for (std::size_t id = 0; id < names_.size(); ++id) {
+      std::size_t s = fnv1a(names_[id]) & (size - 1);
+      while (slots_[s] != kEmpty) s = (s + 1) & (size - 1);
+      slots_[s] = static_cast<std::uint32_t>(id);
+    }
+    for (std::size_t i = 0; i < kArchCount; ++i) {
+      numbers_[i].assign(names_.size(), kNoNumber);
+      for (const SyscallEntry& e : detail::kTables[i]) numbers_[i][*id_of(e.name)] = e.nr;
+    }
+  }
+
+  std::optional<std::uint32_t> id_of(std::string_view name) const {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t s = fnv1a(name) & mask; slots_[s] != kEmpty; s = (s + 1) & mask) {
+      if (names_[slots_[s]] == name) return slots_[s];
+    }
+    return std::nullopt;
+  }
+  std::uint32_t number(Arch arch, std::uint32_t id) const { return numbers_[index_of(arch)][id]; }
+  const std::vector<std::string_view>& names() const { return names_; }
+
+ private:
+  static constexpr std::uint32_t kEmpty = 0xffffffffu;
+  std::vector<std::string_view> names_;  // sorted, unique
+  std::vector<std::uint32_t> slots_;     // name ids by hash
+  std::array<std::vector<std::uint32_t>, kArchCount> numbers_;
+};
+
+const NameIndex& name_index() {
+  static const NameIndex index;
+  return index;
 }
 
 // Parses a decimal or 0x-hex syscall number; nullopt when `text` is not one.
@@ -227,10 +267,20 @@ bool shares_audit_arch(Arch a, Arch b) { return arch_info(a).audit_arch == arch_
 std::span<const SyscallEntry> syscall_table(Arch arch) { return detail::kTables[index_of(arch)]; }
 
 std::optional<std::uint32_t> syscall_number(Arch arch, std::string_view name) {
-  const auto& index = by_name(arch);
-  auto it = index.find(name);
-  if (it == index.end()) return std::nullopt;
-  return it->second;
+  const NameIndex& index = name_index();
+  auto id = index.id_of(name);
+  if (!id) return std::nullopt;
+  std::uint32_t nr = index.number(arch, *id);
+  if (nr == kNoNumber) return std::nullopt;
+  return nr;
+}
+
+std::optional<std::uint32_t> syscall_name_id(std::string_view name) { return name_index().id_of(name); }
+
+std::optional<std::uint32_t> syscall_number_by_id(Arch arch, std::uint32_t id) {
+  std::uint32_t nr = name_index().number(arch, id);
+  if (nr == kNoNumber) return std::nullopt;
+  return nr;
 }
 
 std::optional<std::string_view> syscall_name(Arch arch, std::uint32_t nr) {
@@ -241,18 +291,7 @@ std::optional<std::string_view> syscall_name(Arch arch, std::uint32_t nr) {
   return it->name;
 }
 
-std::span<const std::string_view> all_syscall_names() {
-  static const std::vector<std::string_view> names = [] {
-    std::vector<std::string_view> out;
-    for (std::size_t i = 0; i < kArchCount; ++i) {
-      for (const SyscallEntry& e : detail::kTables[i]) out.push_back(e.name);
-    }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
-  }();
-  return names;
-}
+std::span<const std::string_view> all_syscall_names() { return name_index().names(); }
 
 std::uint32_t resolve_syscall(Arch arch, std::string_view name_or_number) {
   if (name_or_number.empty()) throw InputError(fmt::format("empty syscall name on {}", arch_name(arch)));

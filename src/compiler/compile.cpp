@@ -60,10 +60,20 @@ void add_arch_ranges(Graph& g, std::vector<Range>& out, const ArchDecisions& d, 
   const Weights weights(options, d.arch);
   const NodeId unknown = compiler::build_decision(g, d.unknown, le);
   std::uint64_t next = first;
-  for (auto it = d.by_number.lower_bound(first); it != d.by_number.end() && it->first <= last; ++it) {
-    const std::uint32_t nr = it->first;
+  // Neighbouring numbers mostly share a decision: build each run's code once.
+  const Decision* previous = nullptr;
+  NodeId previous_code = unknown;
+  auto it = std::lower_bound(d.by_number.begin(), d.by_number.end(), first,
+                             [](const auto& entry, std::uint32_t n) { return entry.first < n; });
+  for (; it != d.by_number.end() && it->first <= last; ++it) {
+    const auto& [nr, decision] = *it;
     if (nr > next) compiler::append_range(out, {static_cast<std::uint32_t>(next), nr - 1, unknown, kGapWeight});
-    compiler::append_range(out, {nr, nr, compiler::build_decision(g, it->second, le), weights.of(nr) + (it->second.depends_on_args() ? kArgCheckWeight : 0.0)});
+    if (previous == nullptr || !(*previous == decision)) {
+      previous = &decision;
+      previous_code = compiler::build_decision(g, decision, le);
+    }
+    const double weight = weights.of(nr) + (decision.depends_on_args() ? kArgCheckWeight : 0.0);
+    compiler::append_range(out, {nr, nr, previous_code, weight});
     next = std::uint64_t{nr} + 1;
   }
   if (next <= last) compiler::append_range(out, {static_cast<std::uint32_t>(next), last, unknown, kGapWeight});
@@ -72,9 +82,11 @@ void add_arch_ranges(Graph& g, std::vector<Range>& out, const ArchDecisions& d, 
 // Everything seen under one AUDIT_ARCH value. Only x86_64 and x32 share one:
 // x32 numbers carry bit 30, so the x86_64 half of the space below it and the
 // x32 half above it, and a half whose arch the policy lacks is a foreign arch.
-NodeId audit_block(Graph& g, const Policy& policy, const Evaluator& decisions, std::uint32_t audit,
-                   const CompileOptions& options) {
-  const std::vector<Arch> arches = policy.effective_arches();
+NodeId audit_block(Graph& g, const Policy& policy, const std::vector<Arch>& arches,
+                   const std::vector<ArchDecisions>& decisions, std::uint32_t audit, const CompileOptions& options) {
+  auto decisions_of = [&](Arch arch) -> const ArchDecisions& {
+    return decisions[static_cast<std::size_t>(std::find(arches.begin(), arches.end(), arch) - arches.begin())];
+  };
   const NodeId bad_arch = g.ret(policy.bad_arch_action.to_ret());
   const ArchInfo* lower_half = nullptr;
   const ArchInfo* upper_half = nullptr;
@@ -89,11 +101,11 @@ NodeId audit_block(Graph& g, const Policy& policy, const Evaluator& decisions, s
 
   std::vector<Range> ranges;
   if (!upper_half) {
-    add_arch_ranges(g, ranges, decisions.decisions(lower_half->arch), 0, 0xffffffffu, options);
+    add_arch_ranges(g, ranges, decisions_of(lower_half->arch), 0, 0xffffffffu, options);
   } else {
-    if (wanted(lower_half)) add_arch_ranges(g, ranges, decisions.decisions(lower_half->arch), 0, kX32SyscallBit - 1, options);
+    if (wanted(lower_half)) add_arch_ranges(g, ranges, decisions_of(lower_half->arch), 0, kX32SyscallBit - 1, options);
     else compiler::append_range(ranges, {0, kX32SyscallBit - 1, bad_arch, kGapWeight});
-    if (wanted(upper_half)) add_arch_ranges(g, ranges, decisions.decisions(upper_half->arch), kX32SyscallBit, 0xffffffffu, options);
+    if (wanted(upper_half)) add_arch_ranges(g, ranges, decisions_of(upper_half->arch), kX32SyscallBit, 0xffffffffu, options);
     else compiler::append_range(ranges, {kX32SyscallBit, 0xffffffffu, bad_arch, kGapWeight});
   }
   return compiler::search_tree(g, ranges, kMaxExceptions);
@@ -104,7 +116,7 @@ NodeId audit_block(Graph& g, const Policy& policy, const Evaluator& decisions, s
 bpf::Program compile(const Policy& policy, const CompileOptions& options) {
   // Decides every arch in one pass (libseccomp's refusals span arches) and
   // validates the policy on the way.
-  const Evaluator decisions(policy);
+  const std::vector<ArchDecisions> decisions = decide_all(policy);
   const std::vector<Arch> arches = policy.effective_arches();
 
   // One block per AUDIT_ARCH value, tested in the policy's order of arches.
@@ -117,7 +129,7 @@ bpf::Program compile(const Policy& policy, const CompileOptions& options) {
   Graph g;
   NodeId chain = g.ret(policy.bad_arch_action.to_ret());
   for (auto it = audits.rbegin(); it != audits.rend(); ++it) {
-    const NodeId block = audit_block(g, policy, decisions, *it, options);
+    const NodeId block = audit_block(g, policy, arches, decisions, *it, options);
     chain = g.test(Load{bpf::kOffArch}, bpf::op::JEQ, *it, block, chain);
   }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <optional>
 
 #include "seccage/bpf.hpp"
@@ -33,31 +34,64 @@ class TreeBuilder {
   // optimality, and the result is a valid tree either way.
   NodeId optimal() {
     const std::size_t n = r_.size();
-    std::vector<std::vector<double>> cost(n, std::vector<double>(n, 0.0));
-    root_.assign(n, std::vector<std::size_t>(n, 0));
-    leaf_.assign(n, std::vector<std::uint8_t>(n, 0));
-    for (std::size_t i = 0; i < n; ++i) leaf_[i][i] = 1;
-    for (std::size_t len = 2; len <= n; ++len) {
-      for (std::size_t i = 0; i + len <= n; ++i) {
-        const std::size_t j = i + len - 1;
+    // Triangular tables (only spans i <= j exist), left uninitialised: every
+    // cell is written before it is read. The split loop reads row i of the
+    // costs and column j; a second copy stored by column makes both reads
+    // contiguous, which decides the speed once the tables outgrow the cache.
+    row_base_.resize(n);
+    std::vector<std::size_t> column_base(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      row_base_[i] = i * n - i * (i + 1) / 2;
+      column_base[i] = i * (i + 1) / 2;
+    }
+    const std::size_t cells = n * (n + 1) / 2;
+    auto cost = std::make_unique_for_overwrite<double[]>(cells);
+    auto cost_by_column = std::make_unique_for_overwrite<double[]>(cells);
+    root_ = std::make_unique_for_overwrite<std::uint32_t[]>(cells);
+    leaf_ = std::make_unique_for_overwrite<std::uint8_t[]>(cells);
+    for (std::size_t i = 0; i < n; ++i) {
+      cost[at(i, i)] = 0;
+      cost_by_column[column_base[i] + i] = 0;
+      leaf_[at(i, i)] = 1;
+    }
+    // Row by row from the last, each row left to right: a span's two Knuth
+    // bounds are then the cell to its left and the cell below it, both
+    // already known, and each row's reads are contiguous.
+    const std::size_t max_leaf_len = 2 * max_exceptions_ + 1;
+    for (std::size_t i = n - 1; i-- > 0;) {
+      const double* row = &cost[row_base_[i]];  // row[k] = cost of span i..k
+      std::uint32_t left_root = 0;              // root of span i..j-1
+      for (std::size_t j = i + 1; j < n; ++j) {
+        const double* column = &cost_by_column[column_base[j]];  // column[k] = cost of span k..j
+        const std::size_t len = j - i + 1;
+        std::size_t from = i + 1, to = j;
+        if (len > 2) {
+          from = std::max<std::size_t>(left_root, i + 1);
+          to = std::min<std::size_t>(std::max<std::size_t>(root_[at(i + 1, j)], from), j);
+        }
         double best = std::numeric_limits<double>::infinity();
         std::size_t best_k = i + 1;
-        const std::size_t from = len == 2 ? i + 1 : std::max(root_[i][j - 1], i + 1);
-        const std::size_t to = len == 2 ? j : std::min(std::max(root_[i + 1][j], from), j);
         for (std::size_t k = from; k <= to; ++k) {
-          const double c = cost[i][k - 1] + cost[k][j];
+          const double c = row[k - 1] + column[k];
           if (c < best) {
             best = c;
             best_k = k;
           }
         }
-        cost[i][j] = best + weight(i, j) + kInstructionCost;
-        root_[i][j] = best_k;
-        const double as_leaf = leaf_cost(i, j);
-        if (as_leaf < cost[i][j]) {
-          cost[i][j] = as_leaf;
-          leaf_[i][j] = 1;
+        double c = best + weight(i, j) + kInstructionCost;
+        left_root = static_cast<std::uint32_t>(best_k);
+        root_[at(i, j)] = left_root;
+        std::uint8_t leaf = 0;
+        if (len % 2 == 1 && len <= max_leaf_len) {
+          const double as_leaf = leaf_cost(i, j);
+          if (as_leaf < c) {
+            c = as_leaf;
+            leaf = 1;
+          }
         }
+        leaf_[at(i, j)] = leaf;
+        cost[at(i, j)] = c;
+        cost_by_column[column_base[j] + i] = c;
       }
     }
     return emit(0, n - 1, true);
@@ -67,6 +101,8 @@ class TreeBuilder {
 
  private:
   double weight(std::size_t i, std::size_t j) const { return prefix_[j + 1] - prefix_[i]; }
+  // Span i..j (i <= j) in the row-major triangular tables.
+  std::size_t at(std::size_t i, std::size_t j) const { return row_base_[i] + j; }
 
   // The lone numbers of a span i..j that alternates one code with them, or
   // nothing when the span does not have that shape.
@@ -111,13 +147,13 @@ class TreeBuilder {
 
   NodeId emit(std::size_t i, std::size_t j, bool tables) {
     if (i == j) return r_[i].code;
-    if (tables && leaf_[i][j]) {
+    if (tables && leaf_[at(i, j)]) {
       const std::vector<Range> ex = *exceptions(i, j);
       NodeId code = r_[i].code;
       for (auto e = ex.rbegin(); e != ex.rend(); ++e) code = g_.test(Load{bpf::kOffNr}, bpf::op::JEQ, e->first, e->code, code);
       return code;
     }
-    const std::size_t k = tables ? root_[i][j] : halving_split(i, j);
+    const std::size_t k = tables ? root_[at(i, j)] : halving_split(i, j);
     const NodeId high = emit(k, j, tables);
     const NodeId low = emit(i, k - 1, tables);
     return g_.test(Load{bpf::kOffNr}, bpf::op::JGE, r_[k].first, high, low);
@@ -127,8 +163,9 @@ class TreeBuilder {
   const std::vector<Range>& r_;
   std::size_t max_exceptions_;
   std::vector<double> prefix_;
-  std::vector<std::vector<std::size_t>> root_;
-  std::vector<std::vector<std::uint8_t>> leaf_;
+  std::vector<std::size_t> row_base_;
+  std::unique_ptr<std::uint32_t[]> root_;  // best split of span i..j
+  std::unique_ptr<std::uint8_t[]> leaf_;   // span i..j is an equality-test leaf
   mutable std::vector<double> scratch_;  // leaf_cost's weights, reused
 };
 

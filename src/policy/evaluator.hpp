@@ -38,10 +38,16 @@ class Evaluator {
   const std::vector<RefusedRule>& refused() const { return refused_; }
 
  private:
+  // In this order: decisions_ is built from policy_ and fills refused_.
   Policy policy_;
-  std::vector<ArchDecisions> decisions_;
   std::vector<RefusedRule> refused_;
+  std::vector<ArchDecisions> decisions_;
 };
+
+// The decisions of every arch of the policy, in effective_arches() order,
+// without the copy of the policy an Evaluator keeps (the compiler's path).
+// Validates the policy; `refused`, when given, receives the refused rules.
+std::vector<ArchDecisions> decide_all(const Policy& policy, std::vector<RefusedRule>* refused = nullptr);
 
 // Every rule libseccomp would refuse for this policy, with the reason.
 std::vector<RefusedRule> refused_rules(const Policy& policy);

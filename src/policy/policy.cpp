@@ -104,12 +104,13 @@ void validate(const Policy& policy) {
   const std::vector<Arch> arches = policy.effective_arches();
   for (std::size_t i = 0; i < policy.rules.size(); ++i) {
     const Rule& rule = policy.rules[i];
-    const std::string where = rule_where(rule, i);
-    check_action(rule.action, where);
+    // Only errors need the rule's description; policies have hundreds of rules.
+    auto where_of = [&] { return rule_where(rule, i); };
+    if (rule.action.kind == ActionKind::Errno) check_action(rule.action, where_of());
     std::array<bool, 6> seen{};
     for (const Condition& c : rule.conditions) {
       if (c.arg > 5)
-        throw InputError(fmt::format("{}: argument index {} is out of range (syscalls have arguments 0 to 5)", where,
+        throw InputError(fmt::format("{}: argument index {} is out of range (syscalls have arguments 0 to 5)", where_of(),
                                      static_cast<unsigned>(c.arg)));
       // libseccomp refuses a second condition on one argument (EINVAL); runc
       // and crun split such conditions into alternative rules. Keeping one per
@@ -118,7 +119,7 @@ void validate(const Policy& policy) {
         throw InputError(fmt::format(
             "{}: two conditions on arg{} in one rule; libseccomp allows one condition per argument. "
             "Write them as separate rules (they then OR), or combine them into one comparison",
-            where, static_cast<unsigned>(c.arg)));
+            where_of(), static_cast<unsigned>(c.arg)));
       seen[c.arg] = true;
     }
     if (const auto* name = std::get_if<std::string>(&rule.syscall)) {
@@ -126,17 +127,16 @@ void validate(const Policy& policy) {
       if (!known) {
         // resolve_syscall throws with a did-you-mean when the name is a typo;
         // when it is a real syscall of other arches, say so.
-        if (std::none_of(all_syscall_names().begin(), all_syscall_names().end(),
-                         [&](std::string_view n) { return n == *name; })) {
+        if (!syscall_name_id(*name)) {
           try {
             (void)resolve_syscall(arches.front(), *name);
           } catch (const InputError& e) {
-            throw InputError(fmt::format("{}: {}", where, e.what()));
+            throw InputError(fmt::format("{}: {}", where_of(), e.what()));
           }
         }
         std::string list;
         for (Arch a : arches) list += (list.empty() ? "" : ", ") + std::string(arch_name(a));
-        throw InputError(fmt::format("{}: syscall '{}' does not exist on {}", where, *name, list));
+        throw InputError(fmt::format("{}: syscall '{}' does not exist on {}", where_of(), *name, list));
       }
     }
   }

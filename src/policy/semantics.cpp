@@ -44,11 +44,8 @@ bool narrow_words(Arch arch) { return !arch_info(arch).is_64bit; }
 // Severity in the kernel's order: a smaller ActionKind is more severe.
 bool less_severe(const Action& a, const Action& b) { return a.kind > b.kind; }
 
-std::int64_t pseudo_number(std::string_view name) {
-  auto names = all_syscall_names();
-  auto it = std::lower_bound(names.begin(), names.end(), name);
-  return -2 - static_cast<std::int64_t>(it - names.begin());
-}
+// Names reach here validated: every one is some arch's, so it has an id.
+std::int64_t pseudo_number(std::string_view name) { return -2 - static_cast<std::int64_t>(syscall_name_id(name).value()); }
 
 std::array<detail::ArgCheck, 6> checks_of(const Rule& rule) {
   std::array<detail::ArgCheck, 6> checks{};
@@ -64,9 +61,26 @@ std::array<detail::ArgCheck, 6> checks_of(const Rule& rule) {
 }
 
 // What one Policy rule becomes on one arch: zero, one or two tree rules.
-std::vector<detail::WordRule> expand(const Policy& policy, int index, Arch arch) {
+struct Expansion {
+  std::array<detail::WordRule, 2> rules;
+  std::size_t count = 0;
+  void push_back(const detail::WordRule& r) { rules[count++] = r; }
+  const detail::WordRule* begin() const { return rules.data(); }
+  const detail::WordRule* end() const { return rules.data() + count; }
+};
+
+// An arch as the simulation sees it: its tree, and the numbers of its
+// socketcall/ipc multiplexers when it has them.
+struct ArchState {
+  Arch arch;
+  detail::WordTree tree;
+  bool multiplexes = false;
+};
+
+void expand(const Policy& policy, int index, const ArchState& state, Expansion& out) {
+  const Arch arch = state.arch;
   const Rule& rule = policy.rules[static_cast<std::size_t>(index)];
-  std::vector<detail::WordRule> out;
+  out.count = 0;
   detail::WordRule base;
   base.args = checks_of(rule);
   base.ret = rule.action.to_ret();
@@ -77,29 +91,31 @@ std::vector<detail::WordRule> expand(const Policy& policy, int index, Arch arch)
       base.nr = *nr;
       out.push_back(base);
     }
-    return out;
+    return;
   }
   const std::string& name = std::get<std::string>(rule.syscall);
   // Where the arch routes the call through socketcall/ipc (its table has the
   // multiplexer: i386, ppc, s390, MIPS o32, m68k, sh), libseccomp adds a rule
   // on the multiplexer with args[0] == sub-call before the direct one.
-  if (auto mux = multiplexed_call(name)) {
-    if (auto via = syscall_number(arch, mux->via)) {
-      bool conditional = !rule.conditions.empty();
-      detail::WordRule m = base;
-      m.nr = *via;
-      if (policy.multiplex == MultiplexMode::Safe) {
-        // The sub-call's arguments sit behind a pointer, so its conditions
-        // cannot be checked: a rule that would let more through than the
-        // default is not carried over, the others apply to the whole sub-call.
-        if (conditional && less_severe(rule.action, policy.default_action)) m.nr = -1;
-        m.args = {};
+  if (state.multiplexes) {
+    if (auto mux = multiplexed_call(name)) {
+      if (auto via = syscall_number(arch, mux->via)) {
+        bool conditional = !rule.conditions.empty();
+        detail::WordRule m = base;
+        m.nr = *via;
+        if (policy.multiplex == MultiplexMode::Safe) {
+          // The sub-call's arguments sit behind a pointer, so its conditions
+          // cannot be checked: a rule that would let more through than the
+          // default is not carried over, the others apply to the whole sub-call.
+          if (conditional && less_severe(rule.action, policy.default_action)) m.nr = -1;
+          m.args = {};
+        }
+        // Compatible (libseccomp): args[0] now holds the sub-call, so the
+        // rule's own arg0 condition is replaced; the other conditions stay and
+        // are compared with the multiplexer's arguments as they are.
+        m.args[0] = detail::ArgCheck{true, CmpOp::EQ, mux->call, ~std::uint64_t{0}};
+        if (m.nr >= 0) out.push_back(m);
       }
-      // Compatible (libseccomp): args[0] now holds the sub-call, so the
-      // rule's own arg0 condition is replaced; the other conditions stay and
-      // are compared with the multiplexer's arguments as they are.
-      m.args[0] = detail::ArgCheck{true, CmpOp::EQ, mux->call, ~std::uint64_t{0}};
-      if (m.nr >= 0) out.push_back(m);
     }
   }
   if (auto nr = syscall_number(arch, name)) {
@@ -111,60 +127,66 @@ std::vector<detail::WordRule> expand(const Policy& policy, int index, Arch arch)
     base.nr = pseudo_number(name);
   }
   out.push_back(base);
-  return out;
 }
 
 struct Simulation {
-  std::vector<Arch> arches;
-  std::vector<detail::WordTree> trees;
+  std::vector<ArchState> arches;
   std::vector<RefusedRule> refused;
 };
 
+bool conditional(const detail::WordRule& w) {
+  return std::any_of(w.args.begin(), w.args.end(), [](const auto& c) { return c.valid; });
+}
+
 // Adds the rules in order, each to every arch at once; when one arch refuses a
 // rule, libseccomp rolls the rule back on all of them, and so do we.
-Simulation simulate(const Policy& policy, std::vector<Arch> arches) {
+Simulation simulate(const Policy& policy, const std::vector<Arch>& arches) {
   Simulation sim;
-  sim.arches = std::move(arches);
-  for (Arch a : sim.arches) sim.trees.emplace_back(narrow_words(a));
+  for (Arch a : arches) {
+    const ArchInfo& info = arch_info(a);
+    const std::uint32_t first = syscall_table(a).empty() ? info.nr_offset : syscall_table(a).front().nr;
+    bool multiplexes = syscall_number(a, "socketcall") || syscall_number(a, "ipc");
+    sim.arches.push_back(ArchState{a, detail::WordTree(narrow_words(a), first, info.max_nr), multiplexes});
+  }
 
+  std::vector<Expansion> per_arch(sim.arches.size());
+  std::vector<detail::WordTree::Checkpoint> backup;
   for (std::size_t i = 0; i < policy.rules.size(); ++i) {
     const Rule& rule = policy.rules[i];
     // libseccomp refuses these (EACCES) and runc drops them: a no-op.
     if (rule.action == policy.default_action) continue;
-    std::vector<std::vector<detail::WordRule>> per_arch;
     bool may_fail = false;
     for (std::size_t a = 0; a < sim.arches.size(); ++a) {
-      per_arch.push_back(expand(policy, static_cast<int>(i), sim.arches[a]));
+      expand(policy, static_cast<int>(i), sim.arches[a], per_arch[a]);
       // Only a conditional rule meeting an existing syscall entry can be
-      // refused; skip the copy otherwise.
-      for (const auto& w : per_arch.back()) {
-        bool conditional = std::any_of(w.args.begin(), w.args.end(), [](const auto& c) { return c.valid; });
-        if (conditional && sim.trees[a].has(w.nr)) may_fail = true;
+      // refused; skip the checkpoints otherwise.
+      for (const auto& w : per_arch[a]) {
+        if (conditional(w) && sim.arches[a].tree.has(w.nr)) may_fail = true;
       }
     }
     // Checkpoints of every syscall the rule touches, taken before any add.
-    std::vector<detail::WordTree::Checkpoint> backup;
+    backup.clear();
     if (may_fail) {
       for (std::size_t a = 0; a < sim.arches.size(); ++a)
-        for (const auto& w : per_arch[a]) backup.push_back(sim.trees[a].checkpoint(w.nr));
+        for (const auto& w : per_arch[a]) backup.push_back(sim.arches[a].tree.checkpoint(w.nr));
     }
     auto roll_back = [&] {
       std::size_t k = backup.size();
       for (std::size_t a = sim.arches.size(); a-- > 0;)
-        for (std::size_t w = per_arch[a].size(); w-- > 0;) sim.trees[a].rollback(backup[--k]);
+        for (std::size_t w = per_arch[a].count; w-- > 0;) sim.arches[a].tree.rollback(backup[--k]);
     };
     for (std::size_t a = 0; a < sim.arches.size(); ++a) {
       for (const auto& w : per_arch[a]) {
-        int rc = sim.trees[a].add(w);
+        int rc = sim.arches[a].tree.add(w);
         if (rc == 0) continue;
+        const std::string_view where = arch_name(sim.arches[a].arch);
         std::string why;
         if (rc == -EEXIST)
-          why = fmt::format("on {} the same comparisons already lead to another action", arch_name(sim.arches[a]));
+          why = fmt::format("on {} the same comparisons already lead to another action", where);
         else if (rc == -ELOOP)
-          why = fmt::format("on {} libseccomp 2.5.4 links this rule into a loop and never finishes the filter",
-                            arch_name(sim.arches[a]));
+          why = fmt::format("on {} libseccomp 2.5.4 links this rule into a loop and never finishes the filter", where);
         else
-          why = fmt::format("libseccomp refuses it on {} (error {})", arch_name(sim.arches[a]), rc);
+          why = fmt::format("libseccomp refuses it on {} (error {})", where, rc);
         if (!may_fail) throw std::logic_error("semantics: an unconditional or first rule was refused");
         sim.refused.push_back(RefusedRule{static_cast<int>(i), rc, why});
         roll_back();
@@ -182,21 +204,29 @@ Decision unknown_decision(const Policy& policy) {
 }
 
 ArchDecisions decisions_of(const Policy& policy, const Simulation& sim, std::size_t index) {
-  const Arch arch = sim.arches[index];
-  const detail::WordTree& tree = sim.trees[index];
+  const Arch arch = sim.arches[index].arch;
+  const detail::WordTree& tree = sim.arches[index].tree;
   ArchDecisions out;
   out.arch = arch;
   out.unknown = unknown_decision(policy);
-  for (const SyscallEntry& e : syscall_table(arch)) {
-    out.by_number.emplace(e.nr, tree.decision(e.nr, policy.default_action));
-  }
+  const auto table = syscall_table(arch);
+  out.by_number.reserve(table.size());
+  for (const SyscallEntry& e : table) out.by_number.emplace_back(e.nr, tree.decision(e.nr, policy.default_action));
   // Numbers named directly by rules are known numbers even when every rule
   // on them is a no-op or refused: they get the default, not ENOSYS.
+  const std::size_t from_table = out.by_number.size();
   for (const Rule& rule : policy.rules) {
     const auto* nr = std::get_if<std::uint32_t>(&rule.syscall);
-    if (nr == nullptr || !number_belongs(arch, *nr)) continue;
-    out.by_number.insert_or_assign(*nr, tree.decision(*nr, policy.default_action));
+    if (nr == nullptr || !number_belongs(arch, *nr) || syscall_name(arch, *nr)) continue;
+    out.by_number.emplace_back(*nr, tree.decision(*nr, policy.default_action));
   }
+  auto by_nr = [](const auto& a, const auto& b) { return a.first < b.first; };
+  auto extra = out.by_number.begin() + static_cast<std::ptrdiff_t>(from_table);
+  std::sort(extra, out.by_number.end(), by_nr);
+  out.by_number.erase(std::unique(extra, out.by_number.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+                      out.by_number.end());
+  std::inplace_merge(out.by_number.begin(), out.by_number.begin() + static_cast<std::ptrdiff_t>(from_table),
+                     out.by_number.end(), by_nr);
   return out;
 }
 
@@ -247,16 +277,22 @@ Action Decision::evaluate(const std::array<std::uint64_t, 6>& args) const {
   return otherwise;
 }
 
+const Decision* ArchDecisions::find(std::uint32_t nr) const {
+  auto it = std::lower_bound(by_number.begin(), by_number.end(), nr,
+                             [](const auto& entry, std::uint32_t n) { return entry.first < n; });
+  return it != by_number.end() && it->first == nr ? &it->second : nullptr;
+}
+
 const Decision& ArchDecisions::at(std::uint32_t nr) const {
-  auto it = by_number.find(nr);
-  return it == by_number.end() ? unknown : it->second;
+  const Decision* d = find(nr);
+  return d ? *d : unknown;
 }
 
 ArchDecisions decide(const Policy& policy, Arch arch) {
   validate(policy);
   std::vector<Arch> arches = with_arch(policy, arch);
   Simulation sim = simulate(policy, arches);
-  auto pos = static_cast<std::size_t>(std::find(sim.arches.begin(), sim.arches.end(), arch) - sim.arches.begin());
+  auto pos = static_cast<std::size_t>(std::find(arches.begin(), arches.end(), arch) - arches.begin());
   return decisions_of(policy, sim, pos);
 }
 
@@ -265,12 +301,17 @@ std::vector<RefusedRule> refused_rules(const Policy& policy) {
   return simulate(policy, policy.effective_arches()).refused;
 }
 
-Evaluator::Evaluator(const Policy& policy) : policy_(policy) {
-  validate(policy_);
-  Simulation sim = simulate(policy_, policy_.effective_arches());
-  for (std::size_t i = 0; i < sim.arches.size(); ++i) decisions_.push_back(decisions_of(policy_, sim, i));
-  refused_ = std::move(sim.refused);
+std::vector<ArchDecisions> decide_all(const Policy& policy, std::vector<RefusedRule>* refused) {
+  validate(policy);
+  Simulation sim = simulate(policy, policy.effective_arches());
+  std::vector<ArchDecisions> out;
+  out.reserve(sim.arches.size());
+  for (std::size_t i = 0; i < sim.arches.size(); ++i) out.push_back(decisions_of(policy, sim, i));
+  if (refused) *refused = std::move(sim.refused);
+  return out;
 }
+
+Evaluator::Evaluator(const Policy& policy) : policy_(policy), decisions_(decide_all(policy_, &refused_)) {}
 
 const ArchDecisions& Evaluator::decisions(Arch arch) const {
   for (const ArchDecisions& d : decisions_) {

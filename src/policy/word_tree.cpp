@@ -1,5 +1,6 @@
 #include "policy/word_tree.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <set>
 #include <stdexcept>
@@ -483,14 +484,39 @@ int WordTree::merge(int& existing, int incoming) {
   return 0;
 }
 
+const WordTree::Syscall* WordTree::find(std::int64_t nr) const {
+  const std::int64_t slot = nr - dense_first_;
+  if (slot >= 0 && slot < static_cast<std::int64_t>(dense_.size())) {
+    const Syscall& s = dense_[static_cast<std::size_t>(slot)];
+    return s.present ? &s : nullptr;
+  }
+  auto it = sparse_.find(nr);
+  return it == sparse_.end() ? nullptr : &it->second;
+}
+
+WordTree::Syscall& WordTree::insert(std::int64_t nr, const Syscall& s) {
+  const std::int64_t slot = nr - dense_first_;
+  Syscall& out = slot >= 0 && slot < static_cast<std::int64_t>(dense_.size()) ? dense_[static_cast<std::size_t>(slot)]
+                                                                              : sparse_[nr];
+  out = s;
+  out.present = true;
+  return out;
+}
+
+void WordTree::erase(std::int64_t nr) {
+  const std::int64_t slot = nr - dense_first_;
+  if (slot >= 0 && slot < static_cast<std::int64_t>(dense_.size())) dense_[static_cast<std::size_t>(slot)] = Syscall{};
+  else sparse_.erase(nr);
+}
+
 WordTree::Checkpoint WordTree::checkpoint(std::int64_t nr) const {
   Checkpoint cp;
   cp.nr = nr;
   cp.node_count = nodes_.size();
-  auto it = syscalls_.find(nr);
-  if (it == syscalls_.end()) return cp;
-  cp.entry = it->second;
-  std::vector<int> todo{it->second.chains};
+  const Syscall* entry = find(nr);
+  if (entry == nullptr) return cp;
+  cp.entry = *entry;
+  std::vector<int> todo{entry->chains};
   std::set<int> seen;
   while (!todo.empty()) {
     const int n = todo.back();
@@ -506,8 +532,8 @@ WordTree::Checkpoint WordTree::checkpoint(std::int64_t nr) const {
 void WordTree::rollback(const Checkpoint& cp) {
   nodes_.resize(cp.node_count);
   for (const auto& [index, node] : cp.nodes) nodes_[static_cast<std::size_t>(index)] = node;
-  if (cp.entry) syscalls_[cp.nr] = *cp.entry;
-  else syscalls_.erase(cp.nr);
+  if (cp.entry) insert(cp.nr, *cp.entry);
+  else erase(cp.nr);
 }
 
 int WordTree::add(const WordRule& rule) {
@@ -521,13 +547,20 @@ int WordTree::add(const WordRule& rule) {
 }
 
 int WordTree::add_rule(const WordRule& rule) {
-  Generated g = generate(rule);
-  auto it = syscalls_.find(rule.nr);
-  if (it == syscalls_.end()) {
-    syscalls_[rule.nr] = Syscall{g.chains, g.ret, g.rule};
+  Syscall* existing = find(rule.nr);
+  const bool unconditional =
+      std::none_of(rule.args.begin(), rule.args.end(), [](const ArgCheck& c) { return c.valid; });
+  // Most rules in real profiles are unconditional: they need no nodes.
+  if (unconditional && (existing == nullptr || existing->chains < 0)) {
+    if (existing == nullptr) insert(rule.nr, Syscall{-1, rule.ret, rule.rule});
     return 0;
   }
-  Syscall& s = it->second;
+  Generated g = generate(rule);
+  if (existing == nullptr) {
+    insert(rule.nr, Syscall{g.chains, g.ret, g.rule});
+    return 0;
+  }
+  Syscall& s = *existing;
   bool pruned = false;
   for (;;) {
     if (s.chains < 0) {
@@ -593,12 +626,6 @@ bool WordTree::well_formed(int node, std::set<int>& seen) const {
   return true;
 }
 
-std::vector<std::int64_t> WordTree::numbers() const {
-  std::vector<std::int64_t> out;
-  for (const auto& [nr, s] : syscalls_) out.push_back(nr);
-  return out;
-}
-
 // The BPF libseccomp generates tries a level's nodes in order; a branch with
 // neither a deeper level nor an action falls through to the next node, and the
 // end of a level falls back to the node after the one that led into it. So a
@@ -634,14 +661,14 @@ void WordTree::cases(int level, std::vector<WordTest>& path, std::vector<Decisio
 Decision WordTree::decision(std::int64_t nr, Action fallthrough) const {
   Decision d;
   d.otherwise = fallthrough;
-  auto it = syscalls_.find(nr);
-  if (it == syscalls_.end()) return d;
-  if (it->second.chains < 0) {
-    d.otherwise = Action::from_ret(it->second.ret);
+  const Syscall* s = find(nr);
+  if (s == nullptr) return d;
+  if (s->chains < 0) {
+    d.otherwise = Action::from_ret(s->ret);
     return d;
   }
   std::vector<WordTest> path;
-  cases(it->second.chains, path, d.cases, 0);
+  cases(s->chains, path, d.cases, 0);
   return d;
 }
 

@@ -17,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "seccage/decision.hpp"
@@ -47,7 +48,10 @@ struct WordRule {
 // them when one refuses it, as libseccomp's transaction does.
 class WordTree {
  public:
-  explicit WordTree(bool words_are_32bit) : narrow_(words_are_32bit) {}
+  // Numbers in [dense_first, dense_last] (the arch's table) are kept in a flat
+  // array, any other number (rules by raw number, pseudo numbers) in a map.
+  WordTree(bool words_are_32bit, std::uint32_t dense_first, std::uint32_t dense_last)
+      : narrow_(words_are_32bit), dense_first_(dense_first), dense_(std::size_t{dense_last} - dense_first + 1) {}
 
   // Adds a rule; returns 0, or a negative errno when libseccomp would refuse
   // it (-EEXIST: the same comparisons already lead to another action) or
@@ -65,8 +69,7 @@ class WordTree {
 
   // Per syscall number: the first-match cases libseccomp's BPF evaluates, and
   // whether the syscall has any entry at all.
-  bool has(std::int64_t nr) const { return syscalls_.count(nr) != 0; }
-  std::vector<std::int64_t> numbers() const;
+  bool has(std::int64_t nr) const { return find(nr) != nullptr; }
   Decision decision(std::int64_t nr, Action fallthrough) const;
 
  private:
@@ -90,6 +93,7 @@ class WordTree {
     int chains = -1;         // first node of the top level, or -1: unconditional
     std::uint32_t ret = 0;   // the action when unconditional
     int rule = -1;
+    bool present = false;    // a dense slot in use
   };
   struct PruneState {
     unsigned flags = 0;
@@ -129,9 +133,16 @@ class WordTree {
 
   void cases(int level, std::vector<WordTest>& path, std::vector<DecisionCase>& out, int depth) const;
 
+  const Syscall* find(std::int64_t nr) const;
+  Syscall* find(std::int64_t nr) { return const_cast<Syscall*>(std::as_const(*this).find(nr)); }
+  Syscall& insert(std::int64_t nr, const Syscall& s);
+  void erase(std::int64_t nr);
+
   bool narrow_;
   std::deque<Node> nodes_;  // stable addresses: links are taken by reference
-  std::map<std::int64_t, Syscall> syscalls_;
+  std::int64_t dense_first_;
+  std::vector<Syscall> dense_;
+  std::map<std::int64_t, Syscall> sparse_;
 
  public:
   struct Checkpoint {

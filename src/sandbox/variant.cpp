@@ -83,9 +83,9 @@ Classification Classifier::classify(std::uint32_t audit_arch, std::uint32_t nr,
   c.known_arch = true;
   c.arch = match->arch;
   if (auto n = syscall_name(c.arch, nr)) c.name = std::string(*n);
-  auto it = match->by_number.find(nr);
-  const Decision& d = it == match->by_number.end() ? match->unknown : it->second;
-  c.unknown_number = it == match->by_number.end();
+  const Decision* listed = match->find(nr);
+  const Decision& d = listed ? *listed : match->unknown;
+  c.unknown_number = listed == nullptr;
   for (const DecisionCase& dc : d.cases) {
     if (std::all_of(dc.tests.begin(), dc.tests.end(), [&](const WordTest& t) { return t.passes(args); })) {
       c.action = dc.action;
