@@ -86,6 +86,10 @@ std::span<const std::string_view> all_syscall_names();
 // code that looks one name up on several arches.
 std::optional<std::uint32_t> syscall_name_id(std::string_view name);
 std::optional<std::uint32_t> syscall_number_by_id(Arch arch, std::uint32_t id);
+// The whole id -> number array of one arch; kNoSyscall where the arch lacks
+// the name. For loops that resolve many names on one arch.
+inline constexpr std::uint32_t kNoSyscall = 0xffffffffu;
+std::span<const std::uint32_t> syscall_numbers_by_id(Arch arch);
 
 // i386 (and other arches with socketcall/ipc): the sub-calls multiplexed
 // through socketcall(2) and ipc(2), by their first argument.
@@ -96,6 +100,8 @@ struct MultiplexedCall {
 };
 std::span<const MultiplexedCall> multiplexed_calls();
 std::optional<MultiplexedCall> multiplexed_call(std::string_view name);
+// The same by syscall_name_id() (every sub-call name has one).
+std::optional<MultiplexedCall> multiplexed_call_by_id(std::uint32_t name_id);
 
 // Resolves a name or a decimal/hex number for an arch; throws InputError with
 // a did-you-mean ("unknown syscall 'opnat' on x86_64 (did you mean 'openat'?)").

@@ -104,7 +104,7 @@ bool iequals(std::string_view a, std::string_view b) {
 // per arch, a flat array maps id -> number. Name lookups sit on the
 // compiler's hot path (every rule, every arch), so a lookup is one FNV-1a hash
 // into an open-addressed table and one array read, with no allocation.
-constexpr std::uint32_t kNoNumber = 0xffffffffu;
+constexpr std::uint32_t kNoNumber = kNoSyscall;
 
 std::uint32_t fnv1a(std::string_view s) {
   std::uint32_t h = 2166136261u;
@@ -137,11 +137,14 @@ class NameIndex {
   std::optional<std::uint32_t> id_of(std::string_view name) const {
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t s = fnv1a(name) & mask; slots_[s] != kEmpty; s = (s + 1) & mask) {
-      if (names_[slots_[s]] == name) return slots_[s];
+      // Names are a few bytes long: a plain loop beats a call to memcmp.
+      const std::string_view candidate = names_[slots_[s]];
+      if (candidate.size() == name.size() && std::equal(name.begin(), name.end(), candidate.begin())) return slots_[s];
     }
     return std::nullopt;
   }
   std::uint32_t number(Arch arch, std::uint32_t id) const { return numbers_[index_of(arch)][id]; }
+  std::span<const std::uint32_t> numbers(Arch arch) const { return numbers_[index_of(arch)]; }
   const std::vector<std::string_view>& names() const { return names_; }
 
  private:
@@ -276,6 +279,8 @@ std::optional<std::uint32_t> syscall_number(Arch arch, std::string_view name) {
 }
 
 std::optional<std::uint32_t> syscall_name_id(std::string_view name) { return name_index().id_of(name); }
+
+std::span<const std::uint32_t> syscall_numbers_by_id(Arch arch) { return name_index().numbers(arch); }
 
 std::optional<std::uint32_t> syscall_number_by_id(Arch arch, std::uint32_t id) {
   std::uint32_t nr = name_index().number(arch, id);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <vector>
 
 #include "seccage/arch.hpp"
 
@@ -56,6 +57,19 @@ static_assert(call_of("semop") == SEMOP && call_of("semget") == SEMGET && call_o
 }  // namespace
 
 std::span<const MultiplexedCall> multiplexed_calls() { return kCalls; }
+
+std::optional<MultiplexedCall> multiplexed_call_by_id(std::uint32_t name_id) {
+  // By name id, built once: the semantic layer asks for every rule.
+  static const std::vector<std::int8_t> call_by_id = [] {
+    std::vector<std::int8_t> out(all_syscall_names().size(), -1);
+    for (std::size_t i = 0; i < kCalls.size(); ++i) {
+      if (auto id = syscall_name_id(kCalls[i].name)) out[*id] = static_cast<std::int8_t>(i);
+    }
+    return out;
+  }();
+  if (name_id >= call_by_id.size() || call_by_id[name_id] < 0) return std::nullopt;
+  return kCalls[static_cast<std::size_t>(call_by_id[name_id])];
+}
 
 std::optional<MultiplexedCall> multiplexed_call(std::string_view name) {
   auto it = std::find_if(kCalls.begin(), kCalls.end(), [&](const MultiplexedCall& c) { return c.name == name; });

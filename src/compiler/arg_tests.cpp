@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <bit>
-#include <map>
+#include <unordered_map>
 
 namespace seccage::compiler {
 namespace {
@@ -27,6 +27,7 @@ bool jump_holds(std::uint16_t jmp, std::uint32_t k, std::uint32_t a) {
 struct Fact {
   BpfTest test;  // test.expect is unused: `held` says how it came out
   bool held;
+  friend bool operator==(const Fact&, const Fact&) = default;
 };
 
 // What the facts about one accumulator value say of a new comparison.
@@ -91,7 +92,7 @@ class DecisionBuilder {
     const LoweredCase& c = cases_[ci];
     if (ti == c.tests.size()) return g_.ret(c.ret);
 
-    const std::string key = memo_key(ci, ti, facts);
+    MemoKey key{ci, ti, facts};
     if (auto it = memo_.find(key); it != memo_.end()) return it->second;
     if (use_facts_ && ++work_ > kKnowledgeBudget) throw OverBudget{};
 
@@ -110,27 +111,41 @@ class DecisionBuilder {
       const NodeId fail = build(ci + 1, 0, t.expect ? if_not : if_held);
       result = g_.test(t.load, t.jmp, t.k, t.expect ? pass : fail, t.expect ? fail : pass);
     }
-    memo_.emplace(key, result);
+    memo_.emplace(std::move(key), result);
     return result;
   }
 
  private:
-  static std::string memo_key(std::size_t ci, std::size_t ti, const std::vector<Fact>& facts) {
-    std::string key = std::to_string(ci) + ":" + std::to_string(ti);
-    for (const Fact& f : facts) {
-      key += '|';
-      key += std::to_string(f.test.load.offset) + ',' + std::to_string(f.test.load.mask) + ',' +
-             std::to_string(f.test.jmp) + ',' + std::to_string(f.test.k) + (f.held ? "+" : "-");
+  // Where the build stands: the same case, test and path knowledge always
+  // build the same node.
+  struct MemoKey {
+    std::size_t ci, ti;
+    std::vector<Fact> facts;
+    friend bool operator==(const MemoKey&, const MemoKey&) = default;
+  };
+  struct MemoHash {
+    std::size_t operator()(const MemoKey& key) const {
+      std::uint64_t h = 1469598103934665603ull;
+      auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 1099511628211ull; };
+      mix(key.ci);
+      mix(key.ti);
+      for (const Fact& f : key.facts) {
+        mix(f.test.load.offset);
+        mix(f.test.load.mask);
+        mix(f.test.jmp);
+        mix(f.test.k);
+        mix(f.held);
+      }
+      return static_cast<std::size_t>(h);
     }
-    return key;
-  }
+  };
 
   Graph& g_;
   std::vector<LoweredCase> cases_;
   std::uint32_t otherwise_;
   bool use_facts_;
   std::size_t work_ = 0;
-  std::map<std::string, NodeId> memo_;
+  std::unordered_map<MemoKey, NodeId, MemoHash> memo_;
 };
 
 }  // namespace

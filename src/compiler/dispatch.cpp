@@ -57,40 +57,43 @@ class TreeBuilder {
     // Row by row from the last, each row left to right: a span's two Knuth
     // bounds are then the cell to its left and the cell below it, both
     // already known, and each row's reads are contiguous.
-    const std::size_t max_leaf_len = 2 * max_exceptions_ + 1;
+    const std::size_t max_leaf_span = 2 * max_exceptions_;  // j - i of the longest leaf
     for (std::size_t i = n - 1; i-- > 0;) {
-      const double* row = &cost[row_base_[i]];  // row[k] = cost of span i..k
-      std::uint32_t left_root = 0;              // root of span i..j-1
-      for (std::size_t j = i + 1; j < n; ++j) {
+      double* row = &cost[row_base_[i]];  // row[k] = cost of span i..k
+      std::uint32_t* root_row = &root_[row_base_[i]];
+      const std::uint32_t* root_below = &root_[row_base_[i + 1]];  // spans i+1..j
+      std::uint8_t* leaf_row = &leaf_[row_base_[i]];
+      const double weight_before = prefix_[i] - kInstructionCost;
+      // Span i..i+1: the one split there is.
+      row[i + 1] = row[i] + cost_by_column[column_base[i + 1] + i + 1] + (prefix_[i + 2] - weight_before);
+      root_row[i + 1] = static_cast<std::uint32_t>(i + 1);
+      leaf_row[i + 1] = 0;
+      cost_by_column[column_base[i + 1] + i] = row[i + 1];
+      for (std::size_t j = i + 2; j < n; ++j) {
         const double* column = &cost_by_column[column_base[j]];  // column[k] = cost of span k..j
-        const std::size_t len = j - i + 1;
-        std::size_t from = i + 1, to = j;
-        if (len > 2) {
-          from = std::max<std::size_t>(left_root, i + 1);
-          to = std::min<std::size_t>(std::max<std::size_t>(root_[at(i + 1, j)], from), j);
-        }
-        double best = std::numeric_limits<double>::infinity();
-        std::size_t best_k = i + 1;
-        for (std::size_t k = from; k <= to; ++k) {
+        const std::uint32_t from = std::max<std::uint32_t>(root_row[j - 1], static_cast<std::uint32_t>(i + 1));
+        const std::uint32_t to = std::max(root_below[j], from);  // root_below[j] <= j
+        double best = row[from - 1] + column[from];
+        std::uint32_t best_k = from;
+        for (std::uint32_t k = from + 1; k <= to; ++k) {
           const double c = row[k - 1] + column[k];
           if (c < best) {
             best = c;
             best_k = k;
           }
         }
-        double c = best + weight(i, j) + kInstructionCost;
-        left_root = static_cast<std::uint32_t>(best_k);
-        root_[at(i, j)] = left_root;
+        double c = best + (prefix_[j + 1] - weight_before);
+        root_row[j] = best_k;
         std::uint8_t leaf = 0;
-        if (len % 2 == 1 && len <= max_leaf_len) {
+        if (j - i <= max_leaf_span && (j - i) % 2 == 0) {
           const double as_leaf = leaf_cost(i, j);
           if (as_leaf < c) {
             c = as_leaf;
             leaf = 1;
           }
         }
-        leaf_[at(i, j)] = leaf;
-        cost[at(i, j)] = c;
+        leaf_row[j] = leaf;
+        row[j] = c;
         cost_by_column[column_base[j] + i] = c;
       }
     }

@@ -2,7 +2,7 @@
 
 namespace seccage::compiler {
 
-std::size_t Graph::NodeHash::operator()(const Node& n) const {
+std::uint64_t Graph::hash(const Node& n) {
   // FNV-style mixing of every field; collisions only cost a comparison.
   std::uint64_t h = 1469598103934665603ull;
   auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 1099511628211ull; };
@@ -14,15 +14,29 @@ std::size_t Graph::NodeHash::operator()(const Node& n) const {
   mix(n.k);
   mix(n.if_true);
   mix(n.if_false);
-  return static_cast<std::size_t>(h);
+  return h ^ (h >> 29);
+}
+
+void Graph::grow() {
+  slots_.assign(slots_.empty() ? 256 : slots_.size() * 2, kEmpty);
+  const std::size_t mask = slots_.size() - 1;
+  for (NodeId id = 0; id < nodes_.size(); ++id) {
+    std::size_t s = hash(nodes_[id]) & mask;
+    while (slots_[s] != kEmpty) s = (s + 1) & mask;
+    slots_[s] = id;
+  }
 }
 
 NodeId Graph::intern(const Node& node) {
-  auto it = index_.find(node);
-  if (it != index_.end()) return it->second;
+  if (2 * (nodes_.size() + 1) > slots_.size()) grow();  // load factor at most 1/2
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t s = hash(node) & mask;
+  for (; slots_[s] != kEmpty; s = (s + 1) & mask) {
+    if (nodes_[slots_[s]] == node) return slots_[s];
+  }
   const auto id = static_cast<NodeId>(nodes_.size());
   nodes_.push_back(node);
-  index_.emplace(node, id);
+  slots_[s] = id;
   return id;
 }
 

@@ -4,8 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace seccage::compiler {
@@ -44,12 +42,14 @@ class Graph {
 
  private:
   NodeId intern(const Node& node);
+  static std::uint64_t hash(const Node& n);
+  void grow();
 
-  struct NodeHash {
-    std::size_t operator()(const Node& n) const;
-  };
   std::vector<Node> nodes_;
-  std::unordered_map<Node, NodeId, NodeHash> index_;
+  // Open addressing over node ids (kEmpty: a free slot); interning runs for
+  // every syscall and every tree node, so it must not allocate per node.
+  static constexpr NodeId kEmpty = 0xffffffffu;
+  std::vector<NodeId> slots_;
 };
 
 }  // namespace seccage::compiler

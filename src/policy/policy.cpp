@@ -7,6 +7,7 @@
 
 #include <fmt/core.h>
 
+#include "policy/validate.hpp"
 #include "seccage/error.hpp"
 
 namespace seccage {
@@ -85,8 +86,8 @@ void check_action(const Action& a, const std::string& where) {
 
 // A name applies on an arch when the arch's table has it, or when the arch
 // reaches it through socketcall/ipc.
-bool name_applies(Arch arch, std::string_view name) {
-  if (syscall_number(arch, name)) return true;
+bool name_applies(Arch arch, std::uint32_t id, std::string_view name) {
+  if (syscall_number_by_id(arch, id)) return true;
   auto mux = multiplexed_call(name);
   return mux && syscall_number(arch, mux->via).has_value();
 }
@@ -98,7 +99,10 @@ std::string rule_where(const Rule& rule, std::size_t index) {
 
 }  // namespace
 
-void validate(const Policy& policy) {
+void validate(const Policy& policy) { (void)validated_name_ids(policy); }
+
+std::vector<std::uint32_t> validated_name_ids(const Policy& policy) {
+  std::vector<std::uint32_t> ids(policy.rules.size(), kNoNameId);
   check_action(policy.default_action, "default action");
   check_action(policy.bad_arch_action, "bad-arch action");
   const std::vector<Arch> arches = policy.effective_arches();
@@ -123,11 +127,13 @@ void validate(const Policy& policy) {
       seen[c.arg] = true;
     }
     if (const auto* name = std::get_if<std::string>(&rule.syscall)) {
-      bool known = std::any_of(arches.begin(), arches.end(), [&](Arch a) { return name_applies(a, *name); });
+      const auto id = syscall_name_id(*name);
+      bool known = id && std::any_of(arches.begin(), arches.end(), [&](Arch a) { return name_applies(a, *id, *name); });
+      if (known) ids[i] = *id;
       if (!known) {
         // resolve_syscall throws with a did-you-mean when the name is a typo;
         // when it is a real syscall of other arches, say so.
-        if (!syscall_name_id(*name)) {
+        if (!id) {
           try {
             (void)resolve_syscall(arches.front(), *name);
           } catch (const InputError& e) {
@@ -140,6 +146,7 @@ void validate(const Policy& policy) {
       }
     }
   }
+  return ids;
 }
 
 }  // namespace seccage

@@ -12,11 +12,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <optional>
+#include <span>
 #include <stdexcept>
 
 #include <fmt/core.h>
 
 #include "policy/evaluator.hpp"
+#include "policy/validate.hpp"
 #include "policy/word_tree.hpp"
 #include "seccage/decision.hpp"
 #include "seccage/error.hpp"
@@ -44,8 +46,8 @@ bool narrow_words(Arch arch) { return !arch_info(arch).is_64bit; }
 // Severity in the kernel's order: a smaller ActionKind is more severe.
 bool less_severe(const Action& a, const Action& b) { return a.kind > b.kind; }
 
-// Names reach here validated: every one is some arch's, so it has an id.
-std::int64_t pseudo_number(std::string_view name) { return -2 - static_cast<std::int64_t>(syscall_name_id(name).value()); }
+// A number no syscall has, distinct per name.
+std::int64_t pseudo_number(std::uint32_t name_id) { return -2 - static_cast<std::int64_t>(name_id); }
 
 std::array<detail::ArgCheck, 6> checks_of(const Rule& rule) {
   std::array<detail::ArgCheck, 6> checks{};
@@ -75,9 +77,14 @@ struct ArchState {
   Arch arch;
   detail::WordTree tree;
   bool multiplexes = false;
+  std::span<const std::uint32_t> numbers;  // by name id
 };
 
-void expand(const Policy& policy, int index, const ArchState& state, Expansion& out) {
+// The arch's number for a name, or the name's pseudo number where the arch
+// lacks it.
+std::int64_t number_on(const ArchState& state, std::uint32_t name_id);
+
+void expand(const Policy& policy, int index, std::uint32_t name_id, const ArchState& state, Expansion& out) {
   const Arch arch = state.arch;
   const Rule& rule = policy.rules[static_cast<std::size_t>(index)];
   out.count = 0;
@@ -93,12 +100,11 @@ void expand(const Policy& policy, int index, const ArchState& state, Expansion& 
     }
     return;
   }
-  const std::string& name = std::get<std::string>(rule.syscall);
   // Where the arch routes the call through socketcall/ipc (its table has the
   // multiplexer: i386, ppc, s390, MIPS o32, m68k, sh), libseccomp adds a rule
   // on the multiplexer with args[0] == sub-call before the direct one.
   if (state.multiplexes) {
-    if (auto mux = multiplexed_call(name)) {
+    if (auto mux = multiplexed_call_by_id(name_id)) {
       if (auto via = syscall_number(arch, mux->via)) {
         bool conditional = !rule.conditions.empty();
         detail::WordRule m = base;
@@ -118,15 +124,26 @@ void expand(const Policy& policy, int index, const ArchState& state, Expansion& 
       }
     }
   }
-  if (auto nr = syscall_number(arch, name)) {
-    base.nr = *nr;
-  } else {
-    // libseccomp still files the rule on the arch, under a negative pseudo
-    // number no syscall has. It never matches, but it can make libseccomp
-    // refuse the rule (for every arch), so the model keeps it too.
-    base.nr = pseudo_number(name);
-  }
+  base.nr = number_on(state, name_id);
   out.push_back(base);
+}
+
+std::int64_t number_on(const ArchState& state, std::uint32_t name_id) {
+  const std::uint32_t nr = state.numbers[name_id];
+  // libseccomp still files a rule on an arch that lacks the name, under a
+  // negative pseudo number no syscall has. It never matches, but it can make
+  // libseccomp refuse the rule (for every arch), so the model keeps it too.
+  return nr == kNoSyscall ? pseudo_number(name_id) : std::int64_t{nr};
+}
+
+// Whether a rule is added to every arch as it stands: no conditions, and no
+// arch that adds a socketcall/ipc rule for it. Such a rule sets one entry per
+// arch and can never be refused, so it skips the general path.
+bool plain_unconditional(const Rule& rule, std::uint32_t name_id, const std::vector<ArchState>& arches) {
+  if (!rule.conditions.empty()) return false;
+  if (name_id == kNoNameId) return true;  // by number
+  const bool any_multiplexes = std::any_of(arches.begin(), arches.end(), [](const ArchState& a) { return a.multiplexes; });
+  return !any_multiplexes || !multiplexed_call_by_id(name_id);
 }
 
 struct Simulation {
@@ -140,13 +157,14 @@ bool conditional(const detail::WordRule& w) {
 
 // Adds the rules in order, each to every arch at once; when one arch refuses a
 // rule, libseccomp rolls the rule back on all of them, and so do we.
-Simulation simulate(const Policy& policy, const std::vector<Arch>& arches) {
+Simulation simulate(const Policy& policy, const std::vector<std::uint32_t>& name_ids, const std::vector<Arch>& arches) {
   Simulation sim;
   for (Arch a : arches) {
     const ArchInfo& info = arch_info(a);
     const std::uint32_t first = syscall_table(a).empty() ? info.nr_offset : syscall_table(a).front().nr;
     bool multiplexes = syscall_number(a, "socketcall") || syscall_number(a, "ipc");
-    sim.arches.push_back(ArchState{a, detail::WordTree(narrow_words(a), first, info.max_nr), multiplexes});
+    sim.arches.push_back(
+        ArchState{a, detail::WordTree(narrow_words(a), first, info.max_nr), multiplexes, syscall_numbers_by_id(a)});
   }
 
   std::vector<Expansion> per_arch(sim.arches.size());
@@ -155,9 +173,20 @@ Simulation simulate(const Policy& policy, const std::vector<Arch>& arches) {
     const Rule& rule = policy.rules[i];
     // libseccomp refuses these (EACCES) and runc drops them: a no-op.
     if (rule.action == policy.default_action) continue;
+    if (plain_unconditional(rule, name_ids[i], sim.arches)) {
+      const std::uint32_t ret = rule.action.to_ret();
+      for (ArchState& a : sim.arches) {
+        if (const auto* nr = std::get_if<std::uint32_t>(&rule.syscall)) {
+          if (number_belongs(a.arch, *nr)) a.tree.add_unconditional(*nr, ret, static_cast<int>(i));
+        } else {
+          a.tree.add_unconditional(number_on(a, name_ids[i]), ret, static_cast<int>(i));
+        }
+      }
+      continue;
+    }
     bool may_fail = false;
     for (std::size_t a = 0; a < sim.arches.size(); ++a) {
-      expand(policy, static_cast<int>(i), sim.arches[a], per_arch[a]);
+      expand(policy, static_cast<int>(i), name_ids[i], sim.arches[a], per_arch[a]);
       // Only a conditional rule meeting an existing syscall entry can be
       // refused; skip the checkpoints otherwise.
       for (const auto& w : per_arch[a]) {
@@ -289,21 +318,21 @@ const Decision& ArchDecisions::at(std::uint32_t nr) const {
 }
 
 ArchDecisions decide(const Policy& policy, Arch arch) {
-  validate(policy);
+  const std::vector<std::uint32_t> ids = validated_name_ids(policy);
   std::vector<Arch> arches = with_arch(policy, arch);
-  Simulation sim = simulate(policy, arches);
+  Simulation sim = simulate(policy, ids, arches);
   auto pos = static_cast<std::size_t>(std::find(arches.begin(), arches.end(), arch) - arches.begin());
   return decisions_of(policy, sim, pos);
 }
 
 std::vector<RefusedRule> refused_rules(const Policy& policy) {
-  validate(policy);
-  return simulate(policy, policy.effective_arches()).refused;
+  const std::vector<std::uint32_t> ids = validated_name_ids(policy);
+  return simulate(policy, ids, policy.effective_arches()).refused;
 }
 
 std::vector<ArchDecisions> decide_all(const Policy& policy, std::vector<RefusedRule>* refused) {
-  validate(policy);
-  Simulation sim = simulate(policy, policy.effective_arches());
+  const std::vector<std::uint32_t> ids = validated_name_ids(policy);
+  Simulation sim = simulate(policy, ids, policy.effective_arches());
   std::vector<ArchDecisions> out;
   out.reserve(sim.arches.size());
   for (std::size_t i = 0; i < sim.arches.size(); ++i) out.push_back(decisions_of(policy, sim, i));

@@ -546,6 +546,19 @@ int WordTree::add(const WordRule& rule) {
   }
 }
 
+void WordTree::add_unconditional(std::int64_t nr, std::uint32_t ret, int rule) {
+  Syscall* existing = find(nr);
+  if (existing == nullptr) {
+    insert(nr, Syscall{-1, ret, rule});
+  } else if (existing->chains >= 0) {
+    // An unconditional rule replaces every conditional one, whatever the
+    // actions and the order (as in add_rule).
+    steps_ = 0;
+    put_tree(existing->chains);
+    *existing = Syscall{-1, ret, rule, true};
+  }
+}
+
 int WordTree::add_rule(const WordRule& rule) {
   Syscall* existing = find(rule.nr);
   const bool unconditional =

@@ -59,6 +59,9 @@ class WordTree {
   // libseccomp 2.5.4 never finishes). On failure the tree may be
   // half-updated: callers roll back with a copy.
   int add(const WordRule& rule);
+  // add() for a rule without conditions, which needs no WordRule: it only
+  // ever sets or replaces the syscall's entry, and is never refused.
+  void add_unconditional(std::int64_t nr, std::uint32_t ret, int rule);
 
   // A rule touches only its own syscall's nodes and appends new ones, so
   // undoing a refused rule needs only that syscall's entry and nodes, not a
