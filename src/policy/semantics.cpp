@@ -76,8 +76,10 @@ struct Expansion {
 struct ArchState {
   Arch arch;
   detail::WordTree tree;
-  bool multiplexes = false;
   std::span<const std::uint32_t> numbers;  // by name id
+  std::optional<std::uint32_t> socketcall, ipc;
+  bool multiplexes() const { return socketcall || ipc; }
+  std::optional<std::uint32_t> multiplexer(std::string_view via) const { return via == "ipc" ? ipc : socketcall; }
 };
 
 // The arch's number for a name, or the name's pseudo number where the arch
@@ -103,9 +105,9 @@ void expand(const Policy& policy, int index, std::uint32_t name_id, const ArchSt
   // Where the arch routes the call through socketcall/ipc (its table has the
   // multiplexer: i386, ppc, s390, MIPS o32, m68k, sh), libseccomp adds a rule
   // on the multiplexer with args[0] == sub-call before the direct one.
-  if (state.multiplexes) {
+  if (state.multiplexes()) {
     if (auto mux = multiplexed_call_by_id(name_id)) {
-      if (auto via = syscall_number(arch, mux->via)) {
+      if (auto via = state.multiplexer(mux->via)) {
         bool conditional = !rule.conditions.empty();
         detail::WordRule m = base;
         m.nr = *via;
@@ -142,7 +144,7 @@ std::int64_t number_on(const ArchState& state, std::uint32_t name_id) {
 bool plain_unconditional(const Rule& rule, std::uint32_t name_id, const std::vector<ArchState>& arches) {
   if (!rule.conditions.empty()) return false;
   if (name_id == kNoNameId) return true;  // by number
-  const bool any_multiplexes = std::any_of(arches.begin(), arches.end(), [](const ArchState& a) { return a.multiplexes; });
+  const bool any_multiplexes = std::any_of(arches.begin(), arches.end(), [](const ArchState& a) { return a.multiplexes(); });
   return !any_multiplexes || !multiplexed_call_by_id(name_id);
 }
 
@@ -162,9 +164,8 @@ Simulation simulate(const Policy& policy, const std::vector<std::uint32_t>& name
   for (Arch a : arches) {
     const ArchInfo& info = arch_info(a);
     const std::uint32_t first = syscall_table(a).empty() ? info.nr_offset : syscall_table(a).front().nr;
-    bool multiplexes = syscall_number(a, "socketcall") || syscall_number(a, "ipc");
-    sim.arches.push_back(
-        ArchState{a, detail::WordTree(narrow_words(a), first, info.max_nr), multiplexes, syscall_numbers_by_id(a)});
+    sim.arches.push_back(ArchState{a, detail::WordTree(narrow_words(a), first, info.max_nr), syscall_numbers_by_id(a),
+                                   syscall_number(a, "socketcall"), syscall_number(a, "ipc")});
   }
 
   std::vector<Expansion> per_arch(sim.arches.size());

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <set>
 #include <stdexcept>
 
 namespace seccage::detail {
@@ -517,11 +516,12 @@ WordTree::Checkpoint WordTree::checkpoint(std::int64_t nr) const {
   if (entry == nullptr) return cp;
   cp.entry = *entry;
   std::vector<int> todo{entry->chains};
-  std::set<int> seen;
+  std::vector<char> seen(nodes_.size());
   while (!todo.empty()) {
     const int n = todo.back();
     todo.pop_back();
-    if (n < 0 || !seen.insert(n).second) continue;
+    if (n < 0 || seen[static_cast<std::size_t>(n)]) continue;
+    seen[static_cast<std::size_t>(n)] = 1;
     const Node& node = nodes_[static_cast<std::size_t>(n)];
     cp.nodes.emplace_back(n, node);
     for (int next : {node.prev, node.next, node.on_true, node.on_false}) todo.push_back(next);
@@ -613,7 +613,7 @@ int WordTree::add_rule(const WordRule& rule) {
   int rc = merge(s.chains, g.chains);
   if (rc < 0) return rc;
   put_tree(g.chains);
-  std::set<int> seen;
+  std::vector<char> seen(nodes_.size());
   if (!well_formed(s.chains, seen)) return -ELOOP;
   return 0;
 }
@@ -622,18 +622,20 @@ int WordTree::add_rule(const WordRule& rule) {
 // reached through a second parent pointer that is not the level's head); it
 // then never finishes generating the filter. Such a tree has no meaning to
 // model, so the rule that made it is refused.
-bool WordTree::well_formed(int node, std::set<int>& seen) const {
+bool WordTree::well_formed(int node, std::vector<char>& seen) const {
   if (node < 0) return true;
-  std::set<int> level;
+  // A level longer than there are nodes goes round in a circle.
+  const std::size_t limit = nodes_.size();
   int start = node;
-  while (nodes_[start].prev >= 0) {
-    if (!level.insert(start).second) return false;
+  for (std::size_t steps = 0; nodes_[start].prev >= 0; ++steps) {
+    if (steps > limit) return false;
     start = nodes_[start].prev;
   }
-  if (!seen.insert(start).second) return true;
-  level.clear();
+  if (seen[static_cast<std::size_t>(start)]) return true;
+  seen[static_cast<std::size_t>(start)] = 1;
+  std::size_t steps = 0;
   for (int c = start; c >= 0; c = nodes_[c].next) {
-    if (!level.insert(c).second) return false;
+    if (++steps > limit) return false;
     if (!well_formed(nodes_[c].on_true, seen) || !well_formed(nodes_[c].on_false, seen)) return false;
   }
   return true;

@@ -16,7 +16,6 @@
 #include <deque>
 #include <map>
 #include <optional>
-#include <set>
 #include <utility>
 #include <vector>
 
@@ -132,7 +131,7 @@ class WordTree {
   int level_start(int node) const;
   int prune(int existing, int incoming, PruneState& state);
   int merge(int& existing, int incoming);
-  bool well_formed(int node, std::set<int>& seen) const;
+  bool well_formed(int node, std::vector<char>& seen) const;
 
   void cases(int level, std::vector<WordTest>& path, std::vector<DecisionCase>& out, int depth) const;
 
