@@ -34,67 +34,63 @@ class TreeBuilder {
   // optimality, and the result is a valid tree either way.
   NodeId optimal() {
     const std::size_t n = r_.size();
-    // Triangular tables (only spans i <= j exist), left uninitialised: every
-    // cell is written before it is read. The split loop reads row i of the
-    // costs and column j; a second copy stored by column makes both reads
-    // contiguous, which decides the speed once the tables outgrow the cache.
+    // Rows are computed from the last to the first, each left to right, so
+    // that a span's two Knuth bounds are the cell to its left and the cell
+    // below it, both known. The split loop reads the costs of row i (kept in
+    // `row`, the only row it needs) and of column j (a triangular table
+    // stored by column, so that both reads are contiguous). Tables are left
+    // uninitialised: every cell is written before it is read.
     row_base_.resize(n);
-    std::vector<std::size_t> column_base(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      row_base_[i] = i * n - i * (i + 1) / 2;
-      column_base[i] = i * (i + 1) / 2;
-    }
+    for (std::size_t i = 0; i < n; ++i) row_base_[i] = i * n - i * (i + 1) / 2;
     const std::size_t cells = n * (n + 1) / 2;
-    auto cost = std::make_unique_for_overwrite<double[]>(cells);
-    auto cost_by_column = std::make_unique_for_overwrite<double[]>(cells);
+    auto column_costs = std::make_unique_for_overwrite<double[]>(cells);  // span k..j at j*(j+1)/2 + k
     root_ = std::make_unique_for_overwrite<std::uint32_t[]>(cells);
-    leaf_ = std::make_unique_for_overwrite<std::uint8_t[]>(cells);
+    std::vector<double> row(n);
     for (std::size_t i = 0; i < n; ++i) {
-      cost[at(i, i)] = 0;
-      cost_by_column[column_base[i] + i] = 0;
-      leaf_[at(i, i)] = 1;
+      column_costs[i * (i + 1) / 2 + i] = 0;
+      root_[at(i, i)] = kLeaf;
     }
-    // Row by row from the last, each row left to right: a span's two Knuth
-    // bounds are then the cell to its left and the cell below it, both
-    // already known, and each row's reads are contiguous.
     const std::size_t max_leaf_span = 2 * max_exceptions_;  // j - i of the longest leaf
+    const double* prefix = prefix_.data();
     for (std::size_t i = n - 1; i-- > 0;) {
-      double* row = &cost[row_base_[i]];  // row[k] = cost of span i..k
       std::uint32_t* root_row = &root_[row_base_[i]];
       const std::uint32_t* root_below = &root_[row_base_[i + 1]];  // spans i+1..j
-      std::uint8_t* leaf_row = &leaf_[row_base_[i]];
-      const double weight_before = prefix_[i] - kInstructionCost;
+      const double weight_before = prefix[i] - kInstructionCost;
+      row[i] = 0;
       // Span i..i+1: the one split there is.
-      row[i + 1] = row[i] + cost_by_column[column_base[i + 1] + i + 1] + (prefix_[i + 2] - weight_before);
+      std::size_t column_start = (i + 1) * (i + 2) / 2;  // column i+1
+      double c = prefix[i + 2] - weight_before;
+      row[i + 1] = c;
+      column_costs[column_start + i] = c;
       root_row[i + 1] = static_cast<std::uint32_t>(i + 1);
-      leaf_row[i + 1] = 0;
-      cost_by_column[column_base[i + 1] + i] = row[i + 1];
+      std::uint32_t left_root = static_cast<std::uint32_t>(i + 1);
       for (std::size_t j = i + 2; j < n; ++j) {
-        const double* column = &cost_by_column[column_base[j]];  // column[k] = cost of span k..j
-        const std::uint32_t from = std::max<std::uint32_t>(root_row[j - 1], static_cast<std::uint32_t>(i + 1));
-        const std::uint32_t to = std::max(root_below[j], from);  // root_below[j] <= j
+        column_start += j;  // column j starts j*(j+1)/2
+        const double* column = &column_costs[column_start];  // column[k] = cost of span k..j
+        const std::uint32_t from = left_root;
+        const std::uint32_t to = std::max(root_below[j] & ~kLeaf, from);  // root(i+1, j) <= j
         double best = row[from - 1] + column[from];
         std::uint32_t best_k = from;
         for (std::uint32_t k = from + 1; k <= to; ++k) {
-          const double c = row[k - 1] + column[k];
-          if (c < best) {
-            best = c;
+          const double t = row[k - 1] + column[k];
+          if (t < best) {
+            best = t;
             best_k = k;
           }
         }
-        double c = best + (prefix_[j + 1] - weight_before);
-        root_row[j] = best_k;
-        std::uint8_t leaf = 0;
+        c = best + (prefix[j + 1] - weight_before);
+        left_root = best_k;
+        std::uint32_t cell = best_k;
         if (j - i <= max_leaf_span && (j - i) % 2 == 0) {
           const double as_leaf = leaf_cost(i, j);
           if (as_leaf < c) {
             c = as_leaf;
-            leaf = 1;
+            cell |= kLeaf;
           }
         }
-        leaf_row[j] = leaf;
+        root_row[j] = cell;
         row[j] = c;
-        cost_by_column[column_base[j] + i] = c;
+        column_costs[column_start + i] = c;
       }
     }
     return emit(0, n - 1, true);
@@ -150,13 +146,13 @@ class TreeBuilder {
 
   NodeId emit(std::size_t i, std::size_t j, bool tables) {
     if (i == j) return r_[i].code;
-    if (tables && leaf_[at(i, j)]) {
+    if (tables && (root_[at(i, j)] & kLeaf)) {
       const std::vector<Range> ex = *exceptions(i, j);
       NodeId code = r_[i].code;
       for (auto e = ex.rbegin(); e != ex.rend(); ++e) code = g_.test(Load{bpf::kOffNr}, bpf::op::JEQ, e->first, e->code, code);
       return code;
     }
-    const std::size_t k = tables ? root_[at(i, j)] : halving_split(i, j);
+    const std::size_t k = tables ? root_[at(i, j)] & ~kLeaf : halving_split(i, j);
     const NodeId high = emit(k, j, tables);
     const NodeId low = emit(i, k - 1, tables);
     return g_.test(Load{bpf::kOffNr}, bpf::op::JGE, r_[k].first, high, low);
@@ -167,8 +163,10 @@ class TreeBuilder {
   std::size_t max_exceptions_;
   std::vector<double> prefix_;
   std::vector<std::size_t> row_base_;
-  std::unique_ptr<std::uint32_t[]> root_;  // best split of span i..j
-  std::unique_ptr<std::uint8_t[]> leaf_;   // span i..j is an equality-test leaf
+  // Per span i..j: the best split, or kLeaf set when the span is an
+  // equality-test leaf.
+  static constexpr std::uint32_t kLeaf = 0x80000000u;
+  std::unique_ptr<std::uint32_t[]> root_;
   mutable std::vector<double> scratch_;  // leaf_cost's weights, reused
 };
 
