@@ -87,7 +87,9 @@ class DecisionBuilder {
 
   struct OverBudget {};
 
-  NodeId build(std::size_t ci, std::size_t ti, const std::vector<Fact>& facts) {
+  // `facts` is the path's knowledge; calls below add to it and take their
+  // additions back before returning.
+  NodeId build(std::size_t ci, std::size_t ti, std::vector<Fact>& facts) {
     if (ci == cases_.size()) return g_.ret(otherwise_);
     const LoweredCase& c = cases_[ci];
     if (ti == c.tests.size()) return g_.ret(c.ret);
@@ -102,13 +104,11 @@ class DecisionBuilder {
     if (known) {
       result = *known == t.expect ? build(ci, ti + 1, facts) : build(ci + 1, 0, facts);
     } else {
-      std::vector<Fact> if_held = facts, if_not = facts;
-      if (use_facts_) {
-        if_held.push_back({t, true});
-        if_not.push_back({t, false});
-      }
-      const NodeId pass = build(ci, ti + 1, t.expect ? if_held : if_not);
-      const NodeId fail = build(ci + 1, 0, t.expect ? if_not : if_held);
+      if (use_facts_) facts.push_back({t, t.expect});
+      const NodeId pass = build(ci, ti + 1, facts);
+      if (use_facts_) facts.back().held = !t.expect;
+      const NodeId fail = build(ci + 1, 0, facts);
+      if (use_facts_) facts.pop_back();
       result = g_.test(t.load, t.jmp, t.k, t.expect ? pass : fail, t.expect ? fail : pass);
     }
     memo_.emplace(std::move(key), result);
@@ -201,10 +201,12 @@ NodeId build_decision(Graph& graph, const Decision& decision, bool little_endian
 
   try {
     DecisionBuilder with_facts(graph, cases, otherwise, true);
-    return with_facts.build(0, 0, {});
+    std::vector<Fact> facts;
+    return with_facts.build(0, 0, facts);
   } catch (const DecisionBuilder::OverBudget&) {
     DecisionBuilder linear(graph, std::move(cases), otherwise, false);
-    return linear.build(0, 0, {});
+    std::vector<Fact> no_facts;
+    return linear.build(0, 0, no_facts);
   }
 }
 

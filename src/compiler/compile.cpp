@@ -59,23 +59,37 @@ void add_arch_ranges(Graph& g, std::vector<Range>& out, const ArchDecisions& d, 
   const bool le = arch_info(d.arch).little_endian;
   const Weights weights(options, d.arch);
   const NodeId unknown = compiler::build_decision(g, d.unknown, le);
-  std::uint64_t next = first;
-  // Neighbouring numbers mostly share a decision: build each run's code once.
+  // Neighbouring numbers mostly share a decision: each run of numbers with
+  // one decision is built once and appended as one range.
   const Decision* previous = nullptr;
-  NodeId previous_code = unknown;
+  Range run{first, first, unknown, 0.0};
+  bool in_run = false;
+  auto flush = [&] {
+    if (in_run) compiler::append_range(out, run);
+    in_run = false;
+  };
+  std::uint64_t next = first;
   auto it = std::lower_bound(d.by_number.begin(), d.by_number.end(), first,
                              [](const auto& entry, std::uint32_t n) { return entry.first < n; });
   for (; it != d.by_number.end() && it->first <= last; ++it) {
     const auto& [nr, decision] = *it;
-    if (nr > next) compiler::append_range(out, {static_cast<std::uint32_t>(next), nr - 1, unknown, kGapWeight});
-    if (previous == nullptr || !(*previous == decision)) {
-      previous = &decision;
-      previous_code = compiler::build_decision(g, decision, le);
+    const bool same = previous != nullptr && *previous == decision;
+    if (nr > next || !same) {
+      flush();
+      if (nr > next) compiler::append_range(out, {static_cast<std::uint32_t>(next), nr - 1, unknown, kGapWeight});
+      if (!same) {
+        previous = &decision;
+        run.code = compiler::build_decision(g, decision, le);
+      }
+      run.first = nr;
+      run.weight = 0;
+      in_run = true;
     }
-    const double weight = weights.of(nr) + (decision.depends_on_args() ? kArgCheckWeight : 0.0);
-    compiler::append_range(out, {nr, nr, previous_code, weight});
+    run.last = nr;
+    run.weight += weights.of(nr) + (decision.depends_on_args() ? kArgCheckWeight : 0.0);
     next = std::uint64_t{nr} + 1;
   }
+  flush();
   if (next <= last) compiler::append_range(out, {static_cast<std::uint32_t>(next), last, unknown, kGapWeight});
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 
 #include <fmt/core.h>
 
@@ -86,9 +87,9 @@ void check_action(const Action& a, const std::string& where) {
 
 // A name applies on an arch when the arch's table has it, or when the arch
 // reaches it through socketcall/ipc.
-bool name_applies(Arch arch, std::uint32_t id, std::string_view name) {
-  if (syscall_number_by_id(arch, id)) return true;
-  auto mux = multiplexed_call(name);
+bool name_applies(Arch arch, std::span<const std::uint32_t> numbers, std::uint32_t id) {
+  if (numbers[id] != kNoSyscall) return true;
+  auto mux = multiplexed_call_by_id(id);
   return mux && syscall_number(arch, mux->via).has_value();
 }
 
@@ -106,6 +107,8 @@ std::vector<std::uint32_t> validated_name_ids(const Policy& policy) {
   check_action(policy.default_action, "default action");
   check_action(policy.bad_arch_action, "bad-arch action");
   const std::vector<Arch> arches = policy.effective_arches();
+  std::vector<std::span<const std::uint32_t>> numbers;  // by arch, then name id
+  for (Arch a : arches) numbers.push_back(syscall_numbers_by_id(a));
   for (std::size_t i = 0; i < policy.rules.size(); ++i) {
     const Rule& rule = policy.rules[i];
     // Only errors need the rule's description; policies have hundreds of rules.
@@ -128,7 +131,8 @@ std::vector<std::uint32_t> validated_name_ids(const Policy& policy) {
     }
     if (const auto* name = std::get_if<std::string>(&rule.syscall)) {
       const auto id = syscall_name_id(*name);
-      bool known = id && std::any_of(arches.begin(), arches.end(), [&](Arch a) { return name_applies(a, *id, *name); });
+      bool known = false;
+      for (std::size_t a = 0; id && !known && a < arches.size(); ++a) known = name_applies(arches[a], numbers[a], *id);
       if (known) ids[i] = *id;
       if (!known) {
         // resolve_syscall throws with a did-you-mean when the name is a typo;

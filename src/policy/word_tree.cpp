@@ -493,13 +493,16 @@ const WordTree::Syscall* WordTree::find(std::int64_t nr) const {
   return it == sparse_.end() ? nullptr : &it->second;
 }
 
-WordTree::Syscall& WordTree::insert(std::int64_t nr, const Syscall& s) {
+void WordTree::insert(std::int64_t nr, int chains, std::uint32_t ret, int rule) {
   const std::int64_t slot = nr - dense_first_;
   Syscall& out = slot >= 0 && slot < static_cast<std::int64_t>(dense_.size()) ? dense_[static_cast<std::size_t>(slot)]
                                                                               : sparse_[nr];
-  out = s;
+  // Field by field: copying a Syscall built on the stack just before stalls
+  // on store forwarding, and this runs for every rule on every arch.
+  out.chains = chains;
+  out.ret = ret;
+  out.rule = rule;
   out.present = true;
-  return out;
 }
 
 void WordTree::erase(std::int64_t nr) {
@@ -532,7 +535,7 @@ WordTree::Checkpoint WordTree::checkpoint(std::int64_t nr) const {
 void WordTree::rollback(const Checkpoint& cp) {
   nodes_.resize(cp.node_count);
   for (const auto& [index, node] : cp.nodes) nodes_[static_cast<std::size_t>(index)] = node;
-  if (cp.entry) insert(cp.nr, *cp.entry);
+  if (cp.entry) insert(cp.nr, cp.entry->chains, cp.entry->ret, cp.entry->rule);
   else erase(cp.nr);
 }
 
@@ -549,7 +552,7 @@ int WordTree::add(const WordRule& rule) {
 void WordTree::add_unconditional(std::int64_t nr, std::uint32_t ret, int rule) {
   Syscall* existing = find(nr);
   if (existing == nullptr) {
-    insert(nr, Syscall{-1, ret, rule});
+    insert(nr, -1, ret, rule);
   } else if (existing->chains >= 0) {
     // An unconditional rule replaces every conditional one, whatever the
     // actions and the order (as in add_rule).
@@ -565,12 +568,12 @@ int WordTree::add_rule(const WordRule& rule) {
       std::none_of(rule.args.begin(), rule.args.end(), [](const ArgCheck& c) { return c.valid; });
   // Most rules in real profiles are unconditional: they need no nodes.
   if (unconditional && (existing == nullptr || existing->chains < 0)) {
-    if (existing == nullptr) insert(rule.nr, Syscall{-1, rule.ret, rule.rule});
+    if (existing == nullptr) insert(rule.nr, -1, rule.ret, rule.rule);
     return 0;
   }
   Generated g = generate(rule);
   if (existing == nullptr) {
-    insert(rule.nr, Syscall{g.chains, g.ret, g.rule});
+    insert(rule.nr, g.chains, g.ret, g.rule);
     return 0;
   }
   Syscall& s = *existing;

@@ -137,7 +137,7 @@ class WordTree {
 
   const Syscall* find(std::int64_t nr) const;
   Syscall* find(std::int64_t nr) { return const_cast<Syscall*>(std::as_const(*this).find(nr)); }
-  Syscall& insert(std::int64_t nr, const Syscall& s);
+  void insert(std::int64_t nr, int chains, std::uint32_t ret, int rule);
   void erase(std::int64_t nr);
 
   bool narrow_;
