@@ -86,9 +86,13 @@ std::span<const std::string_view> all_syscall_names();
 // code that looks one name up on several arches.
 std::optional<std::uint32_t> syscall_name_id(std::string_view name);
 std::optional<std::uint32_t> syscall_number_by_id(Arch arch, std::uint32_t id);
-// The whole id -> number array of one arch; kNoSyscall where the arch lacks
-// the name. For loops that resolve many names on one arch.
+// For loops over many names: the same answers as a plain integer,
+// kNoSyscall for "none" (GCC spills a returned std::optional to memory and
+// reloads it, which costs more than the lookup).
 inline constexpr std::uint32_t kNoSyscall = 0xffffffffu;
+std::uint32_t find_syscall_name_id(std::string_view name);
+// The whole id -> number array of one arch; kNoSyscall where the arch lacks
+// the name.
 std::span<const std::uint32_t> syscall_numbers_by_id(Arch arch);
 
 // i386 (and other arches with socketcall/ipc): the sub-calls multiplexed

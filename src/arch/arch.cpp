@@ -112,8 +112,19 @@ std::uint32_t fnv1a(std::string_view s) {
   return h;
 }
 
+// Names are a few bytes long: a plain loop beats a call to memcmp, which is
+// what string_view's == becomes.
+bool same_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 class NameIndex {
  public:
+  static constexpr std::uint32_t kEmpty = 0xffffffffu;
   NameIndex() {
     for (std::size_t i = 0; i < kArchCount; ++i) {
       for (const SyscallEntry& e : detail::kTables[i]) names_.push_back(e.name);
@@ -130,25 +141,25 @@ class NameIndex {
     }
     for (std::size_t i = 0; i < kArchCount; ++i) {
       numbers_[i].assign(names_.size(), kNoNumber);
-      for (const SyscallEntry& e : detail::kTables[i]) numbers_[i][*id_of(e.name)] = e.nr;
+      for (const SyscallEntry& e : detail::kTables[i]) numbers_[i][id_of(e.name)] = e.nr;
     }
   }
 
-  std::optional<std::uint32_t> id_of(std::string_view name) const {
+  // kEmpty when unknown. (A plain integer: assembling a std::optional here
+  // made GCC store it to the stack and reload it, a store-forwarding stall on
+  // the compiler's hottest lookup.)
+  std::uint32_t id_of(std::string_view name) const {
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t s = fnv1a(name) & mask; slots_[s] != kEmpty; s = (s + 1) & mask) {
-      // Names are a few bytes long: a plain loop beats a call to memcmp.
-      const std::string_view candidate = names_[slots_[s]];
-      if (candidate.size() == name.size() && std::equal(name.begin(), name.end(), candidate.begin())) return slots_[s];
+      if (same_name(names_[slots_[s]], name)) return slots_[s];
     }
-    return std::nullopt;
+    return kEmpty;
   }
   std::uint32_t number(Arch arch, std::uint32_t id) const { return numbers_[index_of(arch)][id]; }
   std::span<const std::uint32_t> numbers(Arch arch) const { return numbers_[index_of(arch)]; }
   const std::vector<std::string_view>& names() const { return names_; }
 
  private:
-  static constexpr std::uint32_t kEmpty = 0xffffffffu;
   std::vector<std::string_view> names_;  // sorted, unique
   std::vector<std::uint32_t> slots_;     // name ids by hash
   std::array<std::vector<std::uint32_t>, kArchCount> numbers_;
@@ -271,14 +282,23 @@ std::span<const SyscallEntry> syscall_table(Arch arch) { return detail::kTables[
 
 std::optional<std::uint32_t> syscall_number(Arch arch, std::string_view name) {
   const NameIndex& index = name_index();
-  auto id = index.id_of(name);
-  if (!id) return std::nullopt;
-  std::uint32_t nr = index.number(arch, *id);
+  const std::uint32_t id = index.id_of(name);
+  if (id == NameIndex::kEmpty) return std::nullopt;
+  const std::uint32_t nr = index.number(arch, id);
   if (nr == kNoNumber) return std::nullopt;
   return nr;
 }
 
-std::optional<std::uint32_t> syscall_name_id(std::string_view name) { return name_index().id_of(name); }
+std::uint32_t find_syscall_name_id(std::string_view name) {
+  static_assert(NameIndex::kEmpty == kNoSyscall);
+  return name_index().id_of(name);
+}
+
+std::optional<std::uint32_t> syscall_name_id(std::string_view name) {
+  const std::uint32_t id = name_index().id_of(name);
+  if (id == NameIndex::kEmpty) return std::nullopt;
+  return id;
+}
 
 std::span<const std::uint32_t> syscall_numbers_by_id(Arch arch) { return name_index().numbers(arch); }
 

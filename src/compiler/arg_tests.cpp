@@ -94,8 +94,7 @@ class DecisionBuilder {
     const LoweredCase& c = cases_[ci];
     if (ti == c.tests.size()) return g_.ret(c.ret);
 
-    MemoKey key{ci, ti, facts};
-    if (auto it = memo_.find(key); it != memo_.end()) return it->second;
+    if (auto it = memo_.find(MemoRef{ci, ti, &facts}); it != memo_.end()) return it->second;
     if (use_facts_ && ++work_ > kKnowledgeBudget) throw OverBudget{};
 
     const BpfTest& t = c.tests[ti];
@@ -111,25 +110,34 @@ class DecisionBuilder {
       if (use_facts_) facts.pop_back();
       result = g_.test(t.load, t.jmp, t.k, t.expect ? pass : fail, t.expect ? fail : pass);
     }
-    memo_.emplace(std::move(key), result);
+    memo_.emplace(MemoKey{ci, ti, facts}, result);
     return result;
   }
 
  private:
   // Where the build stands: the same case, test and path knowledge always
-  // build the same node.
+  // build the same node. Lookups use a MemoRef to the live facts, so only an
+  // insertion copies them.
   struct MemoKey {
     std::size_t ci, ti;
     std::vector<Fact> facts;
-    friend bool operator==(const MemoKey&, const MemoKey&) = default;
   };
+  struct MemoRef {
+    std::size_t ci, ti;
+    const std::vector<Fact>* facts;
+  };
+  static MemoRef ref(const MemoKey& k) { return {k.ci, k.ti, &k.facts}; }
+  static MemoRef ref(const MemoRef& r) { return r; }
   struct MemoHash {
-    std::size_t operator()(const MemoKey& key) const {
+    using is_transparent = void;
+    template <class K>
+    std::size_t operator()(const K& key) const {
+      const MemoRef r = ref(key);
       std::uint64_t h = 1469598103934665603ull;
       auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 1099511628211ull; };
-      mix(key.ci);
-      mix(key.ti);
-      for (const Fact& f : key.facts) {
+      mix(r.ci);
+      mix(r.ti);
+      for (const Fact& f : *r.facts) {
         mix(f.test.load.offset);
         mix(f.test.load.mask);
         mix(f.test.jmp);
@@ -139,13 +147,21 @@ class DecisionBuilder {
       return static_cast<std::size_t>(h);
     }
   };
+  struct MemoEqual {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      const MemoRef x = ref(a), y = ref(b);
+      return x.ci == y.ci && x.ti == y.ti && *x.facts == *y.facts;
+    }
+  };
 
   Graph& g_;
   std::vector<LoweredCase> cases_;
   std::uint32_t otherwise_;
   bool use_facts_;
   std::size_t work_ = 0;
-  std::unordered_map<MemoKey, NodeId, MemoHash> memo_;
+  std::unordered_map<MemoKey, NodeId, MemoHash, MemoEqual> memo_;
 };
 
 }  // namespace

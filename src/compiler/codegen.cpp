@@ -19,6 +19,7 @@ constexpr std::size_t kUnplaced = std::numeric_limits<std::size_t>::max();
 // sit right after it.
 std::vector<NodeId> layout(const Graph& g, NodeId root) {
   std::vector<NodeId> post;
+  post.reserve(g.size());
   std::vector<std::uint8_t> state(g.size(), 0);  // 0 new, 1 open, 2 done
   std::vector<std::pair<NodeId, int>> stack{{root, 0}};
   state[root] = 1;
@@ -46,6 +47,7 @@ std::vector<NodeId> layout(const Graph& g, NodeId root) {
 // already placed, so its offsets are known and long ones can be detoured.
 class BackwardEmitter {
  public:
+  explicit BackwardEmitter(std::size_t expected) { code_.reserve(expected); }
   // Distance from the end of the program of the next instruction emitted.
   std::size_t here() const { return code_.size(); }
 
@@ -88,7 +90,7 @@ bpf::Program generate(const Graph& g, NodeId root) {
     }
   }
 
-  BackwardEmitter out;
+  BackwardEmitter out(order.size() + order.size() / 2);
   std::vector<Placement> placed(g.size());
   std::map<std::uint32_t, std::size_t> nearest_ret;       // return value -> latest copy
   std::map<std::size_t, std::size_t> nearest_trampoline;  // target -> latest JA to it

@@ -114,6 +114,7 @@ NodeId audit_block(Graph& g, const Policy& policy, const std::vector<Arch>& arch
   };
 
   std::vector<Range> ranges;
+  ranges.reserve(256);
   if (!upper_half) {
     add_arch_ranges(g, ranges, decisions_of(lower_half->arch), 0, 0xffffffffu, options);
   } else {

@@ -33,6 +33,7 @@ struct Node {
 
 class Graph {
  public:
+  Graph() { nodes_.reserve(256); }
   NodeId ret(std::uint32_t value);
   // A test whose two successors are the same collapses into that successor.
   NodeId test(Load load, std::uint16_t jmp, std::uint32_t k, NodeId if_true, NodeId if_false);

@@ -130,14 +130,15 @@ std::vector<std::uint32_t> validated_name_ids(const Policy& policy) {
       seen[c.arg] = true;
     }
     if (const auto* name = std::get_if<std::string>(&rule.syscall)) {
-      const auto id = syscall_name_id(*name);
+      const std::uint32_t id = find_syscall_name_id(*name);
       bool known = false;
-      for (std::size_t a = 0; id && !known && a < arches.size(); ++a) known = name_applies(arches[a], numbers[a], *id);
-      if (known) ids[i] = *id;
+      for (std::size_t a = 0; id != kNoSyscall && !known && a < arches.size(); ++a)
+        known = name_applies(arches[a], numbers[a], id);
+      if (known) ids[i] = id;
       if (!known) {
         // resolve_syscall throws with a did-you-mean when the name is a typo;
         // when it is a real syscall of other arches, say so.
-        if (!id) {
+        if (id == kNoSyscall) {
           try {
             (void)resolve_syscall(arches.front(), *name);
           } catch (const InputError& e) {
