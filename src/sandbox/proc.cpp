@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -14,12 +15,22 @@
 namespace seccage::sandbox {
 namespace {
 
+// Plain open/read: /proc files are small, and iostreams (locale, buffers)
+// cost more than the read itself on the runner's hot path (own_children runs
+// at every program end).
 std::optional<std::string> slurp(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
 }
 
 }  // namespace
@@ -120,9 +131,15 @@ std::vector<pid_t> own_children() {
     if (e->d_name[0] == '.') continue;
     auto text = slurp(fmt::format("/proc/self/task/{}/children", e->d_name));
     if (!text) continue;
-    std::istringstream in(*text);
-    pid_t p = 0;
-    while (in >> p) out.push_back(p);
+    // "PID PID ... " (space-separated, possibly empty).
+    const char* p = text->c_str();
+    for (;;) {
+      char* end = nullptr;
+      const long v = std::strtol(p, &end, 10);
+      if (end == p) break;
+      if (v > 0) out.push_back(static_cast<pid_t>(v));
+      p = end;
+    }
   }
   ::closedir(dir);
   return out;

@@ -1,6 +1,8 @@
 // The seccage command: dispatches to the subcommands registered by the other
 // files in this folder, and turns errors into messages and exit statuses.
 #include <cstdio>
+#include <cstdlib>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <vector>
@@ -43,12 +45,19 @@ int main(int argc, char** argv) {
       "3 the kernel or system refused. `seccage run` exits with the program's status (128+N if it\n"
       "died of signal N) and 125/126/127 when seccage could not start it. Run `seccage COMMAND --help`.");
 
+  // Only the command argv[1] names is set up (declaring every command's
+  // options costs more than a whole `seccage run` may spend elsewhere, see
+  // docs/run.md, "Start-up cost"); anything else (--help, --version, a typo)
+  // gets them all, so the help lists every command and errors are CLI11's.
+  auto& registry = cli::registry();
+  auto named = argc > 1 ? registry.find(argv[1]) : registry.end();
   std::vector<std::function<int()>> runners;
   std::vector<CLI::App*> subs;
-  for (auto& [name, reg] : cli::registry()) {
-    CLI::App* sub = app.add_subcommand(name, reg.summary);
+  for (auto it = registry.begin(); it != registry.end(); ++it) {
+    if (named != registry.end() && it != named) continue;
+    CLI::App* sub = app.add_subcommand(it->first, it->second.summary);
     subs.push_back(sub);
-    runners.push_back(reg.setup(*sub));
+    runners.push_back(it->second.setup(*sub));
   }
 
   try {
@@ -60,7 +69,15 @@ int main(int argc, char** argv) {
 
   try {
     for (std::size_t i = 0; i < subs.size(); ++i) {
-      if (subs[i]->parsed()) return runners[i]();
+      if (subs[i]->parsed()) {
+        const int status = runners[i]();
+        // Done: leave without tearing down the CLI11 tree and the static
+        // objects one by one (tens of microseconds, docs/run.md "Start-up
+        // cost"); only the stdio buffers hold anything still to be written.
+        std::cout.flush();
+        std::fflush(nullptr);
+        std::_Exit(status);
+      }
     }
   } catch (const InputError& e) {
     fmt::print(stderr, "seccage: {}\n", e.what());
