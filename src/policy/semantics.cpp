@@ -82,9 +82,14 @@ struct ArchState {
   std::optional<std::uint32_t> multiplexer(std::string_view via) const { return via == "ipc" ? ipc : socketcall; }
 };
 
-// The arch's number for a name, or the name's pseudo number where the arch
-// lacks it.
-std::int64_t number_on(const ArchState& state, std::uint32_t name_id);
+// The arch's number for a name. libseccomp still files a rule on an arch that
+// lacks the name, under a negative pseudo number no syscall has: it never
+// matches, but it can make libseccomp refuse the rule (for every arch), so the
+// model keeps it too.
+std::int64_t number_on(const ArchState& state, std::uint32_t name_id) {
+  const std::uint32_t nr = state.numbers[name_id];
+  return nr == kNoSyscall ? pseudo_number(name_id) : std::int64_t{nr};
+}
 
 void expand(const Policy& policy, int index, std::uint32_t name_id, const ArchState& state, Expansion& out) {
   const Arch arch = state.arch;
@@ -128,14 +133,6 @@ void expand(const Policy& policy, int index, std::uint32_t name_id, const ArchSt
   }
   base.nr = number_on(state, name_id);
   out.push_back(base);
-}
-
-std::int64_t number_on(const ArchState& state, std::uint32_t name_id) {
-  const std::uint32_t nr = state.numbers[name_id];
-  // libseccomp still files a rule on an arch that lacks the name, under a
-  // negative pseudo number no syscall has. It never matches, but it can make
-  // libseccomp refuse the rule (for every arch), so the model keeps it too.
-  return nr == kNoSyscall ? pseudo_number(name_id) : std::int64_t{nr};
 }
 
 // Whether a rule is added to every arch as it stands: no conditions, and no
