@@ -181,6 +181,83 @@ TEST(CompilerDispatch, SearchTreeFindsEveryRange) {
   }
 }
 
+// Σ weight × tests on the path, read off the emulator: every path is the load
+// of nr, the tests, and one return.
+double weighted_tests(const bpf::Program& p, const std::vector<Range>& ranges) {
+  double total = 0;
+  for (const Range& r : ranges) {
+    bpf::SeccompData data;
+    data.nr = static_cast<std::int32_t>(r.first);
+    data.arch = 0xc000003e;
+    total += r.weight * static_cast<double>(bpf::emulate(p, data).executed - 2);
+  }
+  return total;
+}
+
+// The textbook O(n^3) optimal alphabetic tree cost, to check the fast DP.
+double reference_cost(const std::vector<Range>& r) {
+  const std::size_t n = r.size();
+  std::vector<double> prefix(n + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) prefix[i + 1] = prefix[i] + r[i].weight;
+  std::vector<std::vector<double>> cost(n, std::vector<double>(n, 0));
+  for (std::size_t len = 2; len <= n; ++len) {
+    for (std::size_t i = 0; i + len <= n; ++i) {
+      const std::size_t j = i + len - 1;
+      double best = 1e300;
+      for (std::size_t k = i + 1; k <= j; ++k) best = std::min(best, cost[i][k - 1] + cost[k][j]);
+      cost[i][j] = best + prefix[j + 1] - prefix[i];
+    }
+  }
+  return cost[0][n - 1];
+}
+
+TEST(CompilerDispatch, SearchTreeIsAnOptimalAlphabeticTree) {
+  std::mt19937_64 rng(11);
+  for (int round = 0; round < 40; ++round) {
+    Graph g;
+    std::vector<Range> ranges;
+    const int n = 1 + static_cast<int>(rng() % 90);
+    std::uint32_t next = 0;
+    for (int i = 0; i < n; ++i) {
+      const std::uint32_t last = i == n - 1 ? 0xffffffffu : next + static_cast<std::uint32_t>(rng() % 5);
+      // A distinct return per range, so that no two subtrees can merge.
+      ranges.push_back({next, last, g.ret(static_cast<std::uint32_t>(i)), 0.1 + static_cast<double>(rng() % 8)});
+      next = last + 1;
+    }
+    const bpf::Program p = generate(g, search_tree(g, ranges, 0));
+    EXPECT_NEAR(weighted_tests(p, ranges), reference_cost(ranges), 1e-6) << "round " << round << ", " << n << " ranges";
+  }
+}
+
+// Spans that alternate one code with lone numbers become equality-test
+// leaves; every number must still reach its own code.
+TEST(CompilerDispatch, EqualityLeavesKeepEveryNumber) {
+  std::mt19937_64 rng(12);
+  for (int round = 0; round < 60; ++round) {
+    Graph g;
+    std::vector<Range> ranges;
+    const NodeId base = g.ret(Action::errno_(100).to_ret());
+    std::uint32_t next = 0;
+    const int n = 1 + static_cast<int>(rng() % 120);
+    for (int i = 0; i < n; ++i) {
+      const bool lone = i % 2 == 1 && rng() % 4 != 0;
+      const std::uint32_t last = i == n - 1 ? 0xffffffffu : next + (lone ? 0 : static_cast<std::uint32_t>(rng() % 6));
+      const NodeId code = i % 2 == 0 ? base : g.ret(Action::errno_(static_cast<std::uint16_t>(1 + rng() % 3)).to_ret());
+      append_range(ranges, {next, last, code, lone ? 1.0 : static_cast<double>(1 + rng() % 6)});
+      next = last + 1;
+    }
+    for (std::size_t max_exceptions : {1u, 2u, 3u}) {
+      const bpf::Program p = generate(g, search_tree(g, ranges, max_exceptions));
+      ASSERT_FALSE(bpf::verify(p).has_value());
+      for (const Range& r : ranges) {
+        for (std::uint32_t nr : {r.first, r.last}) {
+          ASSERT_EQ(run(p, {}, static_cast<std::int32_t>(nr)).to_ret(), g[r.code].ret) << "round " << round << ", nr " << nr;
+        }
+      }
+    }
+  }
+}
+
 Policy docker_like_policy() {
   Policy p;
   p.default_action = Action::errno_(1);
