@@ -1,7 +1,14 @@
 // seccage run as a user meets it: bad input, exit statuses, signals passed
 // on, complain mode, threads, and the plain-filter fallback.
+#include <elf.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+
+#include <filesystem>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include <gtest/gtest.h>
 
@@ -152,6 +159,74 @@ int main(void) { pid_t p = fork(); printf("%d %d\n", (int)p, errno); return 0; }
   auto r = seccage({"run", "--audit-log", "--preset", "stdio", "--default", "EPERM", "--", prog});
   EXPECT_EQ(r.exit_code(), 0) << r.err;
   EXPECT_EQ(r.status.output, "-1 1\n");
+}
+
+// The run tests run the installed binary (tests/CMakeLists.txt: CTest installs
+// the project into <build>/test-install first). These check that it is that
+// copy, that it is the current build, and that it stands alone: no run path
+// into the build tree, nothing read from the build or source tree.
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+TEST(RunInstalled, TestsRunTheInstalledCopyOfThisBuild) {
+  namespace fs = std::filesystem;
+  const std::string built = SECCAGE_BUILD_CLI_PATH;
+  ASSERT_NE(fs::weakly_canonical(kCli), fs::weakly_canonical(built)) << "the run tests must not use the build tree's binary";
+  EXPECT_NE(kCli.find("/test-install/"), std::string::npos) << kCli;
+  struct stat st {};
+  ASSERT_EQ(::stat(kCli.c_str(), &st), 0) << kCli << " is missing: run the tests through ctest, which installs first";
+  EXPECT_TRUE(S_ISREG(st.st_mode) && (st.st_mode & S_IXUSR)) << kCli;
+  // cmake --install copies the file as it is (no run path to rewrite): an
+  // installed copy that differs is an older build.
+  EXPECT_TRUE(file_bytes(kCli) == file_bytes(built))
+      << kCli << " is not the current build of " << built << ": run the tests through ctest, which installs first";
+}
+
+TEST(RunInstalled, NoRunPathIntoTheBuildTree) {
+  const std::string elf = file_bytes(kCli);
+  ASSERT_GE(elf.size(), sizeof(Elf64_Ehdr));
+  ASSERT_EQ(elf.compare(0, SELFMAG, ELFMAG), 0);
+  if (elf[EI_CLASS] != ELFCLASS64) GTEST_SKIP() << "32-bit ELF: not checked";
+  Elf64_Ehdr eh;
+  std::memcpy(&eh, elf.data(), sizeof eh);
+  bool dynamic = false;
+  for (unsigned i = 0; i < eh.e_shnum; ++i) {
+    Elf64_Shdr sh;
+    ASSERT_LE(eh.e_shoff + (i + 1) * sizeof sh, elf.size());
+    std::memcpy(&sh, elf.data() + eh.e_shoff + i * sizeof sh, sizeof sh);
+    if (sh.sh_type != SHT_DYNAMIC) continue;
+    dynamic = true;
+    for (std::uint64_t off = 0; off + sizeof(Elf64_Dyn) <= sh.sh_size; off += sizeof(Elf64_Dyn)) {
+      Elf64_Dyn d;
+      std::memcpy(&d, elf.data() + sh.sh_offset + off, sizeof d);
+      if (d.d_tag == DT_NULL) break;
+      EXPECT_NE(d.d_tag, DT_RPATH) << "the installed binary carries an RPATH";
+      EXPECT_NE(d.d_tag, DT_RUNPATH) << "the installed binary carries a RUNPATH";
+    }
+  }
+  EXPECT_TRUE(dynamic) << "no dynamic section (a static build needs no check, but this one is expected dynamic)";
+}
+
+TEST(RunInstalled, RunsFromElsewhereWithAnEmptyEnvironment) {
+  // From /, without the caller's environment (no LD_LIBRARY_PATH, no PATH
+  // into the build tree): a preset, a profile from the shared inputs and the
+  // report work as in the tree.
+  TempDir dir;
+  const std::string report = dir / "r.json";
+  auto r = test::run_command({"/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "/bin/sh", "-c",
+                              "cd / && exec \"$0\" \"$@\"", kCli, "run", "--preset", "default", "--report", report,
+                              "--", "/bin/sh", "-c", "ls / | wc -l"});
+  EXPECT_EQ(r.exit_code(), 0) << r.err;
+  EXPECT_FALSE(r.status.output.empty());
+  auto j = read_report(report);
+  EXPECT_EQ(j["verdict"], "ok");
+  EXPECT_EQ(j["violation_count"], 0);
+
+  auto p = test::run_command({"/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "/bin/sh", "-c", "cd / && exec \"$0\" \"$@\"",
+                              kCli, "run", "-q", "--profile", kShared + "/profiles/docker-default.json", "--", "/bin/true"});
+  EXPECT_EQ(p.exit_code(), 0) << p.err;
 }
 
 }  // namespace
