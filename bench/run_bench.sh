@@ -13,28 +13,34 @@ N=${N:-300}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Wall time of N runs of a command, in ms per run (one process for the loop,
-# so shell start-up does not count).
-per_run_ms() {
+# N runs of a command (one process for the loop, so shell start-up does not
+# count), best of 3 rounds: "WALL CPU", both in ms per run. CPU is user+system
+# of the command and everything it waited for (getrusage(RUSAGE_CHILDREN)).
+per_run() {
   python3 - "$N" "$@" <<'PY'
-import subprocess, sys, time
+import resource, subprocess, sys, time
 n = int(sys.argv[1]); cmd = sys.argv[2:]
 subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # warm caches
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 best = None
 for _ in range(3):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu()
     for _ in range(n):
         subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    v = (time.perf_counter() - t) * 1000 / n
-    best = v if best is None else min(best, v)
-print(f"{best:.3f}")
+    v = ((time.perf_counter() - t) * 1000 / n, (cpu() - c) * 1000 / n)
+    best = v if best is None or v[0] < best[0] else best
+print(f"{best[0]:.3f} {best[1]:.3f}")
 PY
 }
+per_run_ms() { per_run "$@" | cut -d' ' -f1; }
+sub() { python3 -c "print(f'{$1-$2:.3f}')"; }
 
-plain=$(per_run_ms /bin/true)
-under=$(per_run_ms "$SECCAGE" run -q --preset default -- /bin/true)
-printf 'start-up: /bin/true %s ms, under seccage run --preset default %s ms, extra %s ms\n' \
-  "$plain" "$under" "$(python3 -c "print(f'{$under-$plain:.3f}')")"
+read -r plain plain_cpu < <(per_run /bin/true)
+read -r under under_cpu < <(per_run "$SECCAGE" run -q --preset default -- /bin/true)
+printf 'start-up: /bin/true %s ms, under seccage run --preset default %s ms, extra %s ms (CPU: %s, %s, extra %s ms)\n' \
+  "$plain" "$under" "$(sub "$under" "$plain")" "$plain_cpu" "$under_cpu" "$(sub "$under_cpu" "$plain_cpu")"
 
 # A syscall-heavy program: 2 million getppid+read-at-EOF calls (allowed, so
 # they never leave the kernel), plus a few denied calls the supervisor answers.
