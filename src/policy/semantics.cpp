@@ -138,11 +138,10 @@ void expand(const Policy& policy, int index, std::uint32_t name_id, const ArchSt
 // Whether a rule is added to every arch as it stands: no conditions, and no
 // arch that adds a socketcall/ipc rule for it. Such a rule sets one entry per
 // arch and can never be refused, so it skips the general path.
-bool plain_unconditional(const Rule& rule, std::uint32_t name_id, const std::vector<ArchState>& arches) {
+bool plain_unconditional(const Rule& rule, std::uint32_t name_id, bool any_arch_multiplexes) {
   if (!rule.conditions.empty()) return false;
   if (name_id == kNoNameId) return true;  // by number
-  const bool any_multiplexes = std::any_of(arches.begin(), arches.end(), [](const ArchState& a) { return a.multiplexes(); });
-  return !any_multiplexes || !multiplexed_call_by_id(name_id);
+  return !any_arch_multiplexes || !multiplexed_call_by_id(name_id);
 }
 
 struct Simulation {
@@ -165,13 +164,15 @@ Simulation simulate(const Policy& policy, const std::vector<std::uint32_t>& name
                                    syscall_number(a, "socketcall"), syscall_number(a, "ipc")});
   }
 
+  const bool any_arch_multiplexes =
+      std::any_of(sim.arches.begin(), sim.arches.end(), [](const ArchState& a) { return a.multiplexes(); });
   std::vector<Expansion> per_arch(sim.arches.size());
   std::vector<detail::WordTree::Checkpoint> backup;
   for (std::size_t i = 0; i < policy.rules.size(); ++i) {
     const Rule& rule = policy.rules[i];
     // libseccomp refuses these (EACCES) and runc drops them: a no-op.
     if (rule.action == policy.default_action) continue;
-    if (plain_unconditional(rule, name_ids[i], sim.arches)) {
+    if (plain_unconditional(rule, name_ids[i], any_arch_multiplexes)) {
       const std::uint32_t ret = rule.action.to_ret();
       for (ArchState& a : sim.arches) {
         if (const auto* nr = std::get_if<std::uint32_t>(&rule.syscall)) {
