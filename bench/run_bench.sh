@@ -34,7 +34,6 @@ for _ in range(3):
 print(f"{best[0]:.3f} {best[1]:.3f}")
 PY
 }
-per_run_ms() { per_run "$@" | cut -d' ' -f1; }
 sub() { python3 -c "print(f'{$1-$2:.3f}')"; }
 
 read -r plain plain_cpu < <(per_run /bin/true)
@@ -58,9 +57,21 @@ int main(void) {
 }
 C
 cc -O2 -o "$work/heavy" "$work/heavy.c"
-N=5
-bare=$(per_run_ms "$work/heavy")
-nosup=$(per_run_ms "$SECCAGE" run -q --no-notify --preset default -- "$work/heavy")
-sup=$(per_run_ms "$SECCAGE" run -q --preset default -- "$work/heavy")
-printf 'syscall-heavy (2M allowed calls + 100 denied): no filter %s ms, filter without supervisor %s ms, with supervisor %s ms (%s%% vs the same filter)\n' \
-  "$bare" "$nosup" "$sup" "$(python3 -c "print(f'{($sup-$nosup)/$nosup*100:+.1f}')")"
+# The three runs are interleaved (round after round) and the medians compared,
+# so a change in the machine's load hits all three alike.
+read -r bare nosup sup < <(python3 - "${HEAVY_ROUNDS:-15}" "$work/heavy" "$SECCAGE" <<'PY'
+import statistics, subprocess, sys, time
+rounds, heavy, seccage = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+cmds = [[heavy], [seccage, "run", "-q", "--no-notify", "--preset", "default", "--", heavy],
+        [seccage, "run", "-q", "--preset", "default", "--", heavy]]
+times = [[] for _ in cmds]
+for _ in range(rounds):
+    for i, cmd in enumerate(cmds):
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times[i].append((time.perf_counter() - t) * 1000)
+print(" ".join(f"{statistics.median(t):.1f}" for t in times))
+PY
+)
+printf 'syscall-heavy (2M allowed calls + 100 denied, median of %s interleaved rounds): no filter %s ms, filter without supervisor %s ms, with supervisor %s ms (%s%% vs the same filter)\n' \
+  "${HEAVY_ROUNDS:-15}" "$bare" "$nosup" "$sup" "$(python3 -c "print(f'{($sup-$nosup)/$nosup*100:+.1f}')")"
