@@ -20,6 +20,7 @@
 #include "seccage/profile.hpp"
 
 namespace seccage::cli {
+namespace check_command {  // one per command: tools/seccage is built as one unity source
 namespace {
 
 struct Options {
@@ -166,4 +167,5 @@ const CommandRegistration registration{
     }};
 
 }  // namespace
+}  // namespace check_command
 }  // namespace seccage::cli

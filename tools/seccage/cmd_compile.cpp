@@ -20,6 +20,7 @@
 #include "util/atomic_file.hpp"
 
 namespace seccage::cli {
+namespace compile_command {  // one per command: tools/seccage is built as one unity source
 namespace {
 
 struct Options {
@@ -127,4 +128,5 @@ const CommandRegistration registration{
     }};
 
 }  // namespace
+}  // namespace compile_command
 }  // namespace seccage::cli

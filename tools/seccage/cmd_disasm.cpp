@@ -12,6 +12,7 @@
 #include "seccage/error.hpp"
 
 namespace seccage::cli {
+namespace disasm_command {  // one per command: tools/seccage is built as one unity source
 namespace {
 
 struct DisasmArgs {
@@ -49,4 +50,5 @@ const CommandRegistration kRegistration{
     }};
 
 }  // namespace
+}  // namespace disasm_command
 }  // namespace seccage::cli

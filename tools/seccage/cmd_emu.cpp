@@ -15,6 +15,7 @@
 #include "seccage/error.hpp"
 
 namespace seccage::cli {
+namespace emu_command {  // one per command: tools/seccage is built as one unity source
 namespace {
 
 struct EmuArgs {
@@ -125,4 +126,5 @@ const CommandRegistration kRegistration{
     }};
 
 }  // namespace
+}  // namespace emu_command
 }  // namespace seccage::cli

@@ -13,6 +13,7 @@
 #include "util/atomic_file.hpp"
 
 namespace seccage::cli {
+namespace fmt_command {  // one per command: tools/seccage is built as one unity source
 namespace {
 
 struct Options {
@@ -61,4 +62,5 @@ const CommandRegistration registration{
     }};
 
 }  // namespace
+}  // namespace fmt_command
 }  // namespace seccage::cli

@@ -12,6 +12,7 @@
 #include "seccage/groups.hpp"
 
 namespace seccage::cli {
+namespace groups_command {  // one per command: tools/seccage is built as one unity source
 namespace {
 
 struct Options {
@@ -94,4 +95,5 @@ const CommandRegistration registration{
     }};
 
 }  // namespace
+}  // namespace groups_command
 }  // namespace seccage::cli

@@ -8,6 +8,7 @@
 #include "seccage/presets.hpp"
 
 namespace seccage::cli {
+namespace presets_command {  // one per command: tools/seccage is built as one unity source
 namespace {
 
 const CommandRegistration registration{"presets", "List the built-in policies", [](CLI::App& sub) {
@@ -27,4 +28,5 @@ const CommandRegistration registration{"presets", "List the built-in policies", 
                                        }};
 
 }  // namespace
+}  // namespace presets_command
 }  // namespace seccage::cli

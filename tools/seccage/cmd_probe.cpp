@@ -12,6 +12,7 @@
 #include "seccage/kernel.hpp"
 
 namespace seccage::cli {
+namespace probe_command {  // one per command: tools/seccage is built as one unity source
 namespace {
 
 using kernel::KernelFeatures;
@@ -121,4 +122,5 @@ const CommandRegistration kRegistration{
     }};
 
 }  // namespace
+}  // namespace probe_command
 }  // namespace seccage::cli

@@ -16,6 +16,7 @@
 #include "seccage/sandbox.hpp"
 
 namespace seccage::cli {
+namespace run_command {  // one per command: tools/seccage is built as one unity source
 namespace {
 
 struct RunArgs {
@@ -210,4 +211,5 @@ const CommandRegistration registration{
     }};
 
 }  // namespace
+}  // namespace run_command
 }  // namespace seccage::cli

@@ -13,6 +13,7 @@
 #include "seccage/error.hpp"
 
 namespace seccage::cli {
+namespace syscalls_command {  // one per command: tools/seccage is built as one unity source
 namespace {
 
 struct SyscallsArgs {
@@ -149,4 +150,5 @@ const CommandRegistration kRegistration{
     }};
 
 }  // namespace
+}  // namespace syscalls_command
 }  // namespace seccage::cli
