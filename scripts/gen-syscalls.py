@@ -148,6 +148,15 @@ def generate(csv_path):
         "// Included by src/arch/arch.cpp inside namespace seccage::detail.",
         "",
     ]
+    all_names = sorted({name for entries in per_arch.values() for _, name in entries})
+    name_id = {name: i for i, name in enumerate(all_names)}
+    lines.append("// Every name of every table, sorted and unique: a name's position here is")
+    lines.append("// its id (syscall_name_id). Generated so that start-up need not sort them.")
+    lines.append("inline constexpr std::string_view kAllNames[] = {")
+    for name in all_names:
+        lines.append(f'    "{name}",')
+    lines.append("};")
+    lines.append("")
     for arch, col, offset in ARCHES:
         entries = per_arch[arch]
         lines.append(f"// {arch}: column '{col}', offset {offset:#x}, {len(entries)} syscalls.")
@@ -155,11 +164,21 @@ def generate(csv_path):
         for nr, name in entries:
             lines.append(f'    {{"{name}", {nr}u}},')
         lines.append("};")
+        lines.append(f"// The id of each entry's name, in the table's order.")
+        lines.append(f"inline constexpr std::uint16_t kTableIds_{arch}[] = {{")
+        ids = [str(name_id[name]) for _, name in entries]
+        for i in range(0, len(ids), 16):
+            lines.append("    " + ", ".join(ids[i:i + 16]) + ",")
+        lines.append("};")
         lines.append("")
     lines.append("// Indexed by Arch, in enum order.")
     lines.append("inline constexpr std::span<const SyscallEntry> kTables[] = {")
     for arch, _, _ in ARCHES:
         lines.append(f"    kTable_{arch},")
+    lines.append("};")
+    lines.append("inline constexpr std::span<const std::uint16_t> kTableIds[] = {")
+    for arch, _, _ in ARCHES:
+        lines.append(f"    kTableIds_{arch},")
     lines.append("};")
     lines.append("")
     lines.append(f"inline constexpr std::size_t kTableCount = {len(ARCHES)};")

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <mutex>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -136,27 +137,24 @@ struct NameKey {
   }
 };
 
+// The generated name list (sorted, so a name's position is its id) with a
+// hash table over it, built on first use: about 600 names, a few
+// microseconds. Each arch's id -> number array is built the first time that
+// arch is asked about, from the generated ids of its table's names, so a
+// process that touches one arch pays for one.
 class NameIndex {
  public:
   static constexpr std::uint32_t kEmpty = 0xffffffffu;
   NameIndex() {
-    for (std::size_t i = 0; i < kArchCount; ++i) {
-      for (const SyscallEntry& e : detail::kTables[i]) names_.push_back(e.name);
-    }
-    std::sort(names_.begin(), names_.end());
-    names_.erase(std::unique(names_.begin(), names_.end()), names_.end());
+    keys_.reserve(std::size(detail::kAllNames));
     std::size_t size = 1;
-    while (size < names_.size() * 4) size *= 2;  // load factor under 1/4: short probes
+    while (size < std::size(detail::kAllNames) * 4) size *= 2;  // load factor under 1/4: short probes
     slots_.assign(size, kEmpty);
-    for (std::size_t id = 0; id < names_.size(); ++id) {
-      keys_.emplace_back(names_[id]);
+    for (std::size_t id = 0; id < std::size(detail::kAllNames); ++id) {
+      keys_.emplace_back(detail::kAllNames[id]);
       std::size_t s = keys_.back().hash() & (size - 1);
       while (slots_[s] != kEmpty) s = (s + 1) & (size - 1);
       slots_[s] = static_cast<std::uint32_t>(id);
-    }
-    for (std::size_t i = 0; i < kArchCount; ++i) {
-      numbers_[i].assign(names_.size(), kNoNumber);
-      for (const SyscallEntry& e : detail::kTables[i]) numbers_[i][id_of(e.name)] = e.nr;
     }
   }
 
@@ -168,19 +166,27 @@ class NameIndex {
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t s = key.hash() & mask; slots_[s] != kEmpty; s = (s + 1) & mask) {
       const std::uint32_t id = slots_[s];
-      if (keys_[id].same(key, names_[id], name)) return id;
+      if (keys_[id].same(key, detail::kAllNames[id], name)) return id;
     }
     return kEmpty;
   }
-  std::uint32_t number(Arch arch, std::uint32_t id) const { return numbers_[index_of(arch)][id]; }
-  std::span<const std::uint32_t> numbers(Arch arch) const { return numbers_[index_of(arch)]; }
-  const std::vector<std::string_view>& names() const { return names_; }
+  std::uint32_t number(Arch arch, std::uint32_t id) const { return numbers(arch)[id]; }
+  std::span<const std::uint32_t> numbers(Arch arch) const {
+    const std::size_t i = index_of(arch);
+    std::call_once(numbers_built_[i], [this, i] {
+      numbers_[i].assign(std::size(detail::kAllNames), kNoNumber);
+      const auto table = detail::kTables[i];
+      const auto ids = detail::kTableIds[i];
+      for (std::size_t k = 0; k < table.size(); ++k) numbers_[i][ids[k]] = table[k].nr;
+    });
+    return numbers_[i];
+  }
 
  private:
-  std::vector<std::string_view> names_;  // sorted, unique
-  std::vector<NameKey> keys_;            // by id
-  std::vector<std::uint32_t> slots_;     // name ids by hash
-  std::array<std::vector<std::uint32_t>, kArchCount> numbers_;
+  std::vector<NameKey> keys_;         // by id
+  std::vector<std::uint32_t> slots_;  // name ids by hash
+  mutable std::array<std::vector<std::uint32_t>, kArchCount> numbers_;
+  mutable std::array<std::once_flag, kArchCount> numbers_built_;
 };
 
 const NameIndex& name_index() {
@@ -334,7 +340,7 @@ std::optional<std::string_view> syscall_name(Arch arch, std::uint32_t nr) {
   return it->name;
 }
 
-std::span<const std::string_view> all_syscall_names() { return name_index().names(); }
+std::span<const std::string_view> all_syscall_names() { return detail::kAllNames; }
 
 std::uint32_t resolve_syscall(Arch arch, std::string_view name_or_number) {
   if (name_or_number.empty()) throw InputError(fmt::format("empty syscall name on {}", arch_name(arch)));
