@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
       "died of signal N) and 125/126/127 when seccage could not start it. Run `seccage COMMAND --help`.");
 
   // Only the command argv[1] names is set up (declaring every command's
-  // options costs more than a whole `seccage run` may spend elsewhere, see
+  // options took a quarter of a millisecond more than declaring one, see
   // docs/run.md, "Start-up cost"); anything else (--help, --version, a typo)
   // gets them all, so the help lists every command and errors are CLI11's.
   auto& registry = cli::registry();
