@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <array>
-#include <set>
+#include <span>
 #include <string>
 
 #include <fmt/core.h>
@@ -76,16 +76,23 @@ Policy default_preset(const std::vector<Arch>& arches) {
   Policy p;
   p.default_action = Action::errno_(1);  // EPERM, as container runtimes answer
   p.arches = arches;
-  const std::set<std::string_view> denied(std::begin(kDefaultDenied), std::end(kDefaultDenied));
-  // The names of the policy's arches' tables, sorted and unique (walking the
-  // tables is much cheaper than asking each of all names on each arch, and
-  // the preset is built on every `seccage run`).
-  std::set<std::string_view> names;
-  for (Arch a : p.effective_arches())
-    for (const SyscallEntry& e : syscall_table(a)) names.insert(e.name);
-  for (std::string_view name : names) {
-    if (denied.count(name) || name == "clone") continue;
-    p.rules.push_back({std::string(name), Action::allow(), {}, "preset default"});
+  // Walk every known name once, in sorted order, and keep those some arch of
+  // the policy has: flat per-arch arrays by name id, no sets and no string
+  // comparisons (the preset is built on every `seccage run`, so this is
+  // start-up time).
+  const auto all = all_syscall_names();
+  std::vector<bool> skip(all.size(), false);
+  for (std::string_view name : kDefaultDenied) {
+    if (const std::uint32_t id = find_syscall_name_id(name); id != kNoSyscall) skip[id] = true;
+  }
+  skip[find_syscall_name_id("clone")] = true;  // added below, with its condition
+  std::vector<std::span<const std::uint32_t>> numbers;
+  for (Arch a : p.effective_arches()) numbers.push_back(syscall_numbers_by_id(a));
+  p.rules.reserve(all.size() + 2);
+  for (std::size_t id = 0; id < all.size(); ++id) {
+    if (skip[id]) continue;
+    const bool known = std::any_of(numbers.begin(), numbers.end(), [id](auto n) { return n[id] != kNoSyscall; });
+    if (known) p.rules.push_back({std::string(all[id]), Action::allow(), {}, "preset default"});
   }
   // clone3 gets ENOSYS rather than EPERM so libc falls back to clone, which
   // the filter can inspect.
