@@ -1,7 +1,5 @@
 // seccage run: run a program under a policy and limits, naming every syscall
 // the policy denies (docs/run.md).
-#include <grp.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,6 +9,7 @@
 #include <fmt/core.h>
 
 #include "command.hpp"
+#include "sandbox/accounts.hpp"
 #include "policy_input.hpp"
 #include "seccage/error.hpp"
 #include "seccage/sandbox.hpp"
@@ -47,19 +46,30 @@ std::uint64_t parse_count(const std::string& option, const std::string& text) {
   return v;
 }
 
+// Names come from /etc/passwd and /etc/group (sandbox/accounts.hpp: the
+// binary is static, so there is no NSS); a number is taken as it is.
 std::uint32_t parse_user(const std::string& user, std::optional<std::uint32_t>& primary_gid) {
-  if (passwd* pw = ::getpwnam(user.c_str())) {
-    primary_gid = pw->pw_gid;
-    return pw->pw_uid;
+  if (auto account = sandbox::find_user(user)) {
+    primary_gid = account->gid;
+    return account->uid;
   }
+  if (user.empty() || user.find_first_not_of("0123456789") != std::string::npos)
+    throw InputError(fmt::format("--user '{}': no such user in /etc/passwd (seccage reads the file itself, not "
+                                 "NSS; give a directory user's numeric uid)", user));
   const std::uint64_t v = parse_count("--user", user);
-  if (passwd* pw = ::getpwuid(static_cast<uid_t>(v))) primary_gid = pw->pw_gid;
+  if (v > 0xfffffffeu) throw InputError(fmt::format("--user '{}': not a valid uid", user));
+  if (auto account = sandbox::find_user_by_uid(static_cast<std::uint32_t>(v))) primary_gid = account->gid;
   return static_cast<std::uint32_t>(v);
 }
 
 std::uint32_t parse_group(const std::string& name) {
-  if (group* g = ::getgrnam(name.c_str())) return g->gr_gid;
-  return static_cast<std::uint32_t>(parse_count("--group", name));
+  if (auto gid = sandbox::find_group(name)) return *gid;
+  if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos)
+    throw InputError(fmt::format("--group '{}': no such group in /etc/group (seccage reads the file itself, not "
+                                 "NSS; give a directory group's numeric gid)", name));
+  const std::uint64_t v = parse_count("--group", name);
+  if (v > 0xfffffffeu) throw InputError(fmt::format("--group '{}': not a valid gid", name));
+  return static_cast<std::uint32_t>(v);
 }
 
 int run_command(const RunArgs& a) {
