@@ -198,8 +198,8 @@ const CommandRegistration registration{
       sub.add_option("--stdin", a->stdin_file, "read stdin from FILE");
       sub.add_option("--stdout", a->stdout_file, "write stdout to FILE");
       sub.add_option("--stderr", a->stderr_file, "write stderr to FILE");
-      sub.add_option("--user", a->user, "run as this user (name or uid; needs root)");
-      sub.add_option("--group", a->group, "run as this group (name or gid; default: the user's)");
+      sub.add_option("--user", a->user, "run as this user (name from /etc/passwd, or uid; needs root)");
+      sub.add_option("--group", a->group, "run as this group (name from /etc/group, or gid; default: the user's)");
       // Everything from the program's name on belongs to the program, even
       // words that look like seccage options (sh -c ...).
       sub.add_option("command", a->command, "the program and its arguments (after --)");
