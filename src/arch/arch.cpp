@@ -138,7 +138,7 @@ struct NameKey {
 };
 
 // The generated name list (sorted, so a name's position is its id) with a
-// hash table over it, built on first use: about 600 names, a few
+// hash table over it, built on first use: about 500 names, a few
 // microseconds. Each arch's id -> number array is built the first time that
 // arch is asked about, from the generated ids of its table's names, so a
 // process that touches one arch pays for one.
