@@ -1,29 +1,12 @@
 #include "sandbox/accounts.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <charconv>
 #include <vector>
 
+#include "util/read_file.hpp"
+
 namespace seccage::sandbox {
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::string out;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return out;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return out;
-}
 
 std::optional<std::uint32_t> parse_id(std::string_view text) {
   std::uint32_t v = 0;
@@ -37,7 +20,7 @@ std::optional<std::uint32_t> parse_id(std::string_view text) {
 // "+"/"-" lines are skipped.
 template <class Visit>
 void for_each_entry(const std::string& path, std::size_t min_fields, Visit visit) {
-  const std::string text = read_file(path);
+  const std::string text = read_small_file(path).value_or("");
   std::vector<std::string_view> fields;
   std::size_t pos = 0;
   while (pos < text.size()) {

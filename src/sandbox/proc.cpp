@@ -11,28 +11,9 @@
 
 #include <fmt/core.h>
 
+#include "util/read_file.hpp"
+
 namespace seccage::sandbox {
-namespace {
-
-// Plain open/read: /proc files are small, and iostreams (locale, buffers)
-// cost more than the read itself on the runner's hot path (own_children runs
-// at every program end).
-std::optional<std::string> slurp(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return out;
-}
-
-}  // namespace
 
 std::optional<std::string> read_memory(pid_t tid, std::uint64_t addr, std::size_t max, bool cstring) {
   const int fd = ::open(fmt::format("/proc/{}/mem", tid).c_str(), O_RDONLY | O_CLOEXEC);
@@ -65,7 +46,7 @@ std::optional<std::string> read_memory(pid_t tid, std::uint64_t addr, std::size_
 }
 
 std::optional<TaskStatus> read_status(pid_t tid) {
-  auto text = slurp(fmt::format("/proc/{}/status", tid));
+  auto text = read_small_file(fmt::format("/proc/{}/status", tid));
   if (!text) return std::nullopt;
   TaskStatus st;
   std::istringstream in(*text);
@@ -86,7 +67,7 @@ std::optional<TaskStatus> read_status(pid_t tid) {
 }
 
 std::optional<std::int64_t> cpu_time_ms(pid_t pid) {
-  auto text = slurp(fmt::format("/proc/{}/stat", pid));
+  auto text = read_small_file(fmt::format("/proc/{}/stat", pid));
   if (!text) return std::nullopt;
   // The command name (field 2) may hold spaces and parentheses: fields are
   // counted from the last ')'.
@@ -104,7 +85,7 @@ std::optional<std::int64_t> cpu_time_ms(pid_t pid) {
 }
 
 std::optional<SyscallState> read_syscall(pid_t pid) {
-  auto text = slurp(fmt::format("/proc/{}/syscall", pid));
+  auto text = read_small_file(fmt::format("/proc/{}/syscall", pid));
   if (!text || text->empty()) return std::nullopt;
   // "running", or "-1 sp pc" outside a syscall, or "NR a0 .. a5 sp pc".
   std::istringstream in(*text);
@@ -128,7 +109,7 @@ std::vector<pid_t> own_children() {
   if (!dir) return out;
   while (dirent* e = ::readdir(dir)) {
     if (e->d_name[0] == '.') continue;
-    auto text = slurp(fmt::format("/proc/self/task/{}/children", e->d_name));
+    auto text = read_small_file(fmt::format("/proc/self/task/{}/children", e->d_name));
     if (!text) continue;
     // "PID PID ... " (space-separated, possibly empty).
     const char* p = text->c_str();
