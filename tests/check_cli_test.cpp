@@ -57,6 +57,24 @@ TEST(CheckCli, ErrorsExitOne) {
       << r.status.output;
 }
 
+// Rules libseccomp refuses are without effect in seccage's program too;
+// `compile` says so on stderr and still writes the program.
+TEST(CompileCli, RefusedRulesAreReported) {
+  TempFile f(R"({"defaultAction": "SCMP_ACT_ERRNO",
+                 "architectures": ["SCMP_ARCH_X86_64"],
+                 "syscalls": [
+                   {"names": ["read"], "action": "SCMP_ACT_ALLOW"},
+                   {"names": ["write"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
+                   {"names": ["write"], "action": "SCMP_ACT_LOG", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]}]})");
+  const auto r = seccage({"compile", f.path.string(), "--format", "disasm"});
+  EXPECT_EQ(r.exit_code(), 0) << r.err;
+  EXPECT_NE(r.err.find("has no effect"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/syscalls/2"), std::string::npos) << r.err;
+  EXPECT_NE(r.status.output.find("ret"), std::string::npos);
+  // The first two rules are not mentioned.
+  EXPECT_EQ(r.err.find("/syscalls/1"), std::string::npos) << r.err;
+}
+
 TEST(CheckCli, UnreadableInputExitsTwo) {
   auto r = seccage({"check", "/nonexistent/profile.json"});
   EXPECT_EQ(r.exit_code(), 2);

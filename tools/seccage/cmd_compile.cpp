@@ -11,6 +11,7 @@
 #include <fmt/core.h>
 
 #include "command.hpp"
+#include "policy/evaluator.hpp"
 #include "policy_input.hpp"
 #include "seccage/compiler.hpp"
 #include "seccage/error.hpp"
@@ -80,6 +81,14 @@ int run(const Options& o) {
   LoadedPolicy loaded = load_policy(o.input);
   for (const std::string& w : loaded.warnings) fmt::print(stderr, "seccage: warning: {}\n", w);
   const bpf::Program program = compile(loaded.policy);
+  // A rule libseccomp would refuse has no effect in the program (as it would
+  // have none in libseccomp's): say so rather than drop it silently.
+  for (const RefusedRule& r : refused_rules(loaded.policy)) {
+    const Rule& rule = loaded.policy.rules[static_cast<std::size_t>(r.rule)];
+    const std::string where = rule.origin.empty() ? fmt::format("rule {} ({})", r.rule, to_string(rule.syscall)) : rule.origin;
+    fmt::print(stderr, "seccage: warning: {} has no effect: {}, so libseccomp refuses it; `seccage check` lists such rules\n",
+               where, r.reason);
+  }
 
   std::string format = o.format;
   if (format.empty()) format = o.output.empty() ? "disasm" : "raw";
