@@ -3,8 +3,6 @@
 // or a hang); a profile that reads must compile or be refused with
 // InputError, must lint, and its resolved OCI JSON must read back.
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 
 #include "seccage/compiler.hpp"
@@ -12,15 +10,7 @@
 #include "seccage/lint.hpp"
 #include "seccage/profile.hpp"
 #include "seccage/writers.hpp"
-
-namespace {
-
-[[noreturn]] void fail(const char* what, const std::string& detail) {
-  std::fprintf(stderr, "%s\n%s\n", what, detail.c_str());
-  std::abort();
-}
-
-}  // namespace
+#include "fuzz_fail.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string json(reinterpret_cast<const char*>(data), size);
@@ -42,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     (void)seccage::lint_oci_profile(json, "fuzz.json", options);
   } catch (const seccage::InputError& e) {
-    fail("lint refused a profile the reader accepted", e.what());
+    fuzz_fail("lint refused a profile the reader accepted", e.what());
   }
   std::string written;
   try {
@@ -53,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     (void)seccage::read_oci_profile_text(written, "written.json", options);
   } catch (const seccage::InputError& e) {
-    fail("the OCI writer's output does not read back", std::string(e.what()) + "\n" + written);
+    fuzz_fail("the OCI writer's output does not read back", std::string(e.what()) + "\n" + written);
   }
   return 0;
 }

@@ -2,21 +2,11 @@
 // InputError (never another exception, a crash or a hang), and what compiles
 // must survive the canonical writer: write -> read -> write is a fixed point.
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 
 #include "seccage/error.hpp"
 #include "seccage/policy_text.hpp"
-
-namespace {
-
-[[noreturn]] void fail(const char* what, const std::string& detail) {
-  std::fprintf(stderr, "%s\n%s\n", what, detail.c_str());
-  std::abort();
-}
-
-}  // namespace
+#include "fuzz_fail.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
@@ -41,9 +31,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     second = seccage::read_text_policy_text(written, "written.policy", options);
   } catch (const seccage::InputError& e) {
-    fail("the canonical form of a valid policy does not read back:", std::string(e.what()) + "\n" + written);
+    fuzz_fail("the canonical form of a valid policy does not read back:", std::string(e.what()) + "\n" + written);
   }
   const std::string again = seccage::write_text_policy(second.policy);
-  if (again != written) fail("the canonical form is not a fixed point:", written + "\n----\n" + again);
+  if (again != written) fuzz_fail("the canonical form is not a fixed point:", written + "\n----\n" + again);
   return 0;
 }

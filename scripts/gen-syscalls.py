@@ -151,7 +151,7 @@ def generate(csv_path):
     all_names = sorted({name for entries in per_arch.values() for _, name in entries})
     name_id = {name: i for i, name in enumerate(all_names)}
     lines.append("// Every name of every table, sorted and unique: a name's position here is")
-    lines.append("// its id (syscall_name_id). Generated so that start-up need not sort them.")
+    lines.append("// its id (find_syscall_name_id). Generated so that start-up need not sort them.")
     lines.append("inline constexpr std::string_view kAllNames[] = {")
     for name in all_names:
         lines.append(f'    "{name}",')

@@ -24,6 +24,7 @@
 #include "seccage/compiler.hpp"
 #include "seccage/profile.hpp"
 #include "support/libseccomp_ref.hpp"
+#include "support/probe_args.hpp"
 
 namespace seccage {
 namespace {
@@ -35,25 +36,6 @@ std::vector<std::string> shared_profiles() {
   for (const auto& e : fs::directory_iterator(fs::path(SECCAGE_SHARED_DIR) / "profiles"))
     if (e.path().extension() == ".json") out.push_back(e.path().filename().string());
   std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::vector<std::array<std::uint64_t, 6>> probe_args(const Policy& p) {
-  std::set<std::uint64_t> values{0, 1, 2, 0x7fffffff, 0xffffffffull, 0x100000000ull, ~0ull};
-  for (const Rule& r : p.rules)
-    for (const Condition& c : r.conditions)
-      for (std::uint64_t v : {c.value, c.value + 1, c.value - 1, c.mask, c.value | ~c.mask, c.value ^ c.mask,
-                              c.value | (std::uint64_t{1} << 32)})
-        values.insert(v);
-  std::vector<std::array<std::uint64_t, 6>> out;
-  for (std::uint64_t v : values) {
-    out.push_back({v, v, v, v, v, v});
-    for (std::size_t i = 0; i < 6; ++i) {
-      std::array<std::uint64_t, 6> a{};
-      a[i] = v;
-      out.push_back(a);
-    }
-  }
   return out;
 }
 
@@ -94,7 +76,7 @@ TEST_P(ProfilesLibseccomp, SeccageAndLibseccompAgree) {
   for (const auto& r : ref.refused) ADD_FAILURE() << file << ": libseccomp refused " << r.to_string();
   const bpf::Program mine = compile(p);
   const Evaluator eval(p);
-  const auto args = probe_args(p);
+  const auto args = test::probe_args(p);
   const std::vector<std::array<std::uint64_t, 6>> few(args.begin(), args.begin() + 7);
 
   std::size_t compared = 0, differences = 0;

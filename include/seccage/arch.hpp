@@ -83,16 +83,12 @@ std::optional<std::string_view> syscall_name(Arch arch, std::uint32_t nr);
 // Every syscall name known on any arch, sorted and unique.
 std::span<const std::string_view> all_syscall_names();
 // A name's position in all_syscall_names(), found by hash: a compact key for
-// code that looks one name up on several arches.
-std::optional<std::uint32_t> syscall_name_id(std::string_view name);
-std::optional<std::uint32_t> syscall_number_by_id(Arch arch, std::uint32_t id);
-// For loops over many names: the same answers as a plain integer,
-// kNoSyscall for "none" (GCC spills a returned std::optional to memory and
-// reloads it, which costs more than the lookup).
+// code that looks one name up on several arches; kNoSyscall when no arch has
+// the name. (A plain integer rather than std::optional: GCC spills a returned
+// optional to memory and reloads it, which costs more than the lookup.)
 inline constexpr std::uint32_t kNoSyscall = 0xffffffffu;
 std::uint32_t find_syscall_name_id(std::string_view name);
-// The whole id -> number array of one arch; kNoSyscall where the arch lacks
-// the name.
+// One arch's numbers by name id; kNoSyscall where the arch lacks the name.
 std::span<const std::uint32_t> syscall_numbers_by_id(Arch arch);
 
 // i386 (and other arches with socketcall/ipc): the sub-calls multiplexed
@@ -104,7 +100,7 @@ struct MultiplexedCall {
 };
 std::span<const MultiplexedCall> multiplexed_calls();
 std::optional<MultiplexedCall> multiplexed_call(std::string_view name);
-// The same by syscall_name_id() (every sub-call name has one).
+// The same by find_syscall_name_id() (every sub-call name has one).
 std::optional<MultiplexedCall> multiplexed_call_by_id(std::uint32_t name_id);
 
 // Resolves a name or a decimal/hex number for an arch; throws InputError with

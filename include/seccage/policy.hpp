@@ -62,6 +62,10 @@ struct Rule {
   }
 };
 
+// Where a rule comes from, for messages: its origin when it has one, else
+// "rule N (name)" with the number the caller counts by.
+std::string rule_origin(const Rule& rule, std::size_t number);
+
 // How the i386-style multiplexers (socketcall, ipc) are treated when a policy
 // names a sub-call such as socket or semop.
 enum class MultiplexMode : std::uint8_t {

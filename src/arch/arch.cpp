@@ -106,7 +106,6 @@ bool iequals(std::string_view a, std::string_view b) {
 // per arch, a flat array maps id -> number. Name lookups sit on the
 // compiler's hot path (every rule), so a lookup is one hash into an
 // open-addressed table and one array read, with no allocation.
-constexpr std::uint32_t kNoNumber = kNoSyscall;
 
 // A name as its length and its first and last 8 bytes (zero-padded below 8),
 // read with two loads. Hashing these is two independent multiplies rather
@@ -174,7 +173,7 @@ class NameIndex {
   std::span<const std::uint32_t> numbers(Arch arch) const {
     const std::size_t i = index_of(arch);
     std::call_once(numbers_built_[i], [this, i] {
-      numbers_[i].assign(std::size(detail::kAllNames), kNoNumber);
+      numbers_[i].assign(std::size(detail::kAllNames), kNoSyscall);
       const auto table = detail::kTables[i];
       const auto ids = detail::kTableIds[i];
       for (std::size_t k = 0; k < table.size(); ++k) numbers_[i][ids[k]] = table[k].nr;
@@ -309,7 +308,7 @@ std::optional<std::uint32_t> syscall_number(Arch arch, std::string_view name) {
   const std::uint32_t id = index.id_of(name);
   if (id == NameIndex::kEmpty) return std::nullopt;
   const std::uint32_t nr = index.number(arch, id);
-  if (nr == kNoNumber) return std::nullopt;
+  if (nr == kNoSyscall) return std::nullopt;
   return nr;
 }
 
@@ -318,19 +317,9 @@ std::uint32_t find_syscall_name_id(std::string_view name) {
   return name_index().id_of(name);
 }
 
-std::optional<std::uint32_t> syscall_name_id(std::string_view name) {
-  const std::uint32_t id = name_index().id_of(name);
-  if (id == NameIndex::kEmpty) return std::nullopt;
-  return id;
-}
 
 std::span<const std::uint32_t> syscall_numbers_by_id(Arch arch) { return name_index().numbers(arch); }
 
-std::optional<std::uint32_t> syscall_number_by_id(Arch arch, std::uint32_t id) {
-  std::uint32_t nr = name_index().number(arch, id);
-  if (nr == kNoNumber) return std::nullopt;
-  return nr;
-}
 
 std::optional<std::string_view> syscall_name(Arch arch, std::uint32_t nr) {
   auto table = syscall_table(arch);

@@ -63,7 +63,7 @@ std::optional<MultiplexedCall> multiplexed_call_by_id(std::uint32_t name_id) {
   static const std::vector<std::int8_t> call_by_id = [] {
     std::vector<std::int8_t> out(all_syscall_names().size(), -1);
     for (std::size_t i = 0; i < kCalls.size(); ++i) {
-      if (auto id = syscall_name_id(kCalls[i].name)) out[*id] = static_cast<std::int8_t>(i);
+      if (const std::uint32_t id = find_syscall_name_id(kCalls[i].name); id != kNoSyscall) out[id] = static_cast<std::int8_t>(i);
     }
     return out;
   }();

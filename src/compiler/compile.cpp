@@ -8,6 +8,7 @@
 
 #include "compiler/arg_tests.hpp"
 #include "compiler/codegen.hpp"
+#include "compiler/compile_reporting.hpp"
 #include "compiler/dispatch.hpp"
 #include "policy/evaluator.hpp"
 #include "seccage/decision.hpp"
@@ -128,10 +129,12 @@ NodeId audit_block(Graph& g, const Policy& policy, const std::vector<Arch>& arch
 
 }  // namespace
 
-bpf::Program compile(const Policy& policy, const CompileOptions& options) {
+bpf::Program compile(const Policy& policy, const CompileOptions& options) { return compile(policy, options, nullptr); }
+
+bpf::Program compile(const Policy& policy, const CompileOptions& options, std::vector<RefusedRule>* refused) {
   // Decides every arch in one pass (libseccomp's refusals span arches) and
   // validates the policy on the way.
-  const std::vector<ArchDecisions> decisions = decide_all(policy);
+  const std::vector<ArchDecisions> decisions = decide_all(policy, refused);
   const std::vector<Arch> arches = policy.effective_arches();
 
   // One block per AUDIT_ARCH value, tested in the policy's order of arches.

@@ -52,6 +52,11 @@ std::string Condition::to_string() const {
   return fmt::format("arg{} {} {}", arg, sym, number(value));
 }
 
+std::string rule_origin(const Rule& rule, std::size_t number) {
+  if (!rule.origin.empty()) return rule.origin;
+  return fmt::format("rule {} ({})", number, to_string(rule.syscall));
+}
+
 std::string to_string(const SyscallRef& ref) {
   if (const auto* name = std::get_if<std::string>(&ref)) return *name;
   return fmt::format("#{}", std::get<std::uint32_t>(ref));
@@ -93,10 +98,6 @@ bool name_applies(Arch arch, std::span<const std::uint32_t> numbers, std::uint32
   return mux && syscall_number(arch, mux->via).has_value();
 }
 
-std::string rule_where(const Rule& rule, std::size_t index) {
-  if (!rule.origin.empty()) return rule.origin;
-  return fmt::format("rule {} ({})", index, to_string(rule.syscall));
-}
 
 }  // namespace
 
@@ -112,7 +113,7 @@ std::vector<std::uint32_t> validated_name_ids(const Policy& policy) {
   for (std::size_t i = 0; i < policy.rules.size(); ++i) {
     const Rule& rule = policy.rules[i];
     // Only errors need the rule's description; policies have hundreds of rules.
-    auto where_of = [&] { return rule_where(rule, i); };
+    auto where_of = [&] { return rule_origin(rule, i); };
     if (rule.action.kind == ActionKind::Errno) check_action(rule.action, where_of());
     std::array<bool, 6> seen{};
     for (const Condition& c : rule.conditions) {

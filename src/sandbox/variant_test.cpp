@@ -8,35 +8,17 @@
 
 #include "seccage/presets.hpp"
 #include "seccage/sandbox.hpp"
+#include "support/probe_args.hpp"
 
 namespace seccage::sandbox {
 namespace {
-
-std::vector<std::array<std::uint64_t, 6>> probes(const Policy& p) {
-  std::vector<std::uint64_t> values{0, 1, 2, 0xffffffffull, ~0ull};
-  for (const Rule& r : p.rules) {
-    for (const Condition& c : r.conditions) {
-      for (std::uint64_t v : {c.value, c.value + 1, c.value - 1, c.mask, c.value | c.mask}) values.push_back(v);
-    }
-  }
-  std::vector<std::array<std::uint64_t, 6>> out;
-  for (std::uint64_t v : values) {
-    for (int a = 0; a < 6; ++a) {
-      std::array<std::uint64_t, 6> args{};
-      args[static_cast<std::size_t>(a)] = v;
-      out.push_back(args);
-    }
-    out.push_back({v, v, v, v, v, v});
-  }
-  return out;
-}
 
 void expect_variant_sound(const Policy& original) {
   const Policy variant = notify_variant(original);
   Classifier orig(original), var(variant);
   const Arch arch = native_arch();
   const std::uint32_t audit = arch_info(arch).audit_arch;
-  const auto args_list = probes(original);
+  const auto args_list = test::probe_args(original);
   std::vector<std::uint32_t> numbers;
   for (const auto& e : syscall_table(arch)) numbers.push_back(e.nr);
   numbers.push_back(arch_info(arch).max_nr + 7);  // unknown to the table

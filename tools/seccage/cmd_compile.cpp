@@ -11,7 +11,7 @@
 #include <fmt/core.h>
 
 #include "command.hpp"
-#include "policy/evaluator.hpp"
+#include "compiler/compile_reporting.hpp"
 #include "policy_input.hpp"
 #include "seccage/compiler.hpp"
 #include "seccage/error.hpp"
@@ -80,12 +80,12 @@ int run(const Options& o) {
   }
   LoadedPolicy loaded = load_policy(o.input);
   for (const std::string& w : loaded.warnings) fmt::print(stderr, "seccage: warning: {}\n", w);
-  const bpf::Program program = compile(loaded.policy);
+  std::vector<RefusedRule> refused;
+  const bpf::Program program = compile(loaded.policy, {}, &refused);
   // A rule libseccomp would refuse has no effect in the program (as it would
   // have none in libseccomp's): say so rather than drop it silently.
-  for (const RefusedRule& r : refused_rules(loaded.policy)) {
-    const Rule& rule = loaded.policy.rules[static_cast<std::size_t>(r.rule)];
-    const std::string where = rule.origin.empty() ? fmt::format("rule {} ({})", r.rule, to_string(rule.syscall)) : rule.origin;
+  for (const RefusedRule& r : refused) {
+    const std::string where = rule_origin(loaded.policy.rules[static_cast<std::size_t>(r.rule)], static_cast<std::size_t>(r.rule));
     fmt::print(stderr, "seccage: warning: {} has no effect: {}, so libseccomp refuses it; `seccage check` lists such rules\n",
                where, r.reason);
   }

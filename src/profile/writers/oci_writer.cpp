@@ -59,10 +59,6 @@ std::string_view oci_op(CmpOp op) {
   return "?";
 }
 
-std::string rule_where(const Rule& rule, std::size_t i) {
-  return rule.origin.empty() ? fmt::format("rule {} ({})", i + 1, to_string(rule.syscall)) : rule.origin;
-}
-
 // OCI names syscalls only. A rule by number means that raw number on every
 // arch, which a name says only when the policy has one arch and the number
 // is in its table.
@@ -74,7 +70,7 @@ std::string oci_name(const Policy& policy, const Rule& rule, std::size_t i) {
     if (auto name = syscall_name(arches.front(), nr)) return std::string(*name);
   }
   throw InputError(fmt::format("{}: syscall number {} cannot be written as OCI JSON, which names syscalls: {}",
-                               rule_where(rule, i), nr,
+                               rule_origin(rule, i + 1), nr,
                                arches.size() == 1 ? "the number is not in the arch's table"
                                                   : "a number means a different syscall on each arch; use a name"));
 }
@@ -139,7 +135,7 @@ OciModel build_oci_model(const Policy& policy, std::vector<std::string>* warning
     const Rule& rule = policy.rules[i];
     // A no-op in the model (libseccomp refuses it, runc drops it).
     if (rule.action == policy.default_action) continue;
-    const OciAction act = oci_action(rule.action, rule_where(rule, i));
+    const OciAction act = oci_action(rule.action, rule_origin(rule, i + 1));
     EntryKey key{act.name, act.errno_ret, {}};
     for (const OciArg& a : oci_args(rule)) key.args.emplace_back(a.index, a.value, a.value_two, a.op);
     const std::string name = oci_name(policy, rule, i);

@@ -17,6 +17,7 @@
 #include "seccage/error.hpp"
 #include "seccage/profile.hpp"
 #include "seccage/writers.hpp"
+#include "support/probe_args.hpp"
 
 namespace seccage {
 namespace {
@@ -145,40 +146,13 @@ TEST(WriterSpo, ChecksTheNameAndMirrorsOci) {
 
 // ---- round trip ---------------------------------------------------------------
 
-// Argument vectors built from the policy's own operands, their neighbours and
-// the word boundaries, on every argument at once and one argument at a time.
-std::vector<std::array<std::uint64_t, 6>> probe_args(const Policy& p) {
-  std::set<std::uint64_t> values{0, 1, 2, 0xffffffffull, 0x100000000ull, ~0ull, 0x8000000000000000ull};
-  for (const Rule& r : p.rules)
-    for (const Condition& c : r.conditions)
-      for (std::uint64_t v : {c.value, c.value + 1, c.value - 1, c.mask, c.value | ~c.mask, c.value ^ c.mask,
-                              c.value | (std::uint64_t{1} << 32)})
-        values.insert(v);
-  std::vector<std::array<std::uint64_t, 6>> out;
-  for (std::uint64_t v : values) {
-    out.push_back({v, v, v, v, v, v});
-    for (int i = 0; i < 6; ++i) {
-      std::array<std::uint64_t, 6> a{};
-      a[static_cast<std::size_t>(i)] = v;
-      out.push_back(a);
-    }
-  }
-  std::mt19937_64 rng(7);
-  for (int k = 0; k < 16; ++k) {
-    std::array<std::uint64_t, 6> a{};
-    for (auto& x : a) x = std::next(values.begin(), static_cast<long>(rng() % values.size())).operator*();
-    out.push_back(a);
-  }
-  return out;
-}
-
 // Both programs must return the same for every number of every arch of `p`
 // (and a little past each table), for every probe vector, and for a foreign
 // arch.
 void expect_same_programs(const Policy& p, const Policy& q, const bpf::Program& a, const bpf::Program& b,
                           const std::string& what) {
-  auto args = probe_args(p);
-  for (const auto& v : probe_args(q)) args.push_back(v);
+  auto args = test::probe_args(p);
+  for (const auto& v : test::probe_args(q)) args.push_back(v);
   // Numbers neither policy decides by argument need only a few vectors.
   const std::vector<std::array<std::uint64_t, 6>> few(args.begin(), args.begin() + 8);
   const Evaluator ep(p), eq(q);
