@@ -150,21 +150,37 @@ def generate(csv_path):
     ]
     all_names = sorted({name for entries in per_arch.values() for _, name in entries})
     name_id = {name: i for i, name in enumerate(all_names)}
-    lines.append("// Every name of every table, sorted and unique: a name's position here is")
-    lines.append("// its id (find_syscall_name_id). Generated so that start-up need not sort them.")
-    lines.append("inline constexpr std::string_view kAllNames[] = {")
+    # No pointers anywhere (one character blob plus offsets, numbers and name
+    # ids as plain integers): a static PIE relocates every pointer of its
+    # read-only data at start-up, and 10,000 string_views were 17,000
+    # relocations over 80 pages on every `seccage run`.
+    lines.append("// Every name of every table, sorted and unique, each ended by a NUL: a")
+    lines.append("// name's position in this order is its id (find_syscall_name_id).")
+    lines.append("// kNameStart[id] is where it begins; kNameStart[count] is the end.")
+    lines.append("inline constexpr char kNameChars[] =")
+    starts, pos = [], 0
     for name in all_names:
-        lines.append(f'    "{name}",')
+        lines.append(f'    "{name}\\0"')
+        starts.append(pos)
+        pos += len(name) + 1
+    starts.append(pos)
+    lines[-1] += ";"
+    assert pos < 65536, "kNameStart is 16-bit"
+    lines.append("inline constexpr std::uint16_t kNameStart[] = {")
+    for i in range(0, len(starts), 16):
+        lines.append("    " + ", ".join(str(v) for v in starts[i:i + 16]) + ",")
     lines.append("};")
+    lines.append(f"inline constexpr std::size_t kNameCount = {len(all_names)};")
     lines.append("")
     for arch, col, offset in ARCHES:
         entries = per_arch[arch]
-        lines.append(f"// {arch}: column '{col}', offset {offset:#x}, {len(entries)} syscalls.")
-        lines.append(f"inline constexpr SyscallEntry kTable_{arch}[] = {{")
-        for nr, name in entries:
-            lines.append(f'    {{"{name}", {nr}u}},')
+        lines.append(f"// {arch}: column '{col}', offset {offset:#x}, {len(entries)} syscalls: numbers")
+        lines.append(f"// sorted, and the id of each number's name.")
+        lines.append(f"inline constexpr std::uint32_t kTableNrs_{arch}[] = {{")
+        nrs = [f"{nr}u" for nr, _ in entries]
+        for i in range(0, len(nrs), 12):
+            lines.append("    " + ", ".join(nrs[i:i + 12]) + ",")
         lines.append("};")
-        lines.append(f"// The id of each entry's name, in the table's order.")
         lines.append(f"inline constexpr std::uint16_t kTableIds_{arch}[] = {{")
         ids = [str(name_id[name]) for _, name in entries]
         for i in range(0, len(ids), 16):
@@ -172,9 +188,9 @@ def generate(csv_path):
         lines.append("};")
         lines.append("")
     lines.append("// Indexed by Arch, in enum order.")
-    lines.append("inline constexpr std::span<const SyscallEntry> kTables[] = {")
+    lines.append("inline constexpr std::span<const std::uint32_t> kTableNrs[] = {")
     for arch, _, _ in ARCHES:
-        lines.append(f"    kTable_{arch},")
+        lines.append(f"    kTableNrs_{arch},")
     lines.append("};")
     lines.append("inline constexpr std::span<const std::uint16_t> kTableIds[] = {")
     for arch, _, _ in ARCHES:

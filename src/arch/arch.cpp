@@ -32,7 +32,13 @@ static_assert(detail::kTableCount == kArchCount,
 constexpr std::size_t index_of(Arch a) { return static_cast<std::size_t>(a); }
 
 // The tables are sorted by number, so the last entry is the highest one.
-constexpr std::uint32_t max_nr_of(Arch a) { return detail::kTables[index_of(a)].back().nr; }
+constexpr std::uint32_t max_nr_of(Arch a) { return detail::kTableNrs[index_of(a)].back(); }
+
+// The name with id `id`, from the generated character blob.
+std::string_view name_of(std::uint32_t id) {
+  const std::uint16_t begin = detail::kNameStart[id];
+  return {detail::kNameChars + begin, static_cast<std::size_t>(detail::kNameStart[id + 1] - begin - 1)};
+}
 
 // LoongArch's audit value arrived in Linux 5.19; older uapi headers lack it.
 #ifndef AUDIT_ARCH_LOONGARCH64
@@ -145,12 +151,12 @@ class NameIndex {
  public:
   static constexpr std::uint32_t kEmpty = 0xffffffffu;
   NameIndex() {
-    keys_.reserve(std::size(detail::kAllNames));
+    keys_.reserve(detail::kNameCount);
     std::size_t size = 1;
-    while (size < std::size(detail::kAllNames) * 4) size *= 2;  // load factor under 1/4: short probes
+    while (size < detail::kNameCount * 4) size *= 2;  // load factor under 1/4: short probes
     slots_.assign(size, kEmpty);
-    for (std::size_t id = 0; id < std::size(detail::kAllNames); ++id) {
-      keys_.emplace_back(detail::kAllNames[id]);
+    for (std::uint32_t id = 0; id < detail::kNameCount; ++id) {
+      keys_.emplace_back(name_of(id));
       std::size_t s = keys_.back().hash() & (size - 1);
       while (slots_[s] != kEmpty) s = (s + 1) & (size - 1);
       slots_[s] = static_cast<std::uint32_t>(id);
@@ -165,7 +171,7 @@ class NameIndex {
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t s = key.hash() & mask; slots_[s] != kEmpty; s = (s + 1) & mask) {
       const std::uint32_t id = slots_[s];
-      if (keys_[id].same(key, detail::kAllNames[id], name)) return id;
+      if (keys_[id].same(key, name_of(id), name)) return id;
     }
     return kEmpty;
   }
@@ -173,10 +179,10 @@ class NameIndex {
   std::span<const std::uint32_t> numbers(Arch arch) const {
     const std::size_t i = index_of(arch);
     std::call_once(numbers_built_[i], [this, i] {
-      numbers_[i].assign(std::size(detail::kAllNames), kNoSyscall);
-      const auto table = detail::kTables[i];
+      numbers_[i].assign(detail::kNameCount, kNoSyscall);
+      const auto nrs = detail::kTableNrs[i];
       const auto ids = detail::kTableIds[i];
-      for (std::size_t k = 0; k < table.size(); ++k) numbers_[i][ids[k]] = table[k].nr;
+      for (std::size_t k = 0; k < nrs.size(); ++k) numbers_[i][ids[k]] = nrs[k];
     });
     return numbers_[i];
   }
@@ -301,7 +307,20 @@ Arch native_arch() {
 
 bool shares_audit_arch(Arch a, Arch b) { return arch_info(a).audit_arch == arch_info(b).audit_arch; }
 
-std::span<const SyscallEntry> syscall_table(Arch arch) { return detail::kTables[index_of(arch)]; }
+std::span<const SyscallEntry> syscall_table(Arch arch) {
+  // Built on first use from the generated numbers and name ids (which hold
+  // no pointers, see scripts/gen-syscalls.py).
+  static std::array<std::vector<SyscallEntry>, kArchCount> tables;
+  static std::array<std::once_flag, kArchCount> built;
+  const std::size_t i = index_of(arch);
+  std::call_once(built[i], [i] {
+    const auto nrs = detail::kTableNrs[i];
+    const auto ids = detail::kTableIds[i];
+    tables[i].reserve(nrs.size());
+    for (std::size_t k = 0; k < nrs.size(); ++k) tables[i].push_back({name_of(ids[k]), nrs[k]});
+  });
+  return tables[i];
+}
 
 std::optional<std::uint32_t> syscall_number(Arch arch, std::string_view name) {
   const NameIndex& index = name_index();
@@ -322,14 +341,21 @@ std::span<const std::uint32_t> syscall_numbers_by_id(Arch arch) { return name_in
 
 
 std::optional<std::string_view> syscall_name(Arch arch, std::uint32_t nr) {
-  auto table = syscall_table(arch);
-  auto it = std::lower_bound(table.begin(), table.end(), nr,
-                             [](const SyscallEntry& e, std::uint32_t n) { return e.nr < n; });
-  if (it == table.end() || it->nr != nr) return std::nullopt;
-  return it->name;
+  const auto nrs = detail::kTableNrs[index_of(arch)];
+  const auto it = std::lower_bound(nrs.begin(), nrs.end(), nr);
+  if (it == nrs.end() || *it != nr) return std::nullopt;
+  return name_of(detail::kTableIds[index_of(arch)][static_cast<std::size_t>(it - nrs.begin())]);
 }
 
-std::span<const std::string_view> all_syscall_names() { return detail::kAllNames; }
+std::span<const std::string_view> all_syscall_names() {
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> all;
+    all.reserve(detail::kNameCount);
+    for (std::uint32_t id = 0; id < detail::kNameCount; ++id) all.push_back(name_of(id));
+    return all;
+  }();
+  return names;
+}
 
 std::uint32_t resolve_syscall(Arch arch, std::string_view name_or_number) {
   if (name_or_number.empty()) throw InputError(fmt::format("empty syscall name on {}", arch_name(arch)));
