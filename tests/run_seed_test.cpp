@@ -46,6 +46,26 @@ int main(void) {
   EXPECT_GT(v["pid"].get<int>(), 0);
 }
 
+// The launcher's calls go through unchecked only until its execve succeeds,
+// which seccage learns from the close-on-exec status pipe reaching
+// end-of-file. A process that still held that pipe's write end (the watchdog,
+// when it was started after the pipe and not yet scheduled) once let the
+// program's first denied call through, mostly on a loaded machine: a race,
+// so the scenario runs many times, with a denied call right at the start.
+TEST(RunSeed, NoDeniedCallEverSlipsThroughAtStart) {
+  TempDir dir;
+  const std::string prog = compile_c(dir, "first", R"(
+#include <unistd.h>
+int main(void) { write(2, "x", 1); return 0; }
+)");
+  int escaped = 0;
+  for (int i = 0; i < 100; ++i) {
+    auto r = seccage({"run", "-q", "--default", "allow", "--kill", "write:arg0!=1", "--", prog});
+    if (r.exit_code() != 159) ++escaped;
+  }
+  EXPECT_EQ(escaped, 0) << "runs in which the program's denied write was not stopped";
+}
+
 // (b) execve blocked with EPERM; a shell tries to exec: the exec fails with
 // EPERM and is reported. seccage's own launch of sh is not affected.
 TEST(RunSeed, ExecveDeniedWithEperm) {

@@ -29,6 +29,7 @@
 #include "sandbox/proc.hpp"
 #include "sandbox/supervisor.hpp"
 #include "sandbox/variant.hpp"
+#include "sandbox/watchdog.hpp"
 #include "seccage/compiler.hpp"
 #include "seccage/error.hpp"
 #include "seccage/kernel.hpp"
@@ -254,6 +255,24 @@ Report run(const RunOptions& o) {
   plan.path = resolved.path;
   report.program = resolved.path;
 
+  // The watchdog (src/sandbox/watchdog.hpp): if seccage dies, even of
+  // SIGKILL, it kills the program's process group. It starts before any
+  // other descriptor of the run exists, so its copy of the descriptor table
+  // never holds the write end of the launcher's status pipe: that end must
+  // close exactly when the launcher's execve succeeds, because that is when
+  // the launcher's calls stop going through unchecked (a watchdog not yet
+  // scheduled to close it once let the program's first denied call through).
+  int wd_pipe[2];
+  if (::pipe2(wd_pipe, O_CLOEXEC) != 0) return finish_failed(kStatusFailed, "cannot create a pipe: " + errno_text(errno));
+  UniqueFd wd_read(wd_pipe[0]), wd_write(wd_pipe[1]);
+  std::optional<Watchdog> watchdog;
+  try {
+    watchdog.emplace(Watchdog::start(wd_read.get()));
+  } catch (const SystemError& e) {
+    return finish_failed(kStatusFailed, e.what());
+  }
+  wd_read.reset();
+
   std::vector<UniqueFd> keep;  // fds the parent closes when run() returns
   auto open_file = [&](const std::string& file, int flags, const char* what) -> int {
     const int fd = ::open(file.c_str(), flags | O_CLOEXEC, 0644);
@@ -311,32 +330,10 @@ Report run(const RunOptions& o) {
     }
   } restore{old_mask, old_subreaper};
 
-  // The watchdog: if seccage dies (even of SIGKILL) it kills the program's
-  // process group. PDEATHSIG covers the program itself but not its children.
-  int wd_pipe[2];
-  if (::pipe2(wd_pipe, O_CLOEXEC) != 0) return finish_failed(kStatusFailed, "cannot create a pipe: " + errno_text(errno));
-  UniqueFd wd_read(wd_pipe[0]), wd_write(wd_pipe[1]);
-  const pid_t watchdog = ::fork();
-  if (watchdog < 0) return finish_failed(kStatusFailed, "fork failed: " + errno_text(errno));
-  if (watchdog == 0) {
-    ::setpgid(0, 0);  // out of the terminal's group: Ctrl-C is for seccage to pass on
-    const int rfd = wd_read.get();
-    ::syscall(SYS_close_range, 0u, static_cast<unsigned>(rfd) - 1, 0u);
-    ::syscall(SYS_close_range, static_cast<unsigned>(rfd) + 1, ~0u, 0u);
-    pid_t pgid = 0;
-    if (::read(rfd, &pgid, sizeof pgid) != static_cast<ssize_t>(sizeof pgid) || pgid <= 0) ::_exit(0);
-    char c;
-    while (::read(rfd, &c, 1) > 0 || errno == EINTR) {
-    }
-    ::kill(-pgid, SIGKILL);
-    ::_exit(0);
-  }
-  wd_read.reset();
 
   const pid_t child = ::fork();
   if (child < 0) {
-    ::kill(watchdog, SIGKILL);
-    ::waitpid(watchdog, nullptr, 0);
+    watchdog->stop();
     return finish_failed(kStatusFailed, "fork failed: " + errno_text(errno));
   }
   if (child == 0) launch(plan);
@@ -432,7 +429,7 @@ Report run(const RunOptions& o) {
 
   auto stop_everything = [&] {
     kill_group(pgid, SIGKILL);
-    kill_descendants(watchdog, child);
+    kill_descendants(watchdog->pid(), child);
   };
 
   while (!main_done || !open_pumps.empty()) {
@@ -574,7 +571,7 @@ Report run(const RunOptions& o) {
           }
           break;  // leave the zombie until the watchdog is gone
         }
-        if (info.si_pid == watchdog) break;
+        if (info.si_pid == watchdog->pid()) break;
         ::waitpid(info.si_pid, nullptr, WNOHANG);
       }
     }
@@ -582,8 +579,7 @@ Report run(const RunOptions& o) {
 
   // The end, in an order that never lets the watchdog hit a reused group id:
   // the watchdog goes first, while the program's zombie still holds the id.
-  ::kill(watchdog, SIGKILL);
-  ::waitpid(watchdog, nullptr, 0);
+  watchdog->stop();
   wd_write.reset();
   rusage ru{};
   int wstatus = 0;
