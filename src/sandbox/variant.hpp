@@ -56,17 +56,19 @@ class Classifier {
 };
 
 // Builds the Classifier on first use: replaying the policy's semantics costs
-// milliseconds, and a run in which nothing is denied never needs it.
+// milliseconds, and a run in which nothing is denied never needs it. Refers
+// to `policy`, which must outlive it (a copy of a few hundred rules showed in
+// every run's start-up).
 class LazyClassifier {
  public:
-  explicit LazyClassifier(Policy policy) : policy_(std::move(policy)) {}
+  explicit LazyClassifier(const Policy& policy) : policy_(policy) {}
   const Classifier& get() const {
     if (!classifier_) classifier_.emplace(policy_);
     return *classifier_;
   }
 
  private:
-  Policy policy_;
+  const Policy& policy_;
   mutable std::optional<Classifier> classifier_;
 };
 
