@@ -64,7 +64,9 @@ class TreeBuilder {
       column_costs[column_start + i] = c;
       root_row[i + 1] = static_cast<std::uint32_t>(i + 1);
       std::uint32_t left_root = static_cast<std::uint32_t>(i + 1);
-      for (std::size_t j = i + 2; j < n; ++j) {
+      // The best split of span i..j (its root, its cost), from the Knuth
+      // bounds; advances column_start to column j.
+      auto split = [&](std::size_t j) {
         column_start += j;  // column j starts j*(j+1)/2
         const double* column = &column_costs[column_start];  // column[k] = cost of span k..j
         const std::uint32_t from = left_root;
@@ -78,19 +80,35 @@ class TreeBuilder {
             best_k = k;
           }
         }
-        c = best + (prefix[j + 1] - weight_before);
         left_root = best_k;
-        std::uint32_t cell = best_k;
-        if (j - i <= max_leaf_span && (j - i) % 2 == 0) {
+        return best + (prefix[j + 1] - weight_before);
+      };
+      auto store = [&](std::size_t j, double cost, std::uint32_t cell) {
+        root_row[j] = cell;
+        row[j] = cost;
+        column_costs[column_start + i] = cost;
+      };
+      // The short spans, which may be equality-test leaves, apart from the
+      // rest: leaf_cost is a call, and keeping it out of the main loop lets
+      // the compiler hold that loop's values in registers (with the call in
+      // it, they were spilled and reloaded on every cell).
+      const std::size_t leaf_end = std::min(n, i + max_leaf_span + 1);
+      std::size_t j = i + 2;
+      for (; j < leaf_end; ++j) {
+        c = split(j);
+        std::uint32_t cell = left_root;
+        if ((j - i) % 2 == 0) {
           const double as_leaf = leaf_cost(i, j);
           if (as_leaf < c) {
             c = as_leaf;
             cell |= kLeaf;
           }
         }
-        root_row[j] = cell;
-        row[j] = c;
-        column_costs[column_start + i] = c;
+        store(j, c, cell);
+      }
+      for (; j < n; ++j) {
+        c = split(j);
+        store(j, c, left_root);
       }
     }
     return emit(0, n - 1, true);
