@@ -343,7 +343,6 @@ Report run(const RunOptions& o) {
     }
   } restore{old_mask, old_subreaper};
 
-
   const pid_t child = ::fork();
   if (child < 0) {
     watchdog->stop();
