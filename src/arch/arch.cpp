@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <mutex>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -344,9 +344,7 @@ std::uint32_t find_syscall_name_id(std::string_view name) {
   return name_index().id_of(name);
 }
 
-
 std::span<const std::uint32_t> syscall_numbers_by_id(Arch arch) { return name_index().numbers(arch); }
-
 
 std::optional<std::string_view> syscall_name(Arch arch, std::uint32_t nr) {
   const auto nrs = detail::kTableNrs[index_of(arch)];

@@ -133,18 +133,17 @@ class DecisionBuilder {
     template <class K>
     std::size_t operator()(const K& key) const {
       const MemoRef r = ref(key);
-      std::uint64_t h = 1469598103934665603ull;
-      auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 1099511628211ull; };
-      mix(r.ci);
-      mix(r.ti);
+      FnvHash h;
+      h.mix(r.ci);
+      h.mix(r.ti);
       for (const Fact& f : *r.facts) {
-        mix(f.test.load.offset);
-        mix(f.test.load.mask);
-        mix(f.test.jmp);
-        mix(f.test.k);
-        mix(f.held);
+        h.mix(f.test.load.offset);
+        h.mix(f.test.load.mask);
+        h.mix(f.test.jmp);
+        h.mix(f.test.k);
+        h.mix(f.held);
       }
-      return static_cast<std::size_t>(h);
+      return static_cast<std::size_t>(h.h);
     }
   };
   struct MemoEqual {

@@ -3,18 +3,16 @@
 namespace seccage::compiler {
 
 std::uint64_t Graph::hash(const Node& n) {
-  // FNV-style mixing of every field; collisions only cost a comparison.
-  std::uint64_t h = 1469598103934665603ull;
-  auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 1099511628211ull; };
-  mix(static_cast<std::uint64_t>(n.kind));
-  mix(n.ret);
-  mix(n.load.offset);
-  mix(n.load.mask);
-  mix(n.jmp);
-  mix(n.k);
-  mix(n.if_true);
-  mix(n.if_false);
-  return h ^ (h >> 29);
+  FnvHash f;
+  f.mix(static_cast<std::uint64_t>(n.kind));
+  f.mix(n.ret);
+  f.mix(n.load.offset);
+  f.mix(n.load.mask);
+  f.mix(n.jmp);
+  f.mix(n.k);
+  f.mix(n.if_true);
+  f.mix(n.if_false);
+  return f.h ^ (f.h >> 29);
 }
 
 void Graph::grow() {

@@ -10,6 +10,13 @@ namespace seccage::compiler {
 
 using NodeId = std::uint32_t;
 
+// FNV-1a style mixing, for the compiler's hash tables (node interning, the
+// argument-check builder's memo): collisions only cost a comparison there.
+struct FnvHash {
+  std::uint64_t h = 1469598103934665603ull;
+  void mix(std::uint64_t v) { h = (h ^ v) * 1099511628211ull; }
+};
+
 // What the accumulator must hold for a test: a 32-bit word of seccomp_data,
 // optionally ANDed with a mask (for masked comparisons that JSET cannot do).
 struct Load {

@@ -85,9 +85,12 @@ Filter& Filter::add(Action action, SyscallRef syscall, std::vector<Condition> co
 
 namespace {
 
-void check_action(const Action& a, const std::string& where) {
+// `where_of()` names the action's place; it is only called to report an
+// error (policies have hundreds of rules, and naming one allocates).
+template <class Where>
+void check_action(const Action& a, const Where& where_of) {
   if (a.kind == ActionKind::Errno && a.data > 4095)
-    throw InputError(fmt::format("{}: ERRNO({}) is above 4095, the largest errno the kernel returns", where, a.data));
+    throw InputError(fmt::format("{}: ERRNO({}) is above 4095, the largest errno the kernel returns", where_of(), a.data));
 }
 
 // A name applies on an arch when the arch's table has it, or when the arch
@@ -98,23 +101,22 @@ bool name_applies(Arch arch, std::span<const std::uint32_t> numbers, std::uint32
   return mux && syscall_number(arch, mux->via).has_value();
 }
 
-
 }  // namespace
 
 void validate(const Policy& policy) { (void)validated_name_ids(policy); }
 
 std::vector<std::uint32_t> validated_name_ids(const Policy& policy) {
   std::vector<std::uint32_t> ids(policy.rules.size(), kNoNameId);
-  check_action(policy.default_action, "default action");
-  check_action(policy.bad_arch_action, "bad-arch action");
+  check_action(policy.default_action, [] { return "default action"; });
+  check_action(policy.bad_arch_action, [] { return "bad-arch action"; });
   const std::vector<Arch> arches = policy.effective_arches();
   std::vector<std::span<const std::uint32_t>> numbers;  // by arch, then name id
   for (Arch a : arches) numbers.push_back(syscall_numbers_by_id(a));
   for (std::size_t i = 0; i < policy.rules.size(); ++i) {
     const Rule& rule = policy.rules[i];
-    // Only errors need the rule's description; policies have hundreds of rules.
+    // Only errors need the rule's description.
     auto where_of = [&] { return rule_origin(rule, i); };
-    if (rule.action.kind == ActionKind::Errno) check_action(rule.action, where_of());
+    check_action(rule.action, where_of);
     std::array<bool, 6> seen{};
     for (const Condition& c : rule.conditions) {
       if (c.arg > 5)

@@ -555,7 +555,7 @@ void WordTree::add_unconditional(std::int64_t nr, std::uint32_t ret, int rule) {
     insert(nr, -1, ret, rule);
   } else if (existing->chains >= 0) {
     // An unconditional rule replaces every conditional one, whatever the
-    // actions and the order (as in add_rule).
+    // actions and the order.
     steps_ = 0;
     put_tree(existing->chains);
     *existing = Syscall{-1, ret, rule, true};
@@ -563,14 +563,14 @@ void WordTree::add_unconditional(std::int64_t nr, std::uint32_t ret, int rule) {
 }
 
 int WordTree::add_rule(const WordRule& rule) {
-  Syscall* existing = find(rule.nr);
   const bool unconditional =
       std::none_of(rule.args.begin(), rule.args.end(), [](const ArgCheck& c) { return c.valid; });
   // Most rules in real profiles are unconditional: they need no nodes.
-  if (unconditional && (existing == nullptr || existing->chains < 0)) {
-    if (existing == nullptr) insert(rule.nr, -1, rule.ret, rule.rule);
+  if (unconditional) {
+    add_unconditional(rule.nr, rule.ret, rule.rule);
     return 0;
   }
+  Syscall* existing = find(rule.nr);
   Generated g = generate(rule);
   if (existing == nullptr) {
     insert(rule.nr, g.chains, g.ret, g.rule);

@@ -46,30 +46,33 @@ std::uint64_t parse_count(const std::string& option, const std::string& text) {
   return v;
 }
 
-// Names come from /etc/passwd and /etc/group (sandbox/accounts.hpp: the
-// binary is static, so there is no NSS); a number is taken as it is.
+// A uid or gid given by number. Names come from /etc/passwd and /etc/group
+// (sandbox/accounts.hpp: the binary is static, so there is no NSS), so
+// anything that is not a name there must be a number.
+// `kind` is "user" or "group", `file` where its names are, `id` "uid" or "gid".
+std::uint32_t numeric_id(const char* option, const std::string& text, const char* kind, const char* file,
+                         const char* id) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+    throw InputError(fmt::format("{} '{}': no such {} in {} (seccage reads the file itself, not NSS; give a "
+                                 "directory {}'s numeric {})", option, text, kind, file, kind, id));
+  const std::uint64_t v = parse_count(option, text);
+  if (v > 0xfffffffeu) throw InputError(fmt::format("{} '{}': not a valid {}", option, text, id));
+  return static_cast<std::uint32_t>(v);
+}
+
 std::uint32_t parse_user(const std::string& user, std::optional<std::uint32_t>& primary_gid) {
   if (auto account = sandbox::find_user(user)) {
     primary_gid = account->gid;
     return account->uid;
   }
-  if (user.empty() || user.find_first_not_of("0123456789") != std::string::npos)
-    throw InputError(fmt::format("--user '{}': no such user in /etc/passwd (seccage reads the file itself, not "
-                                 "NSS; give a directory user's numeric uid)", user));
-  const std::uint64_t v = parse_count("--user", user);
-  if (v > 0xfffffffeu) throw InputError(fmt::format("--user '{}': not a valid uid", user));
-  if (auto account = sandbox::find_user_by_uid(static_cast<std::uint32_t>(v))) primary_gid = account->gid;
-  return static_cast<std::uint32_t>(v);
+  const std::uint32_t uid = numeric_id("--user", user, "user", "/etc/passwd", "uid");
+  if (auto account = sandbox::find_user_by_uid(uid)) primary_gid = account->gid;
+  return uid;
 }
 
 std::uint32_t parse_group(const std::string& name) {
   if (auto gid = sandbox::find_group(name)) return *gid;
-  if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos)
-    throw InputError(fmt::format("--group '{}': no such group in /etc/group (seccage reads the file itself, not "
-                                 "NSS; give a directory group's numeric gid)", name));
-  const std::uint64_t v = parse_count("--group", name);
-  if (v > 0xfffffffeu) throw InputError(fmt::format("--group '{}': not a valid gid", name));
-  return static_cast<std::uint32_t>(v);
+  return numeric_id("--group", name, "group", "/etc/group", "gid");
 }
 
 int run_command(const RunArgs& a) {
