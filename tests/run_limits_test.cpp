@@ -93,9 +93,35 @@ int main(void) {
 })");
   auto j = run_with_report(dir, {"--preset", "default", "--memory", "64M", "--", hog});
   EXPECT_EQ(j["verdict"], "memory_limit") << j.dump(2);
-  EXPECT_EQ(j["exit_code"], 1);
+  if (j["isolation"]["accounting"] == "cgroup") {
+    // The cgroup's limit is on memory used: the kernel's OOM killer ends it.
+    EXPECT_EQ(j["signal"], SIGKILL) << j.dump(2);
+  } else {
+    EXPECT_EQ(j["exit_code"], 1);  // RLIMIT_AS: malloc fails
+  }
   // The hog touched what it got: its peak RSS approaches the limit.
   EXPECT_GT(j["memory_kb"].get<int>(), 40 * 1024);
+  EXPECT_LE(j["memory_kb"].get<int>(), 64 * 1024);
+}
+
+// One allocation larger than the limit, touched: with a cgroup it is the
+// memory limit, not a runtime error (with RLIMIT_AS, malloc fails and the
+// program reports its own failure far from the limit).
+TEST(RunLimits, OneAllocationOverTheLimitIsMemoryLimit) {
+  if (::geteuid() != 0) GTEST_SKIP() << "a run's cgroup needs root here";
+  TempDir dir;
+  const std::string big = compile_c(dir, "big", R"(
+#include <stdlib.h>
+#include <string.h>
+int main(void) {
+  volatile char* p = malloc(256u << 20);
+  if (!p) return 1;
+  memset((char*)p, 1, 256u << 20);
+  return p[(256u << 20) - 1] == 1 ? 0 : 2;
+})");
+  auto j = run_with_report(dir, {"--preset", "default", "--memory", "64M", "--", big});
+  ASSERT_EQ(j["isolation"]["accounting"], "cgroup") << j.dump(2);
+  EXPECT_EQ(j["verdict"], "memory_limit") << j.dump(2);
   EXPECT_LE(j["memory_kb"].get<int>(), 64 * 1024);
 }
 

@@ -59,12 +59,12 @@ Action parse_default_action(std::string_view text);
 
 struct Limits {
   std::optional<double> cpu_seconds;      // --time: CPU time of the program (user+system)
-  std::optional<double> wall_seconds;     // --wall-time: kills the whole process group
-  std::optional<std::uint64_t> memory;    // --memory: address space (RLIMIT_AS), bytes
+  std::optional<double> wall_seconds;     // --wall-time: kills everything the program started
+  std::optional<std::uint64_t> memory;    // --memory: bytes; a cgroup's limit, else address space (RLIMIT_AS)
   std::optional<std::uint64_t> stack;     // --stack: RLIMIT_STACK, bytes
   std::optional<std::uint64_t> fsize;     // --fsize: RLIMIT_FSIZE, bytes
   std::optional<std::uint64_t> nofile;    // --nofile: RLIMIT_NOFILE
-  std::optional<std::uint64_t> nproc;     // --nproc: RLIMIT_NPROC (counts per user; root is exempt)
+  std::optional<std::uint64_t> nproc;     // --nproc: processes; a cgroup's pids.max, else RLIMIT_NPROC (per user; root is exempt)
   std::optional<std::uint64_t> output;    // --output: bytes the program may write to stdout+stderr
   bool core_dumps = false;                // RLIMIT_CORE is 0 unless set
 };
@@ -83,6 +83,10 @@ struct RunOptions {
   // Use user notification when the kernel has it (the default); false forces
   // the plain filter (a report without arguments), as on an old kernel.
   bool supervise = true;
+  // Run the program in its own user, PID and mount namespaces with its own
+  // /proc (docs/SECURITY.md). When the kernel refuses them the run goes on
+  // without, and Report::isolation says so. False: never use them.
+  bool namespaces = true;
 
   bool env_clear = false;
   std::vector<std::pair<std::string, std::string>> env_set;
@@ -127,6 +131,14 @@ struct Violation {
   std::string outcome;                 // "killed", "errno EPERM", "allowed (permissive)", ...
 };
 
+// How the run was contained (docs/SECURITY.md).
+struct Isolation {
+  std::vector<std::string> namespaces;  // "user", "pid", "mount": the ones the program ran in
+  std::string cgroup;                   // "v1", "v2", or "" when none was used
+  std::string accounting;               // "cgroup" or "rlimits": how CPU, memory and processes were counted
+  std::vector<std::string> notes;       // what was weaker than the default, and why
+};
+
 struct Report {
   Verdict verdict = Verdict::SystemError;
   int exit_code = -1;   // the program's exit status, -1 when it died of a signal
@@ -146,6 +158,7 @@ struct Report {
   std::size_t fallback_count = 0;
   std::string error;                   // seccage's own failure, for system_error
   std::string program;                 // the resolved path
+  Isolation isolation;
 };
 
 // Exit statuses of seccage's own failures (the program's status otherwise).
@@ -158,9 +171,11 @@ inline constexpr int kStatusNotFound = 127;    // not found
 // InputError for an invalid policy or options.
 //
 // Process-wide effects while it runs: the calling thread blocks SIGCHLD,
-// SIGINT, SIGTERM and SIGHUP (and forwards the last three to the program's
-// process group); the process becomes a child subreaper so that orphans of the
-// program are reaped, not left as zombies. Both are restored on return.
+// SIGINT, SIGTERM, SIGHUP and SIGTTOU (and forwards SIGINT, SIGTERM and
+// SIGHUP to the program, with a SIGCONT; a second one ends the run); SIGPIPE
+// is ignored; the process is made non-dumpable, so that no process of the
+// same user can trace it or open its memory, and stays so. The signal
+// settings are restored on return.
 Report run(const RunOptions& options);
 
 // The report as JSON (docs/run.md lists the fields) and as one human line per

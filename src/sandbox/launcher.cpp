@@ -5,10 +5,13 @@
 #include <linux/close_range.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "seccage/error.hpp"
 #include "seccage/kernel.hpp"
@@ -17,14 +20,8 @@
 namespace seccage::sandbox {
 namespace {
 
-void send(int fd, LaunchMessage m) noexcept {
-  // A pipe write of a few bytes is atomic; if it fails the parent reads EOF
-  // and reports that the launch failed without a reason.
-  [[maybe_unused]] ssize_t n = ::write(fd, &m, sizeof m);
-}
-
 [[noreturn]] void fail(const LaunchPlan& plan, std::int32_t stage, int err) noexcept {
-  send(plan.status_fd, LaunchMessage{LaunchMessage::SetupFailed, err, stage});
+  send_launch_message(plan.status_fd, LaunchMessage{LaunchMessage::SetupFailed, err, stage});
   ::_exit(kStatusFailed);
 }
 
@@ -33,7 +30,44 @@ void move_fd(const LaunchPlan& plan, int from, int to, std::int32_t stage) noexc
   if (::dup2(from, to) < 0) fail(plan, stage, errno);
 }
 
+void install(const LaunchPlan& plan, const bpf::Program& program, bool with_listener) noexcept {
+  try {
+    kernel::LoadOptions o;
+    o.new_listener = with_listener;
+    o.wait_killable_recv = with_listener && plan.wait_killable;
+    o.log = plan.audit_log;
+    kernel::LoadResult r = kernel::load_filter(program, o);
+    // The listener stays open (O_CLOEXEC) until execve succeeds; by then the
+    // parent holds its own copy (pidfd_getfd).
+    (void)r.listener.release();
+  } catch (const SystemError& e) {
+    fail(plan, StageFilter, e.error_number());
+  } catch (...) {
+    fail(plan, StageFilter, EINVAL);
+  }
+}
+
 }  // namespace
+
+void send_launch_message(int socket, LaunchMessage m, int fd) noexcept {
+  // One datagram of a few bytes; if it fails, seccage reads end-of-file and
+  // reports that the launch failed without a reason.
+  iovec iov{&m, sizeof m};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  if (fd >= 0) {
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  }
+  [[maybe_unused]] ssize_t n = ::sendmsg(socket, &msg, MSG_NOSIGNAL);
+}
 
 void LaunchPlan::finish() {
   argv_ptrs.clear();
@@ -45,15 +79,39 @@ void LaunchPlan::finish() {
 }
 
 void launch(const LaunchPlan& plan) noexcept {
-  // Die with seccage. PDEATHSIG is armed only now, so check that the parent
-  // did not die between fork and here (we would have been reparented).
+  // Die with the init. PDEATHSIG is armed only now, so check that the
+  // parent did not die between fork and here (we would have been reparented).
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != plan.parent) fail(plan, StageParent, errno);
+
+  // seccage takes the listener from this process with pidfd_getfd, and knows
+  // which notifications are its own launcher's by pid: a pidfd of ourselves
+  // tells it both, whatever PID namespace we are in.
+  const int self = static_cast<int>(::syscall(SYS_pidfd_open, ::getpid(), 0));
+  if (self < 0) fail(plan, StageFds, errno);
+  send_launch_message(plan.status_fd, LaunchMessage{LaunchMessage::Hello, 0, 0}, self);
+  ::close(self);
+
+  // seccage made itself non-dumpable, and this process inherited that; a
+  // non-root seccage could not take the listener or read the program's
+  // memory from a non-dumpable process. Nothing else runs in the sandbox yet,
+  // and execve resets the flag anyway.
+  ::prctl(PR_SET_DUMPABLE, 1);
+
   // Its own process group, so that the wall-time limit and forwarded signals
   // reach the program and everything it starts, and nothing else.
   if (::setpgid(0, 0) != 0) fail(plan, StageSetpgid, errno);
+  if (plan.take_terminal) {
+    // A background group that sets the foreground gets SIGTTOU: block it for
+    // the call (the mask is cleared just below).
+    sigset_t ttou;
+    sigemptyset(&ttou);
+    sigaddset(&ttou, SIGTTOU);
+    ::sigprocmask(SIG_BLOCK, &ttou, nullptr);
+    if (::tcsetpgrp(0, ::getpgrp()) != 0) fail(plan, StageTerminal, errno);
+  }
 
-  // The parent blocks the signals it watches through a signalfd; the program
-  // starts with none blocked and every disposition at its default.
+  // The parent blocks the signals it watches; the program starts with none
+  // blocked and every disposition at its default.
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -66,7 +124,6 @@ void launch(const LaunchPlan& plan) noexcept {
   move_fd(plan, plan.stdout_fd, 1, StageStdout);
   move_fd(plan, plan.stderr_fd, 2, StageStderr);
   if (!plan.cwd.empty() && ::chdir(plan.cwd.c_str()) != 0) fail(plan, StageCwd, errno);
-  if (int bad = apply_rlimits(plan.rlimits); bad >= 0) fail(plan, StageRlimit + bad, errno);
 
   if (plan.gid) {
     if (::setgroups(0, nullptr) != 0) fail(plan, StageGroups, errno);
@@ -74,46 +131,35 @@ void launch(const LaunchPlan& plan) noexcept {
   }
   if (plan.uid) {
     if (::setresuid(*plan.uid, *plan.uid, *plan.uid) != 0) fail(plan, StageUid, errno);
-    // A uid change makes the process non-dumpable, which would keep a
-    // non-root seccage from reading its memory; it is the same user's now.
+    // A uid change makes the process non-dumpable again.
     ::prctl(PR_SET_DUMPABLE, 1);
   }
 
   // Nothing of seccage's leaks into the program: every fd but 0-2 and the
-  // status pipe is closed (the status pipe closes itself at exec).
+  // status socket is closed (it closes itself at exec).
   const unsigned sfd = static_cast<unsigned>(plan.status_fd);
   if (sfd > 3 && ::syscall(SYS_close_range, 3u, sfd - 1, 0u) != 0 && errno != ENOSYS) fail(plan, StageFds, errno);
   if (::syscall(SYS_close_range, sfd + 1, ~0u, 0u) != 0 && errno != ENOSYS) fail(plan, StageFds, errno);
 
+  if (int bad = apply_rlimits(plan.rlimits); bad >= 0) fail(plan, StageRlimit + bad, errno);
+
+  int listener_number = -1;
   if (plan.supervise) {
     // The listener will be the lowest free fd (the kernel allocates fds that
     // way and nothing else opens one in between). The parent is told its
     // number now, because after the filter is on every call the program's
     // policy denies would wait for a supervisor that does not exist yet.
-    const int probe = ::fcntl(plan.status_fd, F_DUPFD_CLOEXEC, 0);
-    if (probe < 0) fail(plan, StageFds, errno);
-    ::close(probe);
-    send(plan.status_fd, LaunchMessage{LaunchMessage::ListenerFd, probe, 0});
+    listener_number = ::fcntl(plan.status_fd, F_DUPFD_CLOEXEC, 0);
+    if (listener_number < 0) fail(plan, StageFds, errno);
+    ::close(listener_number);
   }
-
-  try {
-    kernel::LoadOptions o;
-    o.new_listener = plan.supervise;
-    o.wait_killable_recv = plan.supervise && plan.wait_killable;
-    o.log = plan.audit_log;
-    kernel::LoadResult r = kernel::load_filter(plan.program, o);
-    // The listener stays open (O_CLOEXEC) until execve succeeds; by then the
-    // parent holds its own copy (pidfd_getfd).
-    (void)r.listener.release();
-  } catch (const SystemError& e) {
-    fail(plan, StageFilter, e.error_number());
-  } catch (...) {
-    fail(plan, StageFilter, EINVAL);
-  }
+  if (!plan.hardening.empty()) install(plan, plan.hardening, false);
+  if (plan.supervise) send_launch_message(plan.status_fd, LaunchMessage{LaunchMessage::ListenerFd, listener_number, 0});
+  install(plan, plan.program, plan.supervise);
 
   ::execve(plan.path.c_str(), plan.argv_ptrs.data(), plan.envp_ptrs.data());
   const int err = errno;
-  send(plan.status_fd, LaunchMessage{LaunchMessage::ExecFailed, err, 0});
+  send_launch_message(plan.status_fd, LaunchMessage{LaunchMessage::ExecFailed, err, 0});
   ::_exit(err == ENOENT || err == ENOTDIR ? kStatusNotFound : kStatusCannotExec);
 }
 

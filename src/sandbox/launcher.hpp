@@ -1,6 +1,11 @@
 // The child's side of `run`: everything between fork and execve, planned
 // before the fork so that the child only makes system calls (no allocation:
 // the caller may have other threads holding the allocator's locks).
+//
+// The launcher is started by the sandbox's init (src/sandbox/init.hpp) and
+// talks to seccage over the status socket (a SOCK_SEQPACKET socketpair,
+// close-on-exec: a successful execve closes the launcher's end, and seccage
+// reads end-of-file).
 #pragma once
 
 #include <sys/types.h>
@@ -15,13 +20,16 @@
 
 namespace seccage::sandbox {
 
-// Messages the launcher writes to the status pipe (O_CLOEXEC: a successful
-// execve closes it, and the parent reads end-of-file).
 struct LaunchMessage {
-  enum Kind : std::int32_t { ListenerFd = 1, SetupFailed = 2, ExecFailed = 3 };
+  enum Kind : std::int32_t {
+    Hello = 1,        // first message; carries a pidfd of the launcher (SCM_RIGHTS)
+    ListenerFd = 2,   // value: the fd number the listener will get
+    SetupFailed = 3,  // value: errno, stage: which step (LaunchStage)
+    ExecFailed = 4,   // value: errno
+  };
   std::int32_t kind = 0;
-  std::int32_t value = 0;   // the fd number, or errno
-  std::int32_t stage = 0;   // SetupFailed: which step (LaunchStage)
+  std::int32_t value = 0;
+  std::int32_t stage = 0;
 };
 
 enum LaunchStage : std::int32_t {
@@ -37,7 +45,16 @@ enum LaunchStage : std::int32_t {
   StageUid,
   StageFilter,
   StageFds,
+  StageTerminal,
+  StageInit = 200,   // the sandbox's init: its steps (init.hpp)
+  StageMountPrivate,
+  StageMountProc,
+  StageInitFork,
 };
+
+// Sends a message on the status socket, with `fd` attached when >= 0.
+// Async-signal-safe.
+void send_launch_message(int socket, LaunchMessage m, int fd = -1) noexcept;
 
 struct LaunchPlan {
   std::string path;                   // resolved program
@@ -48,11 +65,20 @@ struct LaunchPlan {
   std::vector<RlimitSetting> rlimits;
   std::optional<std::uint32_t> uid, gid;
   bpf::Program program;
+  // Installed before `program`, always: refuses the ioctls that push input
+  // into a terminal (TIOCSTI, TIOCLINUX), which a program sharing seccage's
+  // terminal could otherwise use to type commands into the user's shell
+  // after the run.
+  bpf::Program hardening;
   bool supervise = false;
   bool audit_log = false;
   bool wait_killable = false;         // SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
-  pid_t parent = 0;
-  int status_fd = -1;                 // the write end, O_CLOEXEC
+  // Make the program's group the terminal's foreground group (stdin is the
+  // terminal and seccage was in the foreground), so it can read it and
+  // Ctrl-C reaches it.
+  bool take_terminal = false;
+  pid_t parent = 0;                   // the init's pid as the launcher sees it
+  int status_fd = -1;                 // the launcher's end of the status socket
 
   void finish();                      // fills the pointer arrays
 };

@@ -5,7 +5,7 @@
 
 namespace seccage::sandbox {
 
-std::vector<RlimitSetting> rlimits_for(const Limits& l) {
+std::vector<RlimitSetting> rlimits_for(const Limits& l, CgroupEnforced by_cgroup) {
   std::vector<RlimitSetting> out;
   auto add = [&](int res, std::uint64_t v, const char* name) {
     out.push_back({res, static_cast<rlim_t>(v), static_cast<rlim_t>(v), name});
@@ -14,11 +14,11 @@ std::vector<RlimitSetting> rlimits_for(const Limits& l) {
     const auto whole = static_cast<rlim_t>(std::ceil(*l.cpu_seconds));
     out.push_back({RLIMIT_CPU, whole, whole + 1, "RLIMIT_CPU"});
   }
-  if (l.memory) add(RLIMIT_AS, *l.memory, "RLIMIT_AS");
+  if (l.memory && !by_cgroup.memory) add(RLIMIT_AS, *l.memory, "RLIMIT_AS");
   if (l.stack) add(RLIMIT_STACK, *l.stack, "RLIMIT_STACK");
   if (l.fsize) add(RLIMIT_FSIZE, *l.fsize, "RLIMIT_FSIZE");
   if (l.nofile) add(RLIMIT_NOFILE, *l.nofile, "RLIMIT_NOFILE");
-  if (l.nproc) add(RLIMIT_NPROC, *l.nproc, "RLIMIT_NPROC");
+  if (l.nproc && !by_cgroup.pids) add(RLIMIT_NPROC, *l.nproc, "RLIMIT_NPROC");
   if (!l.core_dumps) add(RLIMIT_CORE, 0, "RLIMIT_CORE");
   return out;
 }
@@ -36,6 +36,7 @@ Verdict verdict_for(const Limits& limits, const Observed& seen) {
   if (seen.wall_limit_hit) return Verdict::WallTimeLimit;
   if (seen.output_limit_hit) return Verdict::OutputLimit;
   if (seen.cpu_limit_hit) return Verdict::CpuTimeLimit;
+  if (seen.memory_limit_hit) return Verdict::MemoryLimit;
   if (seen.killed_by_policy) return Verdict::Violation;
   const bool failed = !seen.exited || seen.exit_code != 0;
   // The kernel's RLIMIT_CPU signals, or a kill at the limit.

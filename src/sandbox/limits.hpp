@@ -21,8 +21,14 @@ struct RlimitSetting {
 // --time becomes RLIMIT_CPU rounded up to whole seconds (soft; hard one second
 // later, so SIGXCPU comes first and SIGKILL if it is ignored); the runner
 // samples the CPU time to enforce fractions. RLIMIT_CORE is 0 unless core
-// dumps are asked for.
-std::vector<RlimitSetting> rlimits_for(const Limits& limits);
+// dumps are asked for. Where a cgroup enforces the memory or the process
+// count (`by_cgroup`), RLIMIT_AS and RLIMIT_NPROC are left alone: a cgroup
+// counts memory used, not address space reserved, and counts every process.
+struct CgroupEnforced {
+  bool memory = false;
+  bool pids = false;
+};
+std::vector<RlimitSetting> rlimits_for(const Limits& limits, CgroupEnforced by_cgroup = {});
 
 // In the child: applies every setting; on failure returns the failing one's
 // index and leaves errno set, else -1.
@@ -37,6 +43,7 @@ struct Observed {
   bool wall_limit_hit = false;
   bool cpu_limit_hit = false;    // seccage's sampling saw the CPU time reach the limit
   bool output_limit_hit = false;
+  bool memory_limit_hit = false; // the cgroup's OOM killer killed at the limit
   std::int64_t cpu_time_ms = 0;
   std::uint64_t peak_vm_kb = 0;  // highest VmPeak seen (address space)
   std::size_t violations = 0;    // denials, not counting ENOSYS fallbacks

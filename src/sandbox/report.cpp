@@ -86,6 +86,12 @@ std::string to_json(const Report& r) {
       {"fallbacks", fallbacks},
       {"fallback_count", r.fallback_count},
   };
+  out["isolation"] = {
+      {"namespaces", r.isolation.namespaces},
+      {"cgroup", r.isolation.cgroup.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.isolation.cgroup)},
+      {"accounting", r.isolation.accounting},
+      {"notes", r.isolation.notes},
+  };
   if (!r.error.empty()) out["error"] = r.error;
   return out.dump(2) + "\n";
 }

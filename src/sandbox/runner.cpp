@@ -1,18 +1,21 @@
-// run(): starts the program under the filter and watches it to its end
-// (docs/run.md). One thread, one poll loop: the signalfd (children, and the
-// signals passed on to the program), the listener, the launcher's status
-// pipe, the output pipes and the timers.
+// run(): starts the sandbox and watches it to its end (docs/run.md,
+// docs/SECURITY.md). One thread, one poll loop over the signalfd (the init's
+// end, and the signals passed on to the program), the listener, the
+// launcher's status socket, the init's result, the timers and the output
+// relays.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/signalfd.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
+
+#include <linux/seccomp.h>
+#include <sys/ioctl.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -23,10 +26,14 @@
 
 #include <fmt/core.h>
 
-#include "sandbox/decode.hpp"
+#include "sandbox/cgroup.hpp"
+#include "sandbox/init.hpp"
 #include "sandbox/launcher.hpp"
 #include "sandbox/limits.hpp"
 #include "sandbox/proc.hpp"
+#include "sandbox/program_setup.hpp"
+#include "sandbox/relay.hpp"
+#include "sandbox/sandbox_start.hpp"
 #include "sandbox/supervisor.hpp"
 #include "sandbox/variant.hpp"
 #include "sandbox/watchdog.hpp"
@@ -34,8 +41,7 @@
 #include "seccage/error.hpp"
 #include "seccage/kernel.hpp"
 #include "seccage/sandbox.hpp"
-
-extern char** environ;
+#include "util/safe_path.hpp"
 
 namespace seccage::sandbox {
 namespace {
@@ -44,93 +50,11 @@ using kernel::UniqueFd;
 using Clock = std::chrono::steady_clock;
 
 constexpr auto kListenerTimeout = std::chrono::seconds(10);
-constexpr long kSampleNs = 20'000'000;  // CPU and memory sampling: 20 ms
+constexpr long kSampleNs = 20'000'000;      // CPU and memory sampling: 20 ms
+constexpr int kInitGraceMs = 2000;          // the init reports within this after SIGTERM, or is SIGKILLed
+constexpr int kDrainIdleMs = 1000;          // output still blocked this long after the end is dropped
 
 std::string errno_text(int err) { return std::strerror(err); }
-
-std::optional<std::string> env_value(const std::vector<std::string>& envp, std::string_view key) {
-  for (const std::string& e : envp) {
-    if (e.size() > key.size() && e.compare(0, key.size(), key) == 0 && e[key.size()] == '=')
-      return e.substr(key.size() + 1);
-  }
-  return std::nullopt;
-}
-
-std::vector<std::string> build_env(const RunOptions& o) {
-  std::vector<std::string> env;
-  if (!o.env_clear) {
-    for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
-  }
-  for (const auto& [name, value] : o.env_set) {
-    // A named copy: lambdas may not capture structured bindings before C++20's
-    // later fix, which clang 14 (the fuzz build) lacks.
-    const std::string& key = name;
-    std::erase_if(env, [&](const std::string& e) {
-      return e.size() > key.size() && e.compare(0, key.size(), key) == 0 && e[key.size()] == '=';
-    });
-    env.push_back(key + "=" + value);
-  }
-  return env;
-}
-
-struct Resolved {
-  std::string path;
-  int status = 0;  // 0, or kStatusNotFound / kStatusCannotExec
-  std::string error;
-};
-
-// execvp's search, done before the fork so that "not found" is a clear
-// message and not a failed execve inside the sandbox. The PATH is the
-// program's own (after --env-clear/--env).
-Resolved resolve(const std::string& name, const std::vector<std::string>& envp) {
-  auto check = [](const std::string& p) -> int {
-    struct stat st {};
-    if (::stat(p.c_str(), &st) != 0) return errno == EACCES ? kStatusCannotExec : kStatusNotFound;
-    if (!S_ISREG(st.st_mode) || ::access(p.c_str(), X_OK) != 0) return kStatusCannotExec;
-    return 0;
-  };
-  if (name.empty()) return {"", kStatusNotFound, "empty program name"};
-  if (name.find('/') != std::string::npos) {
-    int s = check(name);
-    if (s == kStatusNotFound) return {name, s, fmt::format("{}: no such file", name)};
-    if (s) return {name, s, fmt::format("{}: not an executable file (or permission denied)", name)};
-    return {name, 0, ""};
-  }
-  const std::string path = env_value(envp, "PATH").value_or("/usr/local/bin:/usr/bin:/bin");
-  std::string denied;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    std::size_t end = path.find(':', start);
-    if (end == std::string::npos) end = path.size();
-    std::string dir = path.substr(start, end - start);
-    if (dir.empty()) dir = ".";
-    const std::string candidate = dir + "/" + name;
-    const int s = check(candidate);
-    if (s == 0) return {candidate, 0, ""};
-    if (s == kStatusCannotExec && denied.empty()) denied = candidate;
-    start = end + 1;
-  }
-  if (!denied.empty()) return {denied, kStatusCannotExec, fmt::format("{}: not an executable file (or permission denied)", denied)};
-  return {name, kStatusNotFound, fmt::format("{}: command not found in PATH ({})", name, path)};
-}
-
-std::string stage_name(std::int32_t stage) {
-  if (stage >= StageRlimit && stage < StageGroups) return "setting a resource limit";
-  switch (stage) {
-    case StageParent: return "arming PR_SET_PDEATHSIG";
-    case StageSetpgid: return "creating the process group";
-    case StageStdin: return "redirecting stdin";
-    case StageStdout: return "redirecting stdout";
-    case StageStderr: return "redirecting stderr";
-    case StageCwd: return "changing to the --cwd directory";
-    case StageGroups: return "dropping supplementary groups";
-    case StageGid: return "changing the group id";
-    case StageUid: return "changing the user id";
-    case StageFilter: return "installing the seccomp filter";
-    case StageFds: return "closing inherited file descriptors";
-    default: return "setting up";
-  }
-}
 
 bool pidfd_getfd_available() {
   errno = 0;
@@ -144,10 +68,15 @@ bool is_listener(int fd) {
   return n > 0 && std::string_view(target, static_cast<std::size_t>(n)).find("seccomp notify") != std::string_view::npos;
 }
 
-// Takes a copy of the child's listener fd once the filter is on. The child
-// is then blocked in its execve notification (execve always notifies), so
-// the fd cannot have been closed by a successful exec.
-UniqueFd fetch_listener(int pidfd, int number, pid_t child) {
+bool exited(int pidfd) {
+  pollfd p{pidfd, POLLIN, 0};
+  return ::poll(&p, 1, 0) > 0;
+}
+
+// Takes a copy of the launcher's listener fd once the filter is on. The
+// launcher is then blocked in its execve notification (execve always
+// notifies), so the fd cannot have been closed by a successful exec.
+UniqueFd fetch_listener(int pidfd, int number) {
   // The launcher installs its filter within a fraction of a millisecond and
   // then waits in its execve notification, so the wait is short and every
   // microsecond of it is start-up time: poll every 20 µs, with the timer
@@ -170,481 +99,578 @@ UniqueFd fetch_listener(int pidfd, int number, pid_t child) {
       if (is_listener(got.get())) return got;
       // Not yet the listener: the number was free until the filter went on.
     } else if (errno != EBADF) {
-      throw SystemError(fmt::format("cannot take the seccomp listener from the child (pidfd_getfd)"), errno);
+      throw SystemError("cannot take the seccomp listener from the launcher (pidfd_getfd)", errno);
     }
-    int status = 0;
-    siginfo_t si{};
-    if (::waitid(P_PID, static_cast<id_t>(child), &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == child) {
-      (void)status;
-      return UniqueFd();  // the child died in setup; its message says why
-    }
+    if (exited(pidfd)) return UniqueFd();  // the launcher died in set-up; its message says why
     ::usleep(20);
   }
   throw SystemError("the launcher did not install its filter in time", ETIMEDOUT);
 }
 
-void kill_group(pid_t pgid, int sig) {
-  if (pgid > 0) ::kill(-pgid, sig);
-}
-
-// Kills every child of seccage but the watchdog, and what they leave:
-// processes that left the program's group are reparented to seccage (a
-// subreaper), so repeating until no child but the spared ones is left reaches
-// all of them. `keep_zombie` (the program) is killed but not reaped: its
-// status is read later.
-void kill_descendants(pid_t watchdog, pid_t keep_zombie) {
-  for (int round = 0; round < 1000; ++round) {
-    bool any = false;
-    for (pid_t p : own_children()) {
-      if (p == watchdog) continue;
-      ::kill(p, SIGKILL);
-      if (p != keep_zombie) any = true;
-    }
-    if (!any) return;
-    ::usleep(200);
-    // Reap whatever died, so their children move up to us.
-    for (pid_t p : own_children()) {
-      if (p != watchdog && p != keep_zombie) ::waitpid(p, nullptr, WNOHANG);
-    }
+// Always installed under the policy: no pushing input into a terminal.
+// TIOCSTI types characters into the terminal's input queue and TIOCLINUX's
+// selection paste does the same on a virtual console: a program sharing the
+// user's terminal could leave commands for the shell to run after the run.
+// The request is an unsigned int: the low 32 bits are compared.
+bpf::Program hardening_program(const Policy& policy) {
+  Policy h;
+  h.default_action = Action::allow();
+  h.bad_arch_action = Action::allow();  // the policy's own filter decides those
+  h.arches = policy.arches;
+  h.enosys_for_unknown = false;
+  for (std::uint64_t request : {0x5412ULL /* TIOCSTI */, 0x541CULL /* TIOCLINUX */}) {
+    Rule r;
+    r.syscall = std::string("ioctl");
+    r.action = Action::errno_(EPERM);
+    r.conditions.push_back(Condition{1, CmpOp::MaskedEq, request, 0xffffffffULL});
+    r.origin = "seccage: no terminal input injection";
+    h.rules.push_back(std::move(r));
   }
+  return compile(h);
 }
 
-struct Pump {
-  int from = -1;  // our read end
-  int to = -1;    // where the bytes go
+struct WallTimer {
+  UniqueFd fd;
+  void arm(double seconds, long interval_ns = 0) {
+    fd.reset(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+    itimerspec its{};
+    its.it_value.tv_sec = static_cast<time_t>(seconds);
+    its.it_value.tv_nsec = static_cast<long>((seconds - std::floor(seconds)) * 1e9);
+    if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0) its.it_value.tv_nsec = 1;
+    its.it_interval.tv_nsec = interval_ns;
+    ::timerfd_settime(fd.get(), 0, &its, nullptr);
+  }
 };
 
-}  // namespace
+// Process-wide settings for the length of a run, restored at the end.
+struct ProcessSettings {
+  sigset_t old_mask{};
+  struct sigaction old_pipe {};
+  ProcessSettings(const sigset_t& block) {
+    pthread_sigmask(SIG_BLOCK, &block, &old_mask);
+    struct sigaction ign {};
+    ign.sa_handler = SIG_IGN;
+    ::sigaction(SIGPIPE, &ign, &old_pipe);  // a closed stdout is an EPIPE, not seccage's death
+  }
+  ~ProcessSettings() {
+    ::sigaction(SIGPIPE, &old_pipe, nullptr);
+    pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  }
+};
 
-Report run(const RunOptions& o) {
-  Report report;
-  report.permissive = o.mode == Mode::Permissive;
-  const auto started = Clock::now();
-  if (o.argv.empty()) throw InputError("no program to run: give it after --");
+// One run, from the prepared plan to the report.
+class Session {
+ public:
+  explicit Session(const RunOptions& o) : o_(o), classifier_(o.policy) {}
+  Report run();
 
-  // Everything that can fail on bad input fails here, before any process.
-  validate(o.policy);
-  LazyClassifier classifier(o.policy);
-  bool supervise = o.supervise;
-  if (supervise) {
+ private:
+  void prepare();
+  void open_io();
+  void make_cgroup();
+  void start();
+  void attach_supervisor();
+  void loop();
+  void handle_signals();
+  void handle_timers(int fd);
+  void handle_relays(const std::vector<pollfd>& fds, std::size_t first);
+  void read_status(bool block);
+  void read_result();
+  void stop_everything();
+  void finish();
+  void conclude();
+  Report failed(int status, std::string error);
+
+  const RunOptions& o_;
+  LazyClassifier classifier_;
+  Report report_;
+  Clock::time_point started_ = Clock::now();
+  LaunchPlan plan_;
+  bool supervise_ = false;
+  std::vector<UniqueFd> keep_;  // files opened for the program
+  std::vector<UniqueFd> child_ends_;
+  std::vector<OutputRelay> relays_;
+  std::optional<RunCgroup> cgroup_;
+  std::optional<Watchdog> watchdog_;
+  UniqueFd watchdog_pipe_;
+  std::optional<Sandbox> sb_;
+  UniqueFd sigfd_;
+  std::optional<Supervisor> supervisor_;
+  WallTimer wall_, sample_;
+  Observed seen_;
+  std::uint64_t output_total_ = 0;
+
+  bool launched_ = false, status_eof_ = false, exec_failed_ = false;
+  LaunchMessage failure_{};
+  int listener_number_ = -1;
+  bool have_result_ = false, init_reaped_ = false, stopping_ = false;
+  Clock::time_point stop_deadline_{};
+  InitResult result_{};
+  int forwarded_ = 0;
+  std::string setup_error_;
+  bool cgroup_used_ = false;
+  bool listener_open_ = true;  // false once no task runs under the filter
+};
+
+Report Session::failed(int status, std::string error) {
+  report_.status = status;
+  report_.verdict = Verdict::SystemError;
+  report_.error = std::move(error);
+  report_.wall_time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_).count();
+  return report_;
+}
+
+void Session::prepare() {
+  report_.permissive = o_.mode == Mode::Permissive;
+  validate(o_.policy);
+  supervise_ = o_.supervise;
+  if (supervise_) {
     try {
-      supervise = kernel::flag_supported(kernel::FilterFlag::NewListener) && pidfd_getfd_available();
+      supervise_ = kernel::flag_supported(kernel::FilterFlag::NewListener) && pidfd_getfd_available();
     } catch (const SystemError&) {
-      supervise = false;
+      supervise_ = false;
     }
   }
   bool wait_killable = false;
-  if (supervise) {
+  if (supervise_) {
     try {
       wait_killable = kernel::flag_supported(kernel::FilterFlag::WaitKillableRecv);
     } catch (const SystemError&) {
     }
   }
   std::vector<std::string> observe;
-  if (o.limits.memory) observe.push_back("exit_group");
-  LaunchPlan plan;
-  plan.program = compile(supervise ? notify_variant(o.policy, observe) : o.policy);
-  plan.supervise = supervise;
-  plan.wait_killable = wait_killable;
-  plan.audit_log = o.audit_log;
-  plan.rlimits = rlimits_for(o.limits);
-  plan.uid = o.uid;
-  plan.gid = o.gid;
-  plan.cwd = o.cwd;
-  plan.argv = o.argv;
-  plan.envp = build_env(o);
-  report.supervised = supervise;
+  if (o_.limits.memory) observe.push_back("exit_group");
+  plan_.program = compile(supervise_ ? notify_variant(o_.policy, observe) : o_.policy);
+  plan_.hardening = hardening_program(o_.policy);
+  plan_.supervise = supervise_;
+  plan_.wait_killable = wait_killable;
+  plan_.audit_log = o_.audit_log;
+  plan_.uid = o_.uid;
+  plan_.gid = o_.gid;
+  plan_.cwd = o_.cwd;
+  plan_.argv = o_.argv;
+  plan_.envp = program_environment(o_);
+  report_.supervised = supervise_;
+}
 
-  auto finish_failed = [&](int status, std::string error) {
-    report.status = status;
-    report.verdict = Verdict::SystemError;
-    report.error = std::move(error);
-    report.wall_time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
-    return report;
+// The program's files are opened by seccage before anything runs, never
+// through a symlink another user could have planted (util/safe_path.hpp).
+void Session::open_io() {
+  auto open_file = [&](const std::string& file, int flags) -> int {
+    keep_.push_back(open_trusted(file, flags));
+    return keep_.back().get();
   };
-
-  Resolved resolved = resolve(o.argv[0], plan.envp);
-  if (resolved.status) return finish_failed(resolved.status, resolved.error);
-  plan.path = resolved.path;
-  report.program = resolved.path;
-
-  // The watchdog (src/sandbox/watchdog.hpp): if seccage dies, even of
-  // SIGKILL, it kills the program's process group. It starts before any
-  // other descriptor of the run exists, so its copy of the descriptor table
-  // never holds the write end of the launcher's status pipe: that end must
-  // close exactly when the launcher's execve succeeds, because that is when
-  // the launcher's calls stop going through unchecked (a watchdog not yet
-  // scheduled to close it once let the program's first denied call through).
-  int wd_pipe[2];
-  if (::pipe2(wd_pipe, O_CLOEXEC) != 0) return finish_failed(kStatusFailed, "cannot create a pipe: " + errno_text(errno));
-  UniqueFd wd_read(wd_pipe[0]), wd_write(wd_pipe[1]);
-  std::optional<Watchdog> watchdog;
-  try {
-    watchdog.emplace(Watchdog::start(wd_read.get()));
-  } catch (const SystemError& e) {
-    return finish_failed(kStatusFailed, e.what());
-  }
-  wd_read.reset();
-
-  std::vector<UniqueFd> keep;  // fds the parent closes when run() returns
-  auto open_file = [&](const std::string& file, int flags, const char* what) -> int {
-    const int fd = ::open(file.c_str(), flags | O_CLOEXEC, 0644);
-    if (fd < 0) throw SystemError(fmt::format("cannot open '{}' for {}", file, what), errno);
-    keep.emplace_back(fd);
-    return fd;
-  };
-  std::vector<Pump> pumps;
-  std::vector<UniqueFd> child_ends;
-  try {
-    if (!o.stdin_file.empty()) plan.stdin_fd = open_file(o.stdin_file, O_RDONLY, "--stdin");
-    int out_dest = o.stdout_file.empty() ? -1 : open_file(o.stdout_file, O_WRONLY | O_CREAT | O_TRUNC, "--stdout");
-    int err_dest = o.stderr_file.empty() ? -1 : open_file(o.stderr_file, O_WRONLY | O_CREAT | O_TRUNC, "--stderr");
-    if (o.limits.output) {
-      // The output limit needs to see the bytes: the program writes into
-      // pipes that seccage copies to the real destinations, counting.
-      for (int* dest : {&out_dest, &err_dest}) {
-        int p[2];
-        if (::pipe2(p, O_CLOEXEC) != 0) throw SystemError("pipe2", errno);
-        keep.emplace_back(p[0]);
-        child_ends.emplace_back(p[1]);
-        pumps.push_back(Pump{p[0], *dest >= 0 ? *dest : (dest == &out_dest ? 1 : 2)});
-        *dest = p[1];
-      }
+  if (!o_.stdin_file.empty()) plan_.stdin_fd = open_file(o_.stdin_file, O_RDONLY);
+  int out_dest = o_.stdout_file.empty() ? -1 : open_file(o_.stdout_file, O_WRONLY | O_CREAT | O_TRUNC);
+  int err_dest = o_.stderr_file.empty() ? -1 : open_file(o_.stderr_file, O_WRONLY | O_CREAT | O_TRUNC);
+  if (o_.limits.output) {
+    // The output limit needs to see the bytes: the program writes into
+    // pipes that seccage relays to the real destinations, counting.
+    for (int* dest : {&out_dest, &err_dest}) {
+      int p[2];
+      if (::pipe2(p, O_CLOEXEC) != 0) throw SystemError("pipe2", errno);
+      child_ends_.emplace_back(p[1]);
+      relays_.emplace_back(UniqueFd(p[0]), *dest >= 0 ? *dest : (dest == &out_dest ? 1 : 2));
+      *dest = p[1];
     }
-    plan.stdout_fd = out_dest;
-    plan.stderr_fd = err_dest;
-  } catch (const SystemError& e) {
-    return finish_failed(kStatusFailed, e.what());
   }
+  plan_.stdout_fd = out_dest;
+  plan_.stderr_fd = err_dest;
+  // The program gets the terminal's foreground when it reads the terminal
+  // and seccage had it, so that it can read and Ctrl-C reaches it.
+  plan_.take_terminal = o_.stdin_file.empty() && ::isatty(0) && ::tcgetpgrp(0) == ::getpgrp();
+}
 
-  int status_pipe[2];
-  if (::pipe2(status_pipe, O_CLOEXEC) != 0) return finish_failed(kStatusFailed, "cannot create a pipe: " + errno_text(errno));
-  UniqueFd status_read(status_pipe[0]);
-  UniqueFd status_write(status_pipe[1]);
-  plan.status_fd = status_write.get();
-  plan.parent = ::getpid();
-  plan.finish();
-
-  // Signals arrive through a signalfd; the old mask comes back at the end.
-  sigset_t watched, old_mask;
-  sigemptyset(&watched);
-  for (int s : {SIGCHLD, SIGINT, SIGTERM, SIGHUP}) sigaddset(&watched, s);
-  pthread_sigmask(SIG_BLOCK, &watched, &old_mask);
-  UniqueFd sigfd(::signalfd(-1, &watched, SFD_CLOEXEC | SFD_NONBLOCK));
-  int old_subreaper = 0;
-  ::prctl(PR_GET_CHILD_SUBREAPER, &old_subreaper);
-  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
-  struct Restore {
-    sigset_t mask;
-    int subreaper;
-    ~Restore() {
-      ::prctl(PR_SET_CHILD_SUBREAPER, subreaper);
-      pthread_sigmask(SIG_SETMASK, &mask, nullptr);
+void Session::make_cgroup() {
+  const Limits& l = o_.limits;
+  CgroupEnforced enforced;
+  if (l.memory || l.cpu_seconds || l.nproc) {
+    CgroupLimits cl;
+    cl.memory = l.memory;
+    if (l.nproc) cl.pids = *l.nproc + 1;  // the init counts too
+    std::string why;
+    if (auto made = RunCgroup::create(cl, why)) cgroup_.emplace(std::move(*made));
+    if (cgroup_) {
+      enforced.memory = l.memory.has_value();
+      enforced.pids = l.nproc.has_value();
+      report_.isolation.cgroup = cgroup_->version();
+    } else {
+      report_.isolation.notes.push_back(fmt::format("no cgroup ({}): limits are rlimits, per process", why));
     }
-  } restore{old_mask, old_subreaper};
-
-  const pid_t child = ::fork();
-  if (child < 0) {
-    watchdog->stop();
-    return finish_failed(kStatusFailed, "fork failed: " + errno_text(errno));
   }
-  if (child == 0) launch(plan);
+  report_.isolation.accounting = cgroup_ ? "cgroup" : "rlimits";
+  plan_.rlimits = rlimits_for(l, enforced);
+}
 
-  // Also from this side, so the group exists before any kill(-pgid).
-  ::setpgid(child, child);
-  const pid_t pgid = child;
-  [[maybe_unused]] ssize_t wn = ::write(wd_write.get(), &pgid, sizeof pgid);
-  status_write.reset();
-  child_ends.clear();
-  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, child, 0)));
+void Session::start() {
+  std::vector<IsolationLevel> levels;
+  if (o_.namespaces) {
+    levels.push_back(IsolationLevel::UserPidMount);
+    if (::geteuid() == 0) levels.push_back(IsolationLevel::PidMount);
+  } else {
+    report_.isolation.notes.push_back("namespaces turned off (--no-namespaces)");
+  }
+  levels.push_back(IsolationLevel::None);
+  for (IsolationLevel level : levels) {
+    if (level == IsolationLevel::None) {
+      // Without a PID namespace nothing kills the program's group when
+      // seccage dies but the watchdog (src/sandbox/watchdog.hpp). It starts
+      // before the status socket exists, so it never holds the launcher's end.
+      int p[2];
+      if (::pipe2(p, O_CLOEXEC) != 0) throw SystemError("cannot create a pipe", errno);
+      UniqueFd wd_read(p[0]);
+      watchdog_pipe_.reset(p[1]);
+      watchdog_.emplace(Watchdog::start(wd_read.get()));
+    }
+    std::string why;
+    sb_ = start_sandbox(level, plan_, cgroup_ ? &*cgroup_ : nullptr, why);
+    if (sb_) break;
+    report_.isolation.notes.push_back(why);
+  }
+  report_.isolation.namespaces = namespace_names(sb_->level);
+  child_ends_.clear();
+  if (sb_->early_failure) {
+    failure_ = *sb_->early_failure;
+    exec_failed_ = true;
+    return;
+  }
+  if (watchdog_) {
+    const pid_t pgid = sb_->launcher;
+    [[maybe_unused]] ssize_t n = ::write(watchdog_pipe_.get(), &pgid, sizeof pgid);
+  }
+  if (supervise_) attach_supervisor();
+}
 
-  bool launched = false, exec_failed = false, status_eof = false;
-  LaunchMessage failure{};
-  int listener_number = -1;
-  auto read_status_pipe = [&](bool block) {
-    while (!status_eof) {
-      if (!block) {
-        pollfd p{status_read.get(), POLLIN, 0};
-        if (::poll(&p, 1, 0) <= 0) return;
-      }
-      LaunchMessage m{};
-      const ssize_t n = ::read(status_read.get(), &m, sizeof m);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        status_eof = true;
-        if (failure.kind == 0) launched = true;
-        return;
-      }
-      if (m.kind == LaunchMessage::ListenerFd) {
-        listener_number = m.value;
-        return;
-      }
-      failure = m;
-      exec_failed = true;
+void Session::read_status(bool block) {
+  while (!status_eof_) {
+    LaunchMessage m{};
+    const int got = receive_launch_message(sb_->status.get(), m, nullptr, block ? -1 : 0);
+    if (got < 0) return;
+    if (got == 0) {
+      status_eof_ = true;
+      if (failure_.kind == 0) launched_ = true;
       return;
     }
-  };
+    if (m.kind == LaunchMessage::ListenerFd) {
+      listener_number_ = m.value;
+      return;
+    }
+    failure_ = m;
+    exec_failed_ = true;
+    return;
+  }
+}
 
-  std::optional<Supervisor> supervisor;
-  std::string setup_error;
-  if (supervise) {
-    read_status_pipe(true);  // the listener's number, or a failure, or EOF
-    if (!exec_failed && !status_eof && listener_number >= 0) {
-      try {
-        UniqueFd listener = fetch_listener(pidfd.get(), listener_number, child);
-        if (listener) {
-          SupervisorConfig cfg;
-          cfg.mode = o.mode;
-          cfg.string_limit = o.string_limit;
-          cfg.max_violations = o.max_violations;
-          cfg.launcher = child;
-          cfg.launched = [&] {
-            read_status_pipe(false);
-            return launched;
-          };
-          supervisor.emplace(std::move(listener), classifier, cfg);
-        }
-      } catch (const Error& e) {
-        setup_error = e.what();
-        kill_group(pgid, SIGKILL);
-        ::kill(child, SIGKILL);
-      }
+void Session::attach_supervisor() {
+  read_status(true);  // the listener's number, or a failure, or EOF
+  if (exec_failed_ || status_eof_ || listener_number_ < 0) return;
+  try {
+    UniqueFd listener = fetch_listener(sb_->launcher_pidfd.get(), listener_number_);
+    if (!listener) return;
+    SupervisorConfig cfg;
+    cfg.mode = o_.mode;
+    cfg.string_limit = o_.string_limit;
+    cfg.max_violations = o_.max_violations;
+    cfg.launcher = sb_->launcher;
+    cfg.launched = [this] {
+      read_status(false);
+      return launched_;
+    };
+    supervisor_.emplace(std::move(listener), classifier_, cfg);
+  } catch (const Error& e) {
+    setup_error_ = e.what();
+    stop_everything();
+  }
+}
+
+// Ends the run: the init kills every process of the sandbox (kill(-1) in its
+// PID namespace), reaps them and reports; cgroup.kill, where there is one,
+// kills them all at once first. The init has kInitGraceMs to answer.
+void Session::stop_everything() {
+  if (stopping_ || !sb_) return;
+  stopping_ = true;
+  stop_deadline_ = Clock::now() + std::chrono::milliseconds(kInitGraceMs);
+  if (sb_->level == IsolationLevel::None) {
+    // No namespace to end: cgroup.kill takes every process at once where
+    // there is one (the init too, which then cannot report: the program's
+    // status is then SIGKILL, which is what it died of).
+    if (cgroup_) cgroup_->kill_all();
+    if (sb_->launcher > 0) ::kill(-sb_->launcher, SIGKILL);
+  }
+  ::kill(sb_->init, SIGTERM);
+}
+
+void Session::read_result() {
+  InitResult r{};
+  const ssize_t n = ::read(sb_->result.get(), &r, sizeof r);
+  if (n == static_cast<ssize_t>(sizeof r)) {
+    result_ = r;
+    have_result_ = true;
+  }
+  sb_->result.reset();
+}
+
+void Session::handle_signals() {
+  signalfd_siginfo si{};
+  while (::read(sigfd_.get(), &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
+    if (si.ssi_signo == SIGCHLD) continue;
+    // SIGINT, SIGTERM, SIGHUP: passed on to the program with a SIGCONT, so
+    // that a stopped program ends too; a second one ends the run.
+    if (++forwarded_ > 1 || sb_->launcher <= 0) {
+      stop_everything();
+      continue;
+    }
+    for (int sig : {static_cast<int>(si.ssi_signo), SIGCONT}) {
+      ::kill(-sb_->launcher, sig);
+      ::syscall(SYS_pidfd_send_signal, sb_->launcher_pidfd.get(), sig, nullptr, 0);
     }
   }
-
-  // Timers: the wall-time limit, and sampling for --time and --memory.
-  UniqueFd wall_timer, sample_timer;
-  if (o.limits.wall_seconds) {
-    wall_timer.reset(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
-    itimerspec its{};
-    const double s = *o.limits.wall_seconds;
-    its.it_value.tv_sec = static_cast<time_t>(s);
-    its.it_value.tv_nsec = static_cast<long>((s - std::floor(s)) * 1e9);
-    if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0) its.it_value.tv_nsec = 1;
-    ::timerfd_settime(wall_timer.get(), 0, &its, nullptr);
+  int status = 0;
+  if (!init_reaped_ && ::waitpid(sb_->init, &status, WNOHANG | __WALL) == sb_->init) {
+    init_reaped_ = true;
+    if (sb_->result) read_result();  // it wrote before it exited
   }
-  if (o.limits.cpu_seconds || o.limits.memory) {
-    sample_timer.reset(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
-    itimerspec its{};
-    its.it_value.tv_nsec = kSampleNs;
-    its.it_interval.tv_nsec = kSampleNs;
-    ::timerfd_settime(sample_timer.get(), 0, &its, nullptr);
+}
+
+void Session::handle_timers(int fd) {
+  std::uint64_t ticks = 0;
+  [[maybe_unused]] ssize_t n = ::read(fd, &ticks, sizeof ticks);
+  if (stopping_) return;
+  if (fd == wall_.fd.get()) {
+    seen_.wall_limit_hit = true;
+    stop_everything();
+    return;
   }
-
-  Observed seen;
-  std::uint64_t output_total = 0;
-  bool main_done = false;
-  siginfo_t main_info{};
-  std::vector<int> open_pumps;
-  for (std::size_t i = 0; i < pumps.size(); ++i) open_pumps.push_back(static_cast<int>(i));
-  bool listener_open = supervisor.has_value();
-
-  auto stop_everything = [&] {
-    kill_group(pgid, SIGKILL);
-    kill_descendants(watchdog->pid(), child);
-  };
-
-  while (!main_done || !open_pumps.empty()) {
-    std::vector<pollfd> fds;
-    fds.push_back({sigfd.get(), POLLIN, 0});
-    const std::size_t listener_at = fds.size();
-    if (listener_open && !main_done) fds.push_back({supervisor->fd(), POLLIN, 0});
-    const std::size_t status_at = fds.size();
-    if (!status_eof) fds.push_back({status_read.get(), POLLIN, 0});
-    const std::size_t timers_at = fds.size();
-    if (wall_timer) fds.push_back({wall_timer.get(), POLLIN, 0});
-    if (sample_timer) fds.push_back({sample_timer.get(), POLLIN, 0});
-    const std::size_t pumps_at = fds.size();
-    for (int i : open_pumps) fds.push_back({pumps[static_cast<std::size_t>(i)].from, POLLIN, 0});
-
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
-      if (errno == EINTR) continue;
-      setup_error = "poll failed: " + errno_text(errno);
+  const Limits& l = o_.limits;
+  if (l.cpu_seconds) {
+    // The cgroup counts every process, waited for or not; without one only
+    // the program's own threads are seen here (and RLIMIT_CPU binds each).
+    std::optional<double> ms;
+    if (cgroup_) {
+      if (auto ns = cgroup_->cpu_ns()) ms = static_cast<double>(*ns) / 1e6;
+    } else if (auto own = cpu_time_ms(sb_->launcher)) {
+      ms = static_cast<double>(*own);
+    }
+    if (ms && *ms >= *l.cpu_seconds * 1000.0) {
+      seen_.cpu_limit_hit = true;
       stop_everything();
     }
+  }
+  if (l.memory && !cgroup_) {
+    if (auto st = sandbox::read_status(sb_->launcher)) seen_.peak_vm_kb = std::max(seen_.peak_vm_kb, st->vm_peak_kb);
+  }
+}
+
+void Session::handle_relays(const std::vector<pollfd>& fds, std::size_t first) {
+  std::size_t k = first;
+  for (OutputRelay& r : relays_) {
+    if (!r.open()) continue;
+    if (k >= fds.size()) break;
+    const pollfd& p = fds[k++];
+    if (!p.revents) continue;
+    if (r.waiting_to_write()) {
+      r.flush();
+      continue;
+    }
+    const std::uint64_t budget = *o_.limits.output - output_total_;
+    const std::uint64_t counted = r.pump(budget);
+    if (counted > budget) {
+      output_total_ = *o_.limits.output;
+      if (!seen_.output_limit_hit) {
+        seen_.output_limit_hit = true;
+        stop_everything();
+      }
+    } else {
+      output_total_ += counted;
+    }
+  }
+}
+
+void Session::loop() {
+  if (o_.limits.wall_seconds) wall_.arm(*o_.limits.wall_seconds);
+  if (o_.limits.cpu_seconds || o_.limits.memory) sample_.arm(kSampleNs / 1e9, kSampleNs);
+  auto relays_busy = [&] {
+    return std::any_of(relays_.begin(), relays_.end(), [](const OutputRelay& r) { return r.open(); });
+  };
+  while (!init_reaped_ || relays_busy()) {
+    std::vector<pollfd> fds;
+    fds.push_back({sigfd_.get(), POLLIN, 0});
+    const bool listening = supervisor_ && listener_open_ && !init_reaped_;
+    if (listening) fds.push_back({supervisor_->fd(), POLLIN, 0});
+    const std::size_t status_at = fds.size();
+    if (!status_eof_) fds.push_back({sb_->status.get(), POLLIN, 0});
+    const std::size_t result_at = fds.size();
+    if (sb_->result) fds.push_back({sb_->result.get(), POLLIN, 0});
+    const std::size_t timers_at = fds.size();
+    if (wall_.fd) fds.push_back({wall_.fd.get(), POLLIN, 0});
+    if (sample_.fd) fds.push_back({sample_.fd.get(), POLLIN, 0});
+    const std::size_t relays_at = fds.size();
+    for (const OutputRelay& r : relays_) {
+      if (!r.open()) continue;
+      if (r.waiting_to_write()) fds.push_back({r.destination(), POLLOUT, 0});
+      else fds.push_back({r.source(), POLLIN, 0});
+    }
+    int timeout = -1;
+    if (stopping_ && !init_reaped_) timeout = 50;  // to check the init's grace period
+    if (init_reaped_) timeout = kDrainIdleMs;
+    const int ready = ::poll(fds.data(), fds.size(), timeout);
+    if (ready < 0 && errno != EINTR) {
+      setup_error_ = "poll failed: " + errno_text(errno);
+      stop_everything();
+    }
+    if (ready == 0 && init_reaped_) break;  // output nobody takes: dropped
+    if (stopping_ && !init_reaped_ && Clock::now() > stop_deadline_) ::kill(sb_->init, SIGKILL);
+    if (ready <= 0) continue;
 
     // Notifications first: a blocked task waits for them.
-    if (listener_open && !main_done && listener_at < fds.size() && fds[listener_at].fd == supervisor->fd()) {
-      if (fds[listener_at].revents & POLLIN) {
-        if (!supervisor->handle_one(report)) listener_open = false;
-      } else if (fds[listener_at].revents & (POLLHUP | POLLERR)) {
-        listener_open = false;  // no task runs under the filter any more
-      }
+    if (listening && fds[1].revents) {
+      if (!(fds[1].revents & POLLIN) || !supervisor_->handle_one(report_)) listener_open_ = false;
     }
-    if (!status_eof && status_at < fds.size() && fds[status_at].fd == status_read.get() && fds[status_at].revents)
-      read_status_pipe(false);
+    if (!status_eof_ && fds[status_at].revents) read_status(false);
+    if (result_at < timers_at && fds[result_at].revents) read_result();
+    for (std::size_t i = timers_at; i < relays_at; ++i)
+      if (fds[i].revents & POLLIN) handle_timers(fds[i].fd);
+    handle_relays(fds, relays_at);
+    if (fds[0].revents & POLLIN) handle_signals();
+  }
+}
 
-    for (std::size_t i = timers_at; i < pumps_at; ++i) {
-      if (!(fds[i].revents & POLLIN)) continue;
-      std::uint64_t ticks = 0;
-      [[maybe_unused]] ssize_t n = ::read(fds[i].fd, &ticks, sizeof ticks);
-      if (wall_timer && fds[i].fd == wall_timer.get()) {
-        if (!main_done) {
-          seen.wall_limit_hit = true;
-          stop_everything();
-        }
-      } else if (!main_done) {
-        if (o.limits.cpu_seconds) {
-          if (auto ms = cpu_time_ms(child); ms && static_cast<double>(*ms) >= *o.limits.cpu_seconds * 1000.0) {
-            seen.cpu_limit_hit = true;
-            stop_everything();
-          }
-        }
-        if (o.limits.memory) {
-          if (auto st = read_status(child)) seen.peak_vm_kb = std::max(seen.peak_vm_kb, st->vm_peak_kb);
-        }
-      }
-    }
-
-    for (std::size_t k = pumps_at; k < fds.size(); ++k) {
-      if (!fds[k].revents) continue;
-      const int idx = open_pumps[k - pumps_at];
-      Pump& p = pumps[static_cast<std::size_t>(idx)];
-      char buf[65536];
-      const ssize_t n = ::read(p.from, buf, sizeof buf);
-      if (n <= 0) {
-        if (n < 0 && errno == EINTR) continue;
-        std::erase(open_pumps, idx);
-        continue;
-      }
-      std::size_t allowed = static_cast<std::size_t>(n);
-      if (output_total + allowed > *o.limits.output) {
-        allowed = static_cast<std::size_t>(*o.limits.output - output_total);
-        if (!seen.output_limit_hit) {
-          seen.output_limit_hit = true;
-          stop_everything();
-        }
-      }
-      output_total += allowed;
-      for (std::size_t off = 0; off < allowed;) {
-        const ssize_t w = ::write(p.to, buf + off, allowed - off);
-        if (w <= 0) break;
-        off += static_cast<std::size_t>(w);
-      }
-    }
-
-    if (fds[0].revents & POLLIN) {
-      signalfd_siginfo si{};
-      while (::read(sigfd.get(), &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
-        if (si.ssi_signo != SIGCHLD) kill_group(pgid, static_cast<int>(si.ssi_signo));  // passed on
-      }
-      // Children: the program (looked at before it is reaped), orphans that
-      // came to us as subreaper (reaped now), the watchdog (left for last).
-      for (;;) {
-        siginfo_t info{};
-        if (::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) break;
-        if (info.si_pid == child) {
-          if (!main_done) {
-            main_done = true;
-            main_info = info;
-            // A kernel-side kill (a foreign-arch call, or the plain filter
-            // without notification): the zombie still shows the call.
-            const bool by_us = supervisor && supervisor->killed().count(child);
-            if (info.si_status == SIGSYS && (info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED) && !by_us) {
-              Violation v;
-              v.pid = child;
-              v.tid = child;
-              v.outcome = "killed by the kernel";
-              if (auto sc = read_syscall(child)) {
-                v.nr = static_cast<std::uint32_t>(sc->nr);
-                v.args = sc->args;
-                const Classification c = classifier.get().classify(arch_info(native_arch()).audit_arch, v.nr, v.args);
-                if (supervisor || !c.action.denies()) {
-                  v.syscall = fmt::format("#{}", v.nr);
-                  v.arch = "foreign";
-                  v.rule = "foreign architecture (bad-arch action)";
-                  v.origin = "bad-arch action";
-                  v.action = o.policy.bad_arch_action;
-                  v.decoded = fmt::format("#{}(...)", v.nr);
-                } else {
-                  v.syscall = c.name ? *c.name : fmt::format("#{}", v.nr);
-                  v.arch = std::string(arch_name(c.arch));
-                  v.rule = c.rule_text;
-                  v.origin = c.origin;
-                  v.action = c.action;
-                  v.decoded = decode_call(c.arch, v.syscall, v.args, MemoryReader{});
-                }
-              } else {
-                // Recent kernels clear a zombie's syscall registers: all that
-                // is known is that a filter killed the program.
-                v.syscall = "?";
-                v.args_known = false;
-                v.arch = "?";
-                v.decoded = "?(the kernel does not show a dead process's call)";
-                v.rule = supervisor ? "foreign architecture (bad-arch action)" : "the policy (plain filter)";
-                v.origin = supervisor ? "bad-arch action" : "policy";
-                v.action = supervisor ? o.policy.bad_arch_action : Action::kill_process();
-              }
-              ++report.violation_count;
-              report.violations.push_back(std::move(v));
-              seen.killed_by_policy = true;
-            }
-            stop_everything();
-          }
-          break;  // leave the zombie until the watchdog is gone
-        }
-        if (info.si_pid == watchdog->pid()) break;
-        ::waitpid(info.si_pid, nullptr, WNOHANG);
-      }
+void Session::finish() {
+  if (watchdog_) watchdog_->stop();
+  watchdog_pipe_.reset();
+  if (!init_reaped_) {
+    ::kill(sb_->init, SIGKILL);
+    while (::waitpid(sb_->init, nullptr, __WALL) < 0 && errno == EINTR) {
     }
   }
-
-  // The end, in an order that never lets the watchdog hit a reused group id:
-  // the watchdog goes first, while the program's zombie still holds the id.
-  watchdog->stop();
-  wd_write.reset();
-  rusage ru{};
-  int wstatus = 0;
-  while (::wait4(child, &wstatus, 0, &ru) < 0 && errno == EINTR) {
+  if (plan_.take_terminal) {
+    // Back to seccage's group; it is in the background now, hence SIGTTOU
+    // blocked (it is, for the whole run).
+    ::tcsetpgrp(0, ::getpgrp());
   }
-  kill_descendants(-1, -1);
-  for (;;) {
-    if (::waitpid(-1, nullptr, WNOHANG) <= 0) break;
+  if (!status_eof_) read_status(false);
+}
+
+Report Session::run() {
+  if (o_.argv.empty()) throw InputError("no program to run: give it after --");
+  prepare();  // everything that can fail on bad input fails here, before any process
+  Resolved resolved = resolve_program(o_.argv[0], plan_.envp);
+  if (resolved.status) return failed(resolved.status, resolved.error);
+  plan_.path = resolved.path;
+  report_.program = resolved.path;
+  // No process of the same user may trace seccage or open its memory (the
+  // watchdog shares it). Not undone: a process that ran untrusted code near
+  // its memory stays so.
+  ::prctl(PR_SET_DUMPABLE, 0);
+  try {
+    open_io();
+    make_cgroup();
+  } catch (const SystemError& e) {
+    return failed(kStatusFailed, e.what());
   }
-  read_status_pipe(false);
+  plan_.finish();
 
-  report.wall_time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
-  report.cpu_time_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
-  report.memory_kb = ru.ru_maxrss;
-  if (supervisor) seen.peak_vm_kb = std::max(seen.peak_vm_kb, supervisor->peak_vm_kb());
+  sigset_t watched;
+  sigemptyset(&watched);
+  for (int s : {SIGCHLD, SIGINT, SIGTERM, SIGHUP}) sigaddset(&watched, s);
+  sigset_t blocked = watched;
+  sigaddset(&blocked, SIGTTOU);  // writing to and handing back the terminal from the background
+  ProcessSettings settings(blocked);
+  sigfd_.reset(::signalfd(-1, &watched, SFD_CLOEXEC | SFD_NONBLOCK));
+  try {
+    start();
+  } catch (const SystemError& e) {
+    if (watchdog_) watchdog_->stop();
+    return failed(kStatusFailed, e.what());
+  }
+  if (!setup_error_.empty() || exec_failed_) stop_everything();
+  loop();
+  finish();
+  cgroup_used_ = cgroup_.has_value();
+  if (cgroup_) {
+    if (auto peak = cgroup_->memory_peak()) report_.memory_kb = static_cast<std::int64_t>(*peak / 1024);
+    if (auto ns = cgroup_->cpu_ns()) report_.cpu_time_ms = static_cast<std::int64_t>(*ns / 1'000'000);
+    seen_.memory_limit_hit = o_.limits.memory && cgroup_->oom_kills() > 0;
+    cgroup_.reset();  // every process is gone: the directories can go
+  }
 
-  if (!setup_error.empty()) return finish_failed(kStatusFailed, setup_error);
-  if (exec_failed) {
-    if (failure.kind == LaunchMessage::ExecFailed) {
-      const int st = failure.value == ENOENT || failure.value == ENOTDIR ? kStatusNotFound : kStatusCannotExec;
-      return finish_failed(st, fmt::format("cannot execute {}: {}", plan.path, errno_text(failure.value)));
+  report_.wall_time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_).count();
+  if (!setup_error_.empty()) return failed(kStatusFailed, setup_error_);
+  if (exec_failed_) {
+    if (failure_.kind == LaunchMessage::ExecFailed) {
+      const int st = failure_.value == ENOENT || failure_.value == ENOTDIR ? kStatusNotFound : kStatusCannotExec;
+      return failed(st, fmt::format("cannot execute {}: {}", plan_.path, errno_text(failure_.value)));
     }
-    return finish_failed(kStatusFailed,
-                         fmt::format("seccage failed {} for the program: {}", stage_name(failure.stage), errno_text(failure.value)));
+    return failed(kStatusFailed, fmt::format("seccage failed {} for the program: {}",
+                                             launch_stage_name(failure_.stage), errno_text(failure_.value)));
   }
-  if (!launched) {
-    return finish_failed(kStatusFailed, "the launcher died before starting the program");
+  if (!launched_) return failed(kStatusFailed, "the launcher died before starting the program");
+  if (!have_result_) {
+    if (!stopping_) return failed(kStatusFailed, "the sandbox's init ended without reporting the program's status");
+    result_.wait_status = SIGKILL;  // seccage ended it: the program died of SIGKILL
   }
+  conclude();
+  return report_;
+}
 
-  const bool killed_by_us = supervisor && supervisor->killed().count(child);
-  if (killed_by_us || (WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGSYS)) {
+// The program's status, the resources used and the verdict.
+void Session::conclude() {
+  const int ws = result_.wait_status;
+  const bool killed_by_us = supervisor_ && supervisor_->killed().count(sb_->launcher);
+  const bool killed_by_kernel = WIFSIGNALED(ws) && WTERMSIG(ws) == SIGSYS && !killed_by_us;
+  if (killed_by_kernel) {
+    // The kernel killed it (a foreign-arch call, or the plain filter
+    // without notification); a dead process no longer shows its call.
+    Violation v;
+    v.pid = v.tid = sb_->launcher;
+    v.outcome = "killed by the kernel";
+    v.syscall = "?";
+    v.args_known = false;
+    v.arch = "?";
+    v.decoded = "?(the kernel does not show a dead process's call)";
+    v.rule = supervisor_ ? "foreign architecture (bad-arch action)" : "the policy (plain filter)";
+    v.origin = supervisor_ ? "bad-arch action" : "policy";
+    v.action = supervisor_ ? o_.policy.bad_arch_action : Action::kill_process();
+    ++report_.violation_count;
+    report_.violations.push_back(std::move(v));
+    seen_.killed_by_policy = true;
+  }
+  if (killed_by_us || killed_by_kernel) {
     // The kernel's KILL leaves SIGSYS; seccage's SIGKILL stands in for it.
-    report.signal = SIGSYS;
-    report.exit_code = -1;
-    report.status = 128 + SIGSYS;
-  } else if (WIFSIGNALED(wstatus)) {
-    report.signal = WTERMSIG(wstatus);
-    report.exit_code = -1;
-    report.status = 128 + report.signal;
+    report_.signal = SIGSYS;
+    report_.exit_code = -1;
+    report_.status = 128 + SIGSYS;
+  } else if (WIFSIGNALED(ws)) {
+    report_.signal = WTERMSIG(ws);
+    report_.exit_code = -1;
+    report_.status = 128 + report_.signal;
   } else {
-    report.exit_code = WEXITSTATUS(wstatus);
-    report.status = report.exit_code;
+    report_.exit_code = WEXITSTATUS(ws);
+    report_.status = report_.exit_code;
   }
-  (void)main_info;
+  // Without a cgroup: every process the init reaped (in a PID namespace,
+  // that is all of them).
+  const rusage& ru = result_.all;
+  if (!cgroup_used_) {
+    report_.cpu_time_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
+    report_.memory_kb = ru.ru_maxrss;
+  }
+  if (supervisor_) seen_.peak_vm_kb = std::max(seen_.peak_vm_kb, supervisor_->peak_vm_kb());
+  seen_.exited = report_.exit_code >= 0;
+  seen_.exit_code = report_.exit_code;
+  seen_.signal = report_.signal;
+  seen_.cpu_time_ms = report_.cpu_time_ms;
+  seen_.peak_vm_kb = std::max<std::uint64_t>(seen_.peak_vm_kb, static_cast<std::uint64_t>(report_.memory_kb));
+  seen_.violations = report_.violation_count;
+  if (supervisor_ && !supervisor_->killed().empty()) seen_.killed_by_policy = true;
+  report_.verdict = verdict_for(o_.limits, seen_);
+}
 
-  seen.exited = report.exit_code >= 0;
-  seen.exit_code = report.exit_code;
-  seen.signal = report.signal;
-  seen.cpu_time_ms = report.cpu_time_ms;
-  seen.peak_vm_kb = std::max<std::uint64_t>(seen.peak_vm_kb, static_cast<std::uint64_t>(report.memory_kb));
-  seen.violations = report.violation_count;
-  if (supervisor && !supervisor->killed().empty()) seen.killed_by_policy = true;
-  report.verdict = verdict_for(o.limits, seen);
+}  // namespace
+
+Report run(const RunOptions& options) {
+  Session session(options);
+  Report report = session.run();
   return report;
 }
 

@@ -3,7 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
+#include <optional>
 #include <memory>
 
 #include <fmt/core.h>
@@ -13,6 +13,7 @@
 #include "policy_input.hpp"
 #include "seccage/error.hpp"
 #include "seccage/sandbox.hpp"
+#include "util/safe_path.hpp"
 
 namespace seccage::cli {
 namespace run_command {  // one per command: tools/seccage is built as one unity source
@@ -26,7 +27,7 @@ struct RunArgs {
   std::string nofile, nproc;
   bool core = false;
   std::string report;
-  bool permissive = false, audit_log = false, no_notify = false, quiet = false;
+  bool permissive = false, audit_log = false, no_notify = false, quiet = false, no_namespaces = false;
   bool env_clear = false;
   std::vector<std::string> env;
   std::string cwd, stdin_file, stdout_file, stderr_file, user, group;
@@ -124,6 +125,7 @@ int run_command(const RunArgs& a) {
   o.mode = a.permissive ? sandbox::Mode::Permissive : sandbox::Mode::Enforce;
   o.audit_log = a.audit_log;
   o.supervise = !a.no_notify;
+  o.namespaces = !a.no_namespaces;
   o.env_clear = a.env_clear;
   for (const auto& kv : a.env) {
     const auto eq = kv.find('=');
@@ -144,26 +146,47 @@ int run_command(const RunArgs& a) {
   if (l.nproc && ::geteuid() == 0 && (!o.uid || *o.uid == 0))
     fmt::print(stderr, "seccage: warning: --nproc (RLIMIT_NPROC) does not bind root; add --user to drop privileges\n");
   o.argv = a.command;
+  if (::geteuid() == 0 && !o.uid) {
+    fmt::print(stderr,
+               "seccage: note: the program runs as root: seccomp cannot stop root from using what the policy allows "
+               "(reading and writing any file the policy lets it open, changing owners and modes, signalling its own "
+               "processes); add --user to drop privileges\n");
+  }
+
+  // The report's file is checked and its directory pinned before the
+  // program runs: a path that cannot be written fails now (125), and
+  // nothing the program does to the path changes where the report goes.
+  std::optional<PreparedOutput> report_file;
+  if (!a.report.empty() && a.report != "-") {
+    try {
+      report_file.emplace(PreparedOutput::prepare(a.report));
+    } catch (const SystemError& e) {
+      fmt::print(stderr, "seccage: --report: {}\n", e.what());
+      return sandbox::kStatusFailed;
+    }
+  }
 
   const sandbox::Report report = sandbox::run(o);
 
+  // Files first, then the terminal: a stderr nobody reads must not keep the
+  // report from being written.
+  int status = report.status;
+  if (report_file) {
+    try {
+      report_file->commit(sandbox::to_json(report));
+    } catch (const SystemError& e) {
+      fmt::print(stderr, "seccage: cannot write the report: {}\n", e.what());
+      if (status == 0) status = sandbox::kStatusFailed;
+    }
+  } else if (a.report == "-") {
+    const std::string json = sandbox::to_json(report);
+    std::fputs(json.c_str(), stdout);
+    std::fflush(stdout);
+  }
+  for (const std::string& note : report.isolation.notes) fmt::print(stderr, "seccage: note: {} (docs/SECURITY.md)\n", note);
   const std::string text = sandbox::summary(report);
   if (!a.quiet || report.verdict != sandbox::Verdict::Ok) std::fputs(text.c_str(), stderr);
-  if (!a.report.empty()) {
-    const std::string json = sandbox::to_json(report);
-    if (a.report == "-") {
-      std::fputs(json.c_str(), stdout);
-      std::fflush(stdout);
-    } else {
-      std::ofstream out(a.report, std::ios::binary | std::ios::trunc);
-      out << json;
-      if (!out.good()) {
-        fmt::print(stderr, "seccage: cannot write the report to '{}'\n", a.report);
-        return report.status == 0 ? sandbox::kStatusFailed : report.status;
-      }
-    }
-  }
-  return report.status;
+  return status;
 }
 
 const CommandRegistration registration{
@@ -194,6 +217,8 @@ const CommandRegistration registration{
       sub.add_flag("--audit-log", a->audit_log, "set SECCOMP_FILTER_FLAG_LOG (the kernel logs every non-allow action)");
       sub.add_flag("--no-notify", a->no_notify,
                    "install the plain filter without a supervisor (as on kernels without user notification)");
+      sub.add_flag("--no-namespaces", a->no_namespaces,
+                   "do not run the program in its own user, PID and mount namespaces (weaker: docs/SECURITY.md)");
       sub.add_flag("--quiet,-q", a->quiet, "no summary line when the run is ok");
       sub.add_flag("--env-clear", a->env_clear, "start the program with an empty environment");
       sub.add_option("--env", a->env, "set NAME=VALUE in the program's environment (repeatable)")->allow_extra_args(false);

@@ -1,0 +1,157 @@
+#include "sandbox/init.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "seccage/sandbox.hpp"
+
+namespace seccage::sandbox {
+namespace {
+
+[[noreturn]] void fail(const LaunchPlan& lp, std::int32_t stage, int err) noexcept {
+  send_launch_message(lp.status_fd, LaunchMessage{LaunchMessage::SetupFailed, err, stage});
+  ::_exit(kStatusFailed);
+}
+
+// SIGTERM counts only from seccage: a signal from an ancestor PID namespace
+// shows si_pid 0, and no process can forge SI_USER for another one (the
+// kernel refuses si_code >= 0 from sigqueue to another process).
+bool from_seccage(const InitPlan& ip, const siginfo_t& si) {
+  if (si.si_code != SI_USER) return false;
+  return ip.pid_namespace ? si.si_pid == 0 : si.si_pid == ip.seccage;
+}
+
+// Without a PID namespace: kills every descendant. The init is a child
+// subreaper, so each process whose parent dies comes to it; each round kills
+// the current children, and waiting for one to die brings its orphans up.
+// /proc/self/task/TID/children is read into a fixed buffer: no allocation
+// after fork.
+void kill_descendants_as_subreaper(pid_t launcher) noexcept {
+  ::kill(-launcher, SIGKILL);
+  char path[64] = "/proc/self/task/";
+  {
+    char digits[16];
+    int n = 0;
+    for (pid_t p = ::getpid(); p > 0; p /= 10) digits[n++] = static_cast<char>('0' + p % 10);
+    char* out = path + 16;
+    while (n > 0) *out++ = digits[--n];
+    const char tail[] = "/children";
+    for (char ch : tail) *out++ = ch;
+  }
+  for (;;) {
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      char buf[4096];
+      const ssize_t got = ::read(fd, buf, sizeof buf);
+      ::close(fd);
+      pid_t pid = 0;
+      for (ssize_t i = 0; i < got; ++i) {
+        if (buf[i] >= '0' && buf[i] <= '9') {
+          pid = pid * 10 + (buf[i] - '0');
+        } else if (pid > 0) {
+          ::kill(pid, SIGKILL);
+          pid = 0;
+        }
+      }
+    }
+    // One death at a time: its orphans are children when the loop reads again.
+    if (::waitpid(-1, nullptr, __WALL) < 0 && errno == ECHILD) return;
+  }
+}
+
+}  // namespace
+
+void run_init(const InitPlan& ip, LaunchPlan& lp) noexcept {
+  // Die with seccage. Waiting for seccage's "go" both orders the set-up (the
+  // user namespace's maps and the cgroups are ready then) and closes the race
+  // with PDEATHSIG: if seccage died before the prctl, the read sees EOF.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  char go = 0;
+  ssize_t n;
+  do {
+    n = ::read(ip.go_fd, &go, 1);
+  } while (n < 0 && errno == EINTR);
+  if (n != 1) ::_exit(kStatusFailed);
+  ::close(ip.go_fd);
+
+  // Out of the terminal's process group: Ctrl-C is for seccage (which passes
+  // it on) or for the program, when it has the terminal.
+  ::setpgid(0, 0);
+  if (ip.mount_namespace) {
+    // Nothing mounted here reaches the host, and a fresh /proc shows only
+    // the sandbox's processes.
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) fail(lp, StageMountPrivate, errno);
+    if (ip.pid_namespace && ::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
+      fail(lp, StageMountProc, errno);
+  }
+  if (!ip.pid_namespace) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+
+  // Every signal is blocked (seccage cloned us so); the two that matter are
+  // taken with sigwaitinfo.
+  lp.parent = ::getpid();
+  const pid_t launcher = ::fork();
+  if (launcher < 0) fail(lp, StageInitFork, errno);
+  if (launcher == 0) launch(lp);
+  ::close(lp.status_fd);  // end-of-file at the launcher's exec must not wait for us
+
+  InitResult result{};
+  result.launched = 1;
+  bool program_done = false;
+  sigset_t wanted;
+  sigemptyset(&wanted);
+  sigaddset(&wanted, SIGCHLD);
+  sigaddset(&wanted, SIGTERM);
+  for (bool stop = false; !stop;) {
+    siginfo_t si{};
+    const int sig = ::sigwaitinfo(&wanted, &si);
+    if (sig == SIGTERM && from_seccage(ip, si)) stop = true;
+    for (;;) {
+      int status = 0;
+      rusage ru{};
+      const pid_t p = ::wait4(-1, &status, WNOHANG | __WALL, &ru);
+      if (p <= 0) break;
+      if (p == launcher) {
+        result.wait_status = status;
+        result.program = ru;
+        program_done = stop = true;
+      }
+    }
+  }
+
+  // The end: nothing the program started outlives it.
+  if (ip.pid_namespace) {
+    ::kill(-1, SIGKILL);  // every process of the namespace but this one
+    for (;;) {
+      int status = 0;
+      rusage ru{};
+      const pid_t p = ::wait4(-1, &status, __WALL, &ru);
+      if (p < 0) {
+        if (errno == EINTR) continue;
+        break;  // ECHILD: no one left
+      }
+      if (p == launcher && !program_done) {
+        result.wait_status = status;
+        result.program = ru;
+        program_done = true;
+      }
+    }
+  } else {
+    if (!program_done) {
+      ::kill(launcher, SIGKILL);
+      rusage ru{};
+      if (::wait4(launcher, &result.wait_status, __WALL, &ru) == launcher) result.program = ru;
+    }
+    kill_descendants_as_subreaper(launcher);
+  }
+  ::getrusage(RUSAGE_CHILDREN, &result.all);
+  [[maybe_unused]] ssize_t w = ::write(ip.result_fd, &result, sizeof result);
+  ::_exit(0);
+}
+
+}  // namespace seccage::sandbox

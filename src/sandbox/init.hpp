@@ -1,0 +1,47 @@
+// The sandbox's init: the process seccage starts for a run, which starts the
+// launcher (and so the program) and outlives it only to clean up.
+//
+// With namespaces (the default) it is PID 1 of a new PID namespace, in a new
+// mount namespace with its own /proc, and usually a new user namespace:
+//   - the program cannot see, signal or trace seccage or any other process
+//     outside (kill(-1) reaches only the sandbox);
+//   - when the init dies, the kernel kills every process of the namespace.
+//     It dies with seccage (PR_SET_PDEATHSIG), so nothing outlives seccage,
+//     even when seccage is SIGKILLed;
+//   - it does what PID 1 must: it reaps orphans, and the program runs as
+//     PID 2, so signals without handlers act on it as they do outside.
+// Without namespaces it is a child subreaper that kills and reaps the
+// program's descendants at the end (weaker: see docs/SECURITY.md).
+//
+// When the program ends, or seccage sends SIGTERM, the init kills everything
+// left, reaps it, writes an InitResult to seccage and exits.
+#pragma once
+
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include <cstdint>
+
+#include "sandbox/launcher.hpp"
+
+namespace seccage::sandbox {
+
+struct InitPlan {
+  bool pid_namespace = false;    // it is PID 1 of a new PID namespace
+  bool mount_namespace = false;  // remount / private, mount a new /proc
+  int go_fd = -1;                // read end: one byte once seccage has set up the namespace (EOF: seccage died)
+  int result_fd = -1;            // write end: the InitResult
+  pid_t seccage = 0;             // seccage's pid, as the init sees it before namespaces (no-namespace mode)
+};
+
+struct InitResult {
+  std::int32_t launched = 0;     // 1 once the launcher was forked
+  std::int32_t wait_status = 0;  // the launcher's (the program's) wait status
+  rusage program{};              // the program and the children it waited for
+  rusage all{};                  // every process of the sandbox the init reaped
+};
+
+// Runs in the child seccage cloned; never returns.
+[[noreturn]] void run_init(const InitPlan& init, LaunchPlan& launch_plan) noexcept;
+
+}  // namespace seccage::sandbox

@@ -1,0 +1,157 @@
+#include "util/safe_path.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <random>
+
+#include <fmt/core.h>
+
+#include "seccage/error.hpp"
+
+namespace seccage {
+namespace {
+
+using kernel::UniqueFd;
+
+bool trusted_owner(uid_t uid) { return uid == 0 || uid == ::geteuid(); }
+
+[[noreturn]] void refuse_link(const std::string& path, std::string_view component, uid_t owner) {
+  throw SystemError(fmt::format("'{}': refusing to follow the symlink '{}' owned by uid {} (only links owned by root "
+                                "or by seccage's own user are followed; give the real path)",
+                                path, component, owner),
+                    ELOOP);
+}
+
+// A component that is a symlink is followed only when its owner is trusted.
+void check_link(int dir, const std::string& component, const std::string& path) {
+  struct stat st {};
+  if (::fstatat(dir, component.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
+      !trusted_owner(st.st_uid))
+    refuse_link(path, component, st.st_uid);
+}
+
+struct Split {
+  UniqueFd dir;       // O_PATH of the directory that holds the last component
+  std::string name;   // the last component ("." when the path names a directory)
+};
+
+// Walks every directory component with O_NOFOLLOW, checking each symlink.
+Split open_parent(const std::string& path) {
+  if (path.empty()) throw SystemError("empty path", ENOENT);
+  UniqueFd dir(::open(path[0] == '/' ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!dir) throw SystemError(fmt::format("'{}': cannot open its directory", path), errno);
+  std::vector<std::string> parts;
+  for (std::size_t at = 0; at <= path.size();) {
+    std::size_t end = path.find('/', at);
+    if (end == std::string::npos) end = path.size();
+    if (end > at) parts.push_back(path.substr(at, end - at));
+    at = end + 1;
+  }
+  if (parts.empty()) return {std::move(dir), "."};
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    check_link(dir.get(), parts[i], path);
+    UniqueFd next(::openat(dir.get(), parts[i].c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!next) throw SystemError(fmt::format("'{}': cannot open the directory '{}'", path, parts[i]), errno);
+    dir = std::move(next);
+  }
+  return {std::move(dir), parts.back()};
+}
+
+UniqueFd open_in(const Split& s, const std::string& path, int flags) {
+  check_link(s.dir.get(), s.name, path);
+  UniqueFd fd(::openat(s.dir.get(), s.name.c_str(), flags | O_CLOEXEC, 0666));
+  if (!fd) throw SystemError(fmt::format("cannot open '{}'", path), errno);
+  return fd;
+}
+
+std::string random_name(const std::string& base) {
+  static std::random_device rd;
+  return fmt::format(".{}.{:08x}{:08x}.tmp", base.substr(0, 64), rd(), rd());
+}
+
+void write_all(int fd, std::string_view content, const std::string& path) {
+  for (std::size_t done = 0; done < content.size();) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw SystemError(fmt::format("cannot write '{}'", path), errno);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
+
+UniqueFd open_trusted(const std::string& path, int flags) { return open_in(open_parent(path), path, flags); }
+
+PreparedOutput PreparedOutput::prepare(const std::string& path) {
+  PreparedOutput out;
+  out.path_ = path;
+  Split s = open_parent(path);
+  check_link(s.dir.get(), s.name, path);
+  struct stat st {};
+  if (::fstatat(s.dir.get(), s.name.c_str(), &st, 0) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) throw SystemError(fmt::format("'{}' is a directory", path), EISDIR);
+    // A stream (pipe, terminal, /dev/stdout): written as it is, not renamed over.
+    out.stream_ = open_in(s, path, O_WRONLY);
+    return out;
+  }
+  out.name_ = s.name;
+  out.dir_ = std::move(s.dir);
+  // Check now that the directory takes a file, so that a run never ends
+  // with a report that cannot be written.
+  out.tmpfile_.reset(::openat(out.dir_.get(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666));
+  if (!out.tmpfile_) {
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+      throw SystemError(fmt::format("cannot write '{}'", path), errno);
+    if (::faccessat(out.dir_.get(), ".", W_OK, AT_EACCESS) != 0)
+      throw SystemError(fmt::format("cannot write '{}'", path), errno);
+  }
+  return out;
+}
+
+void PreparedOutput::commit(std::string_view content) {
+  if (stream_) {
+    write_all(stream_.get(), content, path_);
+    return;
+  }
+  // A fresh name in the pinned directory, then a rename over the target: a
+  // rename replaces a symlink planted at the name instead of following it.
+  std::string tmp;
+  UniqueFd fd;
+  for (int attempt = 0; attempt < 16 && tmp.empty(); ++attempt) {
+    const std::string candidate = random_name(name_);
+    if (tmpfile_) {
+      write_all(tmpfile_.get(), content, path_);
+      const std::string self = fmt::format("/proc/self/fd/{}", tmpfile_.get());
+      if (::linkat(AT_FDCWD, self.c_str(), dir_.get(), candidate.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+        tmp = candidate;
+        fd = std::move(tmpfile_);
+      } else if (errno != EEXIST) {
+        throw SystemError(fmt::format("cannot write '{}'", path_), errno);
+      } else {
+        ::ftruncate(tmpfile_.get(), 0);
+        ::lseek(tmpfile_.get(), 0, SEEK_SET);
+      }
+    } else {
+      fd.reset(::openat(dir_.get(), candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666));
+      if (fd) {
+        tmp = candidate;
+        write_all(fd.get(), content, path_);
+      } else if (errno != EEXIST) {
+        throw SystemError(fmt::format("cannot write '{}'", path_), errno);
+      }
+    }
+  }
+  if (tmp.empty()) throw SystemError(fmt::format("cannot write '{}': no free temporary name", path_), EEXIST);
+  if (::fsync(fd.get()) != 0 || ::renameat(dir_.get(), tmp.c_str(), dir_.get(), name_.c_str()) != 0) {
+    const int err = errno;
+    ::unlinkat(dir_.get(), tmp.c_str(), 0);
+    throw SystemError(fmt::format("cannot write '{}'", path_), err);
+  }
+}
+
+}  // namespace seccage
