@@ -72,6 +72,10 @@ void run_init(const InitPlan& ip, LaunchPlan& lp) noexcept {
   // user namespace's maps and the cgroups are ready then) and closes the race
   // with PDEATHSIG: if seccage died before the prctl, the read sees EOF.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (ip.dumpable_for_maps) {
+    ::prctl(PR_SET_DUMPABLE, 1);
+    send_launch_message(lp.status_fd, LaunchMessage{LaunchMessage::InitReady, 0, 0});
+  }
   char go = 0;
   ssize_t n;
   do {
@@ -79,6 +83,7 @@ void run_init(const InitPlan& ip, LaunchPlan& lp) noexcept {
   } while (n < 0 && errno == EINTR);
   if (n != 1) ::_exit(kStatusFailed);
   ::close(ip.go_fd);
+  if (ip.dumpable_for_maps) ::prctl(PR_SET_DUMPABLE, 0);
 
   // Out of the terminal's process group: Ctrl-C is for seccage (which passes
   // it on) or for the program, when it has the terminal.

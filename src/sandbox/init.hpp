@@ -32,6 +32,12 @@ struct InitPlan {
   int go_fd = -1;                // read end: one byte once seccage has set up the namespace (EOF: seccage died)
   int result_fd = -1;            // write end: the InitResult
   pid_t seccage = 0;             // seccage's pid, as the init sees it before namespaces (no-namespace mode)
+  // A user seccage's /proc/PID/uid_map is writable by its user only while
+  // the process is dumpable, and the init inherits seccage's non-dumpable
+  // state: it turns dumpable, says so (an InitReady message on the status
+  // socket), and turns non-dumpable again at "go", before any untrusted code
+  // exists. Root needs none of this.
+  bool dumpable_for_maps = false;
 };
 
 struct InitResult {

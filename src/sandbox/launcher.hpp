@@ -26,6 +26,7 @@ struct LaunchMessage {
     ListenerFd = 2,   // value: the fd number the listener will get
     SetupFailed = 3,  // value: errno, stage: which step (LaunchStage)
     ExecFailed = 4,   // value: errno
+    InitReady = 5,    // the init may now be given its user namespace's maps (InitPlan::dumpable_for_maps)
   };
   std::int32_t kind = 0;
   std::int32_t value = 0;

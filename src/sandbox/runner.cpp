@@ -52,7 +52,6 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kListenerTimeout = std::chrono::seconds(10);
 constexpr long kSampleNs = 20'000'000;      // CPU and memory sampling: 20 ms
 constexpr int kInitGraceMs = 2000;          // the init reports within this after SIGTERM, or is SIGKILLed
-constexpr int kDrainIdleMs = 1000;          // output still blocked this long after the end is dropped
 
 std::string errno_text(int err) { return std::strerror(err); }
 
@@ -510,15 +509,19 @@ void Session::loop() {
       if (r.waiting_to_write()) fds.push_back({r.destination(), POLLOUT, 0});
       else fds.push_back({r.source(), POLLIN, 0});
     }
+    // After the end, output still on its way is delivered as long as the
+    // destination takes it (a slow reader is waited for), except after a
+    // limit or a signal ended the run: then whatever the destination does
+    // not take at once is dropped.
     int timeout = -1;
     if (stopping_ && !init_reaped_) timeout = 50;  // to check the init's grace period
-    if (init_reaped_) timeout = kDrainIdleMs;
+    if (init_reaped_ && stopping_) timeout = 0;
     const int ready = ::poll(fds.data(), fds.size(), timeout);
     if (ready < 0 && errno != EINTR) {
       setup_error_ = "poll failed: " + errno_text(errno);
       stop_everything();
     }
-    if (ready == 0 && init_reaped_) break;  // output nobody takes: dropped
+    if (ready == 0 && init_reaped_) break;
     if (stopping_ && !init_reaped_ && Clock::now() > stop_deadline_) ::kill(sb_->init, SIGKILL);
     if (ready <= 0) continue;
 

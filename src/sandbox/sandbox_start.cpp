@@ -144,6 +144,7 @@ std::optional<Sandbox> start_sandbox(IsolationLevel level, LaunchPlan& plan, con
   ip.go_fd = go_read.get();
   ip.result_fd = result_write.get();
   ip.seccage = ::getpid();
+  ip.dumpable_for_maps = level == IsolationLevel::UserPidMount && ::geteuid() != 0;
 
   // The init starts with every signal blocked: it takes the ones it wants
   // with sigwaitinfo, and a Ctrl-C meant for seccage never reaches it.
@@ -173,6 +174,15 @@ std::optional<Sandbox> start_sandbox(IsolationLevel level, LaunchPlan& plan, con
   Sandbox sb;
   sb.level = level;
   sb.init = static_cast<pid_t>(pid);
+  if (ip.dumpable_for_maps) {
+    LaunchMessage ready{};
+    if (receive_launch_message(status.get(), ready, nullptr, kHelloTimeoutMs) != 1 ||
+        ready.kind != LaunchMessage::InitReady) {
+      why = "the sandbox's init did not start";
+      reap(sb.init);
+      return std::nullopt;
+    }
+  }
   if (level == IsolationLevel::UserPidMount && !write_id_maps(sb.init, why)) {
     reap(sb.init);
     return std::nullopt;
