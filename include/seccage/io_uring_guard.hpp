@@ -52,13 +52,14 @@ bool allows_io_uring_by_name(const Policy& policy);
 // io_uring_setup, io_uring_enter and io_uring_register denied with ENOSYS
 // (libraries then fall back to plain syscalls, which the filter checks).
 // enter and register are denied too because a ring can be inherited. A
-// call the policy already denies unconditionally (kill, trap, errno) keeps
-// that answer. With `allowed_by_name`, rules an earlier guard added are
+// call the policy already denies for every argument (an unconditional kill,
+// trap or errno, or a denying default no rule overrides) keeps that answer. With `allowed_by_name`, rules an earlier guard added are
 // taken out again, so allowing io_uring_setup by name allows io_uring.
 // Returns the routes found (empty: the policy was left as it was).
 std::vector<IoUringRoute> guard_io_uring(Policy& policy, bool allowed_by_name);
 
-// The guard's rules, unconditionally: what the default preset uses.
+// The guard's rules: ENOSYS for each of the three calls some arguments of
+// which would get through.
 void deny_io_uring(Policy& policy, const std::string& why);
 
 // The origin every guard rule starts with ("io_uring guard: ...").

@@ -9,8 +9,6 @@
 namespace seccage {
 namespace {
 
-using Names = std::initializer_list<std::string_view>;
-
 // What each opcode does, from the kernel's io_uring/opdef.c and the
 // io_uring_enter(2) manual (Linux 6.18). Where one opcode does the work of
 // several syscalls (OPENAT does what open and creat do, UNLINKAT what rmdir
@@ -113,14 +111,13 @@ struct Reach {
 };
 Reach reach(const Policy& p, Arch arch, std::uint32_t nr) {
   Reach out;
-  bool conditional = false;
   for (const Rule& r : p.rules) {
-    if (!applies(r, arch, nr)) continue;
+    // A rule with the default's action is a no-op (semantics.md), even an
+    // unconditional one: the rules after it decide.
+    if (!applies(r, arch, nr) || r.action == p.default_action) continue;
     if (r.conditions.empty()) return passes(r.action) ? Reach{false, true} : Reach{true, false};
-    conditional = true;
     (passes(r.action) ? out.may_pass : out.may_deny) = true;
   }
-  (void)conditional;
   (passes(p.default_action) ? out.may_pass : out.may_deny) = true;
   return out;
 }
@@ -174,19 +171,21 @@ void deny_io_uring(Policy& policy, const std::string& why) {
   for (std::string_view name : kIoUringCalls) {
     if (std::none_of(arches.begin(), arches.end(), [&](Arch a) { return syscall_number(a, name).has_value(); }))
       continue;  // validate() refuses names no arch has
-    // An unconditional denial the author wrote (kill, trap, an errno) stays.
+    // Denied for every argument already (an unconditional denial, or the
+    // default with no rule letting it through): that answer stays, so an
+    // allowlist that never allowed io_uring is left as it was.
+    if (!reach_any_arch(policy, name).may_pass) continue;
     const auto named = [&](const Rule& r) {
-      const auto* n = std::get_if<std::string>(&r.syscall);
-      return n && *n == name;
+      return std::any_of(arches.begin(), arches.end(), [&](Arch a) {
+        auto nr = syscall_number(a, name);
+        return nr && applies(r, a, *nr);
+      });
     };
-    const auto first_unconditional = std::find_if(policy.rules.begin(), policy.rules.end(),
-                                                  [&](const Rule& r) { return named(r) && r.conditions.empty(); });
-    if (first_unconditional != policy.rules.end() && first_unconditional->action.denies()) continue;
     std::erase_if(policy.rules, named);
     front.push_back(Rule{std::string(name), Action::errno_(kENOSYS), {}, fmt::format("{}: {}", kIoUringGuardOrigin, why)});
   }
-  // In front: the first unconditional rule on a syscall is the one that
-  // counts, so an allow written by number after it does not undo it.
+  // Rules on them, by name or number, were erased above; in front all the
+  // same, as the first unconditional rule on a syscall is the one that counts.
   policy.rules.insert(policy.rules.begin(), front.begin(), front.end());
 }
 

@@ -22,7 +22,7 @@ constexpr std::array<PresetInfo, 5> kPresets{{
      "EPERM for those, ENOSYS for syscalls newer than seccage's table"},
     {"stdio",
      "the judge's preset: computation, memory, time, exit, reading and writing descriptors already open, "
-     "opening files read-only; io_uring fails with ENOSYS; anything else kills the process"},
+     "opening files read-only; anything else kills the process"},
     {"no-network",
      "everything except sockets other than AF_UNIX (EAFNOSUPPORT), io_uring (ENOSYS) and reaching into other "
      "processes (EPERM)"},
@@ -81,6 +81,7 @@ constexpr std::string_view kDefaultDenied[] = {
 
 // clone(2) is allowed unless it asks for a new namespace (its flags are in
 // args[0], except on s390 where the first two arguments are swapped).
+constexpr std::uint16_t kDefaultENOSYS = 38;
 constexpr std::uint64_t kCloneNamespaceFlags = 0x7e020000;  // CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET
 
 Policy default_preset(const std::vector<Arch>& arches) {
@@ -111,8 +112,10 @@ Policy default_preset(const std::vector<Arch>& arches) {
   const bool s390 = std::any_of(arches.begin(), arches.end(), [](Arch a) { return a == Arch::s390 || a == Arch::s390x; });
   p.rules.push_back({std::string("clone"), Action::allow(), {(arg(s390 ? 1 : 0) & kCloneNamespaceFlags) == 0},
                      "preset default: clone without namespace flags"});
-  // ENOSYS rather than EPERM, so that libraries fall back to plain syscalls.
-  deny_io_uring(p, "the default preset denies io_uring (as Docker's default profile does)");
+  // io_uring as Docker's default profile does, but with ENOSYS rather than
+  // EPERM, so that libraries fall back to plain syscalls.
+  for (const char* name : {"io_uring_setup", "io_uring_enter", "io_uring_register"})
+    p.rules.push_back({std::string(name), Action::errno_(kDefaultENOSYS), {}, "preset default: io_uring -> ENOSYS"});
   return p;
 }
 
@@ -289,8 +292,8 @@ Policy preset_policy(std::string_view name, std::vector<Arch> arches) {
   if (name == "read-only") built = read_only_preset(arches);
   if (built) {
     // Every denial of a preset that io_uring could do instead takes io_uring
-    // with it (ENOSYS): read-only, no-network and stdio; not no-exec, as no
-    // io_uring operation runs a program.
+    // with it (ENOSYS): read-only and no-network (stdio's default already
+    // kills it); not no-exec, as no io_uring operation runs a program.
     guard_io_uring(*built, false);
     return std::move(*built);
   }
