@@ -22,10 +22,13 @@
 #include <unistd.h>
 
 static char dir[4096];
+// Two buffers in turn: link(at("f"), at("g")) needs both at once.
 static const char* at(const char* name) {
-  static char buf[8192];
-  snprintf(buf, sizeof buf, "%s/%s", dir, name);
-  return buf;
+  static char buf[2][8192];
+  static int turn;
+  turn ^= 1;
+  snprintf(buf[turn], sizeof buf[turn], "%s/%s", dir, name);
+  return buf[turn];
 }
 static int ro(const char* name) { return open(at(name), O_RDONLY); }
 
