@@ -50,6 +50,8 @@ std::vector<Rule> parse_deny_option(std::string_view text);
 // that do not match keep that rule's action (`--preset default --kill
 // 'write:arg0!=1'` still allows writes to fd 1). Throws InputError when that
 // cannot be expressed (a masked condition, several conditional options).
+// Then the io_uring guard (io_uring_guard.hpp) runs on the result: a denial
+// io_uring could do denies io_uring, unless io_uring_setup is allowed by name.
 void overlay_rules(Policy& policy, const std::vector<Rule>& added);
 // --default: any action parse_action() accepts (allow, kill, errno(EPERM), EPERM, trap, log).
 Action parse_default_action(std::string_view text);

@@ -146,6 +146,26 @@ TEST(LintDangerous, UnconditionalConditionalAndByDefault) {
   EXPECT_EQ(f[0].location.pointer, "/defaultAction");
 }
 
+TEST(LintIoUring, AllowedRingAroundADenialNamesTheRoute) {
+  // Allow by default, openat denied for writing: io_uring opens files anyway.
+  LintReport r = lint_json(profile(R"({"names": ["openat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 30,
+      "args": [{"index": 2, "value": 1, "valueTwo": 1, "op": "SCMP_CMP_MASKED_EQ"}]})", R"("SCMP_ACT_ALLOW")"));
+  auto f = with_code(r, "io-uring-bypass");
+  ASSERT_EQ(f.size(), 1u) << dump(r);
+  EXPECT_EQ(f[0].severity, Severity::Warning);
+  EXPECT_NE(f[0].message.find("openat (IORING_OP_OPENAT)"), std::string::npos) << f[0].message;
+  // The same profile with io_uring denied: nothing to say.
+  r = lint_json(profile(R"({"names": ["openat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 30},
+      {"names": ["io_uring_setup"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38})", R"("SCMP_ACT_ALLOW")"));
+  EXPECT_TRUE(with_code(r, "io-uring-bypass").empty()) << dump(r);
+  // An allowlist that allows io_uring_setup but not socket: the ring makes sockets.
+  r = lint_json(profile(R"({"names": ["read", "write", "io_uring_setup", "io_uring_enter"], "action": "SCMP_ACT_ALLOW"})"));
+  f = with_code(r, "io-uring-bypass");
+  ASSERT_EQ(f.size(), 1u) << dump(r);
+  EXPECT_NE(f[0].message.find("IORING_OP_"), std::string::npos);
+  EXPECT_EQ(f[0].location.pointer, "/syscalls/0/names/2");
+}
+
 TEST(LintDangerous, GatedEntriesSayWhatGatesThem) {
   const std::string json = profile(
       R"({"names": ["read"], "action": "SCMP_ACT_ALLOW"},

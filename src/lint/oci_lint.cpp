@@ -4,6 +4,7 @@
 
 #include "lint/lint_internal.hpp"
 #include "policy/evaluator.hpp"
+#include "seccage/io_uring_guard.hpp"
 #include "profile/json_locate.hpp"
 #include "util/did_you_mean.hpp"
 
@@ -176,6 +177,23 @@ LintReport lint_oci_profile(std::string_view json, std::string_view source, cons
             fmt::format("where this entry applies ({}) it allows {}{}; not here: {}", lint_detail::gate_summary(entry),
                         list, has_args ? " (with argument conditions)" : "", s.reason),
             loc);
+  }
+
+  // JSON profiles keep their meaning (no guard), but a reviewer must know
+  // when io_uring gets around one of the profile's denials.
+  if (io_uring_setup_reachable(profile.policy)) {
+    const auto routes = io_uring_routes(profile.policy);
+    if (!routes.empty()) {
+      std::string list;
+      for (std::size_t i = 0; i < routes.size() && i < 4; ++i) list += (i ? ", " : "") + routes[i].to_string();
+      if (routes.size() > 4) list += fmt::format(" and {} more", routes.size() - 4);
+      ctx.add(Severity::Warning, "io-uring-bypass",
+              fmt::format("io_uring_setup is allowed while the profile denies what io_uring does without the filter "
+                          "seeing it: {}; deny io_uring_setup, io_uring_enter and io_uring_register (ENOSYS lets "
+                          "programs fall back to plain syscalls)",
+                          list),
+              ctx.locate_pointer(lint_detail::first_pointer_of(prof, "io_uring_setup")), "io_uring_setup");
+    }
   }
 
   // The reader's own warnings, except the unknown-name one reported above.

@@ -16,6 +16,7 @@
 #include "profile/text_regions.hpp"
 #include "seccage/error.hpp"
 #include "seccage/groups.hpp"
+#include "seccage/io_uring_guard.hpp"
 #include "seccage/policy_text.hpp"
 #include "util/did_you_mean.hpp"
 
@@ -555,11 +556,31 @@ class Compiler {
     }
 
     for (const auto& [ref, e] : entries) emit(ref, e, def, out.policy.rules);
+    // io_uring would do what the policy denies out of the filter's sight
+    // (docs/semantics.md, "io_uring"): unless a statement allows
+    // io_uring_setup by name (a group is not enough), it is denied too.
+    guard_io_uring(out.policy, names_io_uring_setup() && allows_io_uring_by_name(out.policy));
     validate(out.policy);
     return out;
   }
 
  private:
+  // A statement that allows or logs io_uring_setup by its name or number.
+  bool names_io_uring_setup() const {
+    for (const RuleStmt& r : parsed_.rules) {
+      if (r.action.deny || (r.action.action.kind != ActionKind::Allow && r.action.action.kind != ActionKind::Log))
+        continue;
+      for (const TargetAst& t : r.targets) {
+        if (t.kind == TargetAst::Kind::Name && t.text == "io_uring_setup") return true;
+        if (t.kind == TargetAst::Kind::Number &&
+            std::any_of(arches_.begin(), arches_.end(),
+                        [&](Arch a) { return syscall_number(a, "io_uring_setup") == t.number; }))
+          return true;
+      }
+    }
+    return false;
+  }
+
   std::vector<SyscallRef> resolve_target(const TargetAst& t, std::vector<std::string>& warnings) const {
     auto applies = [&](std::string_view n) {
       return std::any_of(arches_.begin(), arches_.end(), [&](Arch a) { return name_applies(a, n); });

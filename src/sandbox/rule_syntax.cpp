@@ -12,6 +12,7 @@
 #include <fmt/core.h>
 
 #include "seccage/error.hpp"
+#include "seccage/io_uring_guard.hpp"
 #include "seccage/sandbox.hpp"
 
 namespace seccage::sandbox {
@@ -240,6 +241,10 @@ void overlay_rules(Policy& policy, const std::vector<Rule>& added) {
   }
   policy.rules.insert(policy.rules.end(), added.begin(), added.end());
   policy.rules.insert(policy.rules.end(), complements.begin(), complements.end());
+  // Rule options are seccage's own policy form, over any base (even a JSON
+  // profile): a denial io_uring could do takes io_uring with it, unless
+  // io_uring_setup is allowed by name (docs/semantics.md, "io_uring").
+  guard_io_uring(policy, allows_io_uring_by_name(policy));
 }
 
 }  // namespace seccage::sandbox

@@ -12,6 +12,7 @@
 #include "sandbox/accounts.hpp"
 #include "policy_input.hpp"
 #include "seccage/error.hpp"
+#include "seccage/io_uring_guard.hpp"
 #include "seccage/sandbox.hpp"
 #include "util/safe_path.hpp"
 
@@ -109,6 +110,7 @@ int run_command(const RunArgs& a) {
     added.insert(added.end(), r.begin(), r.end());
   }
   sandbox::overlay_rules(o.policy, added);
+  if (!a.default_action.empty()) guard_io_uring(o.policy, allows_io_uring_by_name(o.policy));  // a new default may deny
   validate(o.policy);
 
   auto& l = o.limits;
