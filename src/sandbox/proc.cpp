@@ -66,7 +66,14 @@ std::optional<TaskStatus> read_status(pid_t tid) {
   return st;
 }
 
-std::optional<std::int64_t> cpu_time_ms(pid_t pid) {
+namespace {
+
+struct CpuTicks {
+  unsigned long long own = 0;       // utime + stime
+  unsigned long long children = 0;  // cutime + cstime: the children it reaped
+};
+
+std::optional<CpuTicks> cpu_ticks(pid_t pid) {
   auto text = read_small_file(fmt::format("/proc/{}/stat", pid));
   if (!text) return std::nullopt;
   // The command name (field 2) may hold spaces and parentheses: fields are
@@ -75,13 +82,60 @@ std::optional<std::int64_t> cpu_time_ms(pid_t pid) {
   if (close == std::string::npos) return std::nullopt;
   std::istringstream in(text->substr(close + 2));
   std::string field;
-  unsigned long long utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && in >> field; ++i) {
-    if (i == 14) utime = std::strtoull(field.c_str(), nullptr, 10);
-    if (i == 15) stime = std::strtoull(field.c_str(), nullptr, 10);
+  CpuTicks t;
+  for (int i = 3; i <= 17 && in >> field; ++i) {
+    if (i == 14 || i == 15) t.own += std::strtoull(field.c_str(), nullptr, 10);
+    if (i == 16 || i == 17) t.children += std::strtoull(field.c_str(), nullptr, 10);
   }
-  const long ticks = sysconf(_SC_CLK_TCK);
-  return static_cast<std::int64_t>((utime + stime) * 1000 / static_cast<unsigned long long>(ticks > 0 ? ticks : 100));
+  return t;
+}
+
+std::int64_t ticks_to_ms(unsigned long long ticks) {
+  const long hz = sysconf(_SC_CLK_TCK);
+  return static_cast<std::int64_t>(ticks * 1000 / static_cast<unsigned long long>(hz > 0 ? hz : 100));
+}
+
+// "PID PID ... " from /proc/PID/task/*/children.
+void append_children(pid_t pid, std::vector<pid_t>& out) {
+  const std::string base = pid > 0 ? fmt::format("/proc/{}/task", pid) : std::string("/proc/self/task");
+  DIR* dir = ::opendir(base.c_str());
+  if (!dir) return;
+  while (dirent* e = ::readdir(dir)) {
+    if (e->d_name[0] == '.') continue;
+    auto text = read_small_file(fmt::format("{}/{}/children", base, e->d_name));
+    if (!text) continue;
+    const char* p = text->c_str();
+    for (;;) {
+      char* end = nullptr;
+      const long v = std::strtol(p, &end, 10);
+      if (end == p) break;
+      if (v > 0) out.push_back(static_cast<pid_t>(v));
+      p = end;
+    }
+  }
+  ::closedir(dir);
+}
+
+}  // namespace
+
+std::optional<std::int64_t> cpu_time_ms(pid_t pid) {
+  auto t = cpu_ticks(pid);
+  if (!t) return std::nullopt;
+  return ticks_to_ms(t->own);
+}
+
+std::optional<std::int64_t> tree_cpu_time_ms(pid_t root) {
+  auto top = cpu_ticks(root);
+  if (!top) return std::nullopt;
+  unsigned long long total = top->children;
+  std::vector<pid_t> todo;
+  append_children(root, todo);
+  // Bounded: a tree that forks faster than it is walked is cut, not chased.
+  for (std::size_t i = 0; i < todo.size() && i < 100'000; ++i) {
+    if (auto t = cpu_ticks(todo[i])) total += t->own + t->children;
+    append_children(todo[i], todo);
+  }
+  return ticks_to_ms(total);
 }
 
 std::optional<SyscallState> read_syscall(pid_t pid) {
@@ -105,23 +159,7 @@ std::optional<SyscallState> read_syscall(pid_t pid) {
 
 std::vector<pid_t> own_children() {
   std::vector<pid_t> out;
-  DIR* dir = ::opendir("/proc/self/task");
-  if (!dir) return out;
-  while (dirent* e = ::readdir(dir)) {
-    if (e->d_name[0] == '.') continue;
-    auto text = read_small_file(fmt::format("/proc/self/task/{}/children", e->d_name));
-    if (!text) continue;
-    // "PID PID ... " (space-separated, possibly empty).
-    const char* p = text->c_str();
-    for (;;) {
-      char* end = nullptr;
-      const long v = std::strtol(p, &end, 10);
-      if (end == p) break;
-      if (v > 0) out.push_back(static_cast<pid_t>(v));
-      p = end;
-    }
-  }
-  ::closedir(dir);
+  append_children(0, out);
   return out;
 }
 

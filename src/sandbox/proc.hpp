@@ -30,6 +30,10 @@ std::optional<TaskStatus> read_status(pid_t tid);
 
 // utime+stime of a process (its threads included, its children not), in ms.
 std::optional<std::int64_t> cpu_time_ms(pid_t pid);
+// The CPU time of every process below `root`, running or reaped (each live
+// descendant's own time plus what it reaped, and what `root` reaped), in
+// ms; `root`'s own time is not counted. How --time counts without a cgroup.
+std::optional<std::int64_t> tree_cpu_time_ms(pid_t root);
 
 // /proc/PID/syscall: what a stopped or dead-by-signal task was doing: the
 // number and six arguments. Works on a zombie that has not been reaped

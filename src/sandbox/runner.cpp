@@ -442,13 +442,13 @@ void Session::handle_timers(int fd) {
   }
   const Limits& l = o_.limits;
   if (l.cpu_seconds) {
-    // The cgroup counts every process, waited for or not; without one only
-    // the program's own threads are seen here (and RLIMIT_CPU binds each).
+    // Every process counts, waited for or not: the cgroup's total, or
+    // else the sum over the init's tree of processes.
     std::optional<double> ms;
     if (cgroup_) {
       if (auto ns = cgroup_->cpu_ns()) ms = static_cast<double>(*ns) / 1e6;
-    } else if (auto own = cpu_time_ms(sb_->launcher)) {
-      ms = static_cast<double>(*own);
+    } else if (auto tree = tree_cpu_time_ms(sb_->init)) {
+      ms = static_cast<double>(*tree);
     }
     if (ms && *ms >= *l.cpu_seconds * 1000.0) {
       seen_.cpu_limit_hit = true;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <random>
 
 #include <fmt/core.h>
@@ -87,9 +88,28 @@ void write_all(int fd, std::string_view content, const std::string& path) {
 
 UniqueFd open_trusted(const std::string& path, int flags) { return open_in(open_parent(path), path, flags); }
 
+// /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N: seccage's own
+// descriptor, taken as it is (reopening it through /proc would need the
+// pipe's or terminal's owner's permission, and starts a new description).
+int own_descriptor(const std::string& path) {
+  if (path == "/dev/stdout") return 1;
+  if (path == "/dev/stderr") return 2;
+  for (std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    if (path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
+        path.find_first_not_of("0123456789", prefix.size()) == std::string::npos)
+      return std::atoi(path.c_str() + prefix.size());
+  }
+  return -1;
+}
+
 PreparedOutput PreparedOutput::prepare(const std::string& path) {
   PreparedOutput out;
   out.path_ = path;
+  if (const int own = own_descriptor(path); own >= 0) {
+    out.stream_.reset(::fcntl(own, F_DUPFD_CLOEXEC, 3));
+    if (!out.stream_) throw SystemError(fmt::format("cannot write '{}'", path), errno);
+    return out;
+  }
   Split s = open_parent(path);
   check_link(s.dir.get(), s.name, path);
   struct stat st {};
