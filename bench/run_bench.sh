@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Benchmarks of `seccage run` (issue 5, item 6):
+# Benchmarks of `seccage run`:
 #  1. start-up: `seccage run --preset default -- /bin/true` against plain
-#     /bin/true (target: under 2 ms extra);
+#     /bin/true and against bwrap with the same filter (issue 10: at most
+#     2.5x /bin/true, and faster than bwrap);
 #  2. a syscall-heavy program under seccage (filter + supervisor) against the
 #     same filter installed without a supervisor (`--no-notify`), and against
 #     no filter at all (target: within 5%).
@@ -9,37 +10,58 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECCAGE=${1:-build/seccage}
-N=${N:-300}
+N=${N:-200}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# N runs of a command (one process for the loop, so shell start-up does not
-# count), best of 3 rounds: "WALL CPU", both in ms per run. CPU is user+system
-# of the command and everything it waited for (getrusage(RUSAGE_CHILDREN)).
-per_run() {
-  python3 - "$N" "$@" <<'PY'
-import resource, subprocess, sys, time
-n = int(sys.argv[1]); cmd = sys.argv[2:]
-subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # warm caches
-def cpu():
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
-best = None
-for _ in range(3):
-    t, c = time.perf_counter(), cpu()
-    for _ in range(n):
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    v = ((time.perf_counter() - t) * 1000 / n, (cpu() - c) * 1000 / n)
-    best = v if best is None or v[0] < best[0] else best
-print(f"{best[0]:.3f} {best[1]:.3f}")
-PY
+# Start-up, issue 10: `seccage run --preset default -- /bin/true` (own user,
+# PID and mount namespaces) beside plain /bin/true, beside the same run
+# without namespaces, and beside bubblewrap running /bin/true with the same
+# filter (`seccage compile --preset default`) and the same isolation (user,
+# PID and mount namespaces, its own /proc). Each round runs every command N
+# times in a row, the rounds are interleaved, and the medians of the rounds
+# are compared, so a change in the machine's load hits all alike. Reported as
+# ratios to /bin/true and to bwrap.
+"$SECCAGE" compile --preset default -o "$work/default.bpf"
+python3 - "$N" "${ROUNDS:-7}" "$SECCAGE" "$work/default.bpf" <<'PY'
+import os, shutil, statistics, subprocess, sys, time
+n, rounds, seccage, bpf = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+cmds = {
+    "/bin/true": ["/bin/true"],
+    "seccage run": [seccage, "run", "-q", "--preset", "default", "--", "/bin/true"],
+    "seccage run --no-namespaces": [seccage, "run", "-q", "--no-namespaces", "--preset", "default", "--", "/bin/true"],
 }
-sub() { python3 -c "print(f'{$1-$2:.3f}')"; }
-
-read -r plain plain_cpu < <(per_run /bin/true)
-read -r under under_cpu < <(per_run "$SECCAGE" run -q --preset default -- /bin/true)
-printf 'start-up: /bin/true %s ms, under seccage run --preset default %s ms, extra %s ms (CPU: %s, %s, extra %s ms)\n' \
-  "$plain" "$under" "$(sub "$under" "$plain")" "$plain_cpu" "$under_cpu" "$(sub "$under_cpu" "$plain_cpu")"
+bwrap = shutil.which("bwrap")
+if bwrap:
+    cmds["bwrap --seccomp"] = [bwrap, "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--unshare-user",
+                               "--unshare-pid", "--seccomp", "3", "/bin/true"]
+# bwrap reads the filter from fd 3: it is fd 3 here too, rewound before each
+# run (no preexec_fn, which would make Python fork the slow way for bwrap only).
+os.dup2(os.open(bpf, os.O_RDONLY), 3)
+def spawn(cmd):
+    is_bwrap = cmd[0] == bwrap
+    if is_bwrap:
+        os.lseek(3, 0, os.SEEK_SET)
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
+                   pass_fds=(3,) if is_bwrap else ())
+for cmd in cmds.values():
+    spawn(cmd)  # warm caches
+times = {k: [] for k in cmds}
+for _ in range(rounds):
+    for name, cmd in cmds.items():
+        t = time.perf_counter()
+        for _ in range(n):
+            spawn(cmd)
+        times[name].append((time.perf_counter() - t) * 1000 / n)
+med = {k: statistics.median(v) for k, v in times.items()}
+print(f"start-up, median of {rounds} interleaved rounds of {n} runs each (ms per run; min..max of the rounds):")
+for k, v in times.items():
+    ratio = med[k] / med["/bin/true"]
+    extra = f", {med[k] / med['bwrap --seccomp']:.2f}x bwrap" if "bwrap --seccomp" in med and k != "bwrap --seccomp" else ""
+    print(f"  {k:30s} {med[k]:7.3f} ms  ({min(v):.3f}..{max(v):.3f})  {ratio:.2f}x /bin/true{extra}")
+if not bwrap:
+    print("  (bwrap not installed: scripts/install-deps installs bubblewrap)")
+PY
 
 # A syscall-heavy program: 2 million getppid+read-at-EOF calls (allowed, so
 # they never leave the kernel), plus a few denied calls the supervisor answers.
