@@ -1,0 +1,178 @@
+// `seccage run`'s isolation (docs/SECURITY.md): the namespaces a program runs
+// in, what it sees from there, the fallback when the kernel refuses them,
+// outputs checked before the program starts, and a program on a terminal.
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "programs/run_helpers.hpp"
+
+namespace seccage::runtest {
+namespace {
+
+std::vector<std::string> names(const nlohmann::json& list) {
+  std::vector<std::string> out;
+  for (const auto& n : list) out.push_back(n.get<std::string>());
+  return out;
+}
+
+int count(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// What the program sees: its parent is the sandbox's init (PID 1), and /proc
+// lists only the sandbox's processes (the init, sh, a subshell, ls and grep).
+constexpr const char* kLookAround = "echo ppid=$PPID; echo procs=$(ls /proc | grep -c '^[0-9]')";
+
+TEST(RunIsolation, TheProgramRunsInItsOwnUserPidAndMountNamespaces) {
+  TempDir dir;
+  auto r = seccage({"run", "--default", "allow", "--report", dir / "r.json", "--", "sh", "-c", kLookAround});
+  ASSERT_EQ(r.exit_code(), 0) << r.err;
+  EXPECT_NE(r.status.output.find("ppid=1\n"), std::string::npos) << r.status.output;
+  const auto at = r.status.output.find("procs=");
+  ASSERT_NE(at, std::string::npos) << r.status.output;
+  EXPECT_LE(std::stoi(r.status.output.substr(at + 6)), 8) << r.status.output;
+  auto j = read_report(dir / "r.json");
+  EXPECT_EQ(names(j["isolation"]["namespaces"]), (std::vector<std::string>{"user", "pid", "mount"})) << j.dump(2);
+  EXPECT_TRUE(j["isolation"]["notes"].empty()) << j.dump(2);
+}
+
+TEST(RunIsolation, NoNamespacesIsAnOptOutTheReportStates) {
+  TempDir dir;
+  auto r = seccage({"run", "--no-namespaces", "--default", "allow", "--report", dir / "r.json", "--", "sh", "-c",
+                    kLookAround});
+  ASSERT_EQ(r.exit_code(), 0) << r.err;
+  EXPECT_EQ(r.status.output.find("ppid=1\n"), std::string::npos) << r.status.output;
+  auto j = read_report(dir / "r.json");
+  EXPECT_TRUE(j["isolation"]["namespaces"].empty()) << j.dump(2);
+  ASSERT_EQ(j["isolation"]["notes"].size(), 1u) << j.dump(2);
+  EXPECT_EQ(count(r.err, "--no-namespaces"), 1) << r.err;
+}
+
+// A kernel that refuses user namespaces (here: a user namespace whose limit
+// for nested ones is 0): as root the run goes on in PID and mount
+// namespaces, says so once on stderr, and records why in the report.
+TEST(RunIsolation, RefusedUserNamespacesFallBackAndSaySoOnce) {
+  if (!is_root()) GTEST_SKIP() << "needs root to make the refusing namespace";
+  TempDir dir;
+  const std::string script = "echo 0 > /proc/sys/user/max_user_namespaces && exec \"$0\" run --default allow --report "
+                             "\"$1\" -- sh -c \"$2\"";
+  auto r = test::run_command({"/usr/bin/unshare", "--user", "--map-root-user", "sh", "-c", script, kCli, dir / "r.json",
+                              kLookAround});
+  ASSERT_EQ(r.exit_code(), 0) << r.err;
+  EXPECT_NE(r.status.output.find("ppid=1\n"), std::string::npos) << r.status.output;
+  auto j = read_report(dir / "r.json");
+  EXPECT_EQ(names(j["isolation"]["namespaces"]), (std::vector<std::string>{"pid", "mount"})) << j.dump(2);
+  ASSERT_EQ(j["isolation"]["notes"].size(), 1u) << j.dump(2);
+  EXPECT_EQ(count(r.err, "refused user namespaces"), 1) << r.err;
+}
+
+// A user's seccage: the same namespaces (its uid mapped to itself), and the
+// supervisor still reads and answers the program's calls.
+TEST(RunIsolation, AnUnprivilegedSeccageGetsTheSameNamespacesAndSupervises) {
+  if (!is_root()) GTEST_SKIP() << "needs root to become nobody";
+  auto r = test::run_command({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", kCli, "run", "--default",
+                              "allow", "--deny", "mkdir", "--report", "/dev/stdout", "--", "sh", "-c",
+                              "id -u; mkdir /tmp/seccage-never-made-$$ || echo refused"});
+  EXPECT_NE(r.status.output.find("65534\n"), std::string::npos) << r.status.output << r.err;
+  EXPECT_NE(r.status.output.find("refused\n"), std::string::npos) << r.status.output << r.err;
+  const auto json = r.status.output.substr(r.status.output.find('{'));
+  auto j = nlohmann::json::parse(json);
+  EXPECT_EQ(names(j["isolation"]["namespaces"]), (std::vector<std::string>{"user", "pid", "mount"})) << json;
+  EXPECT_EQ(j["violation_count"], 1) << json;
+  EXPECT_EQ(j["violations"][0]["syscall"], "mkdir") << json;
+}
+
+// An output that cannot be written fails before the program runs (125),
+// never after it.
+TEST(RunIsolation, AnUnwritableOutputFailsBeforeTheProgramRuns) {
+  TempDir dir;
+  const std::string marker = dir / "ran";
+  for (const char* option : {"--report", "--stdout", "--stderr"}) {
+    auto r = seccage({"run", "--default", "allow", option, dir / "no-such-dir/out", "--", "touch", marker});
+    EXPECT_EQ(r.exit_code(), 125) << option << ": " << r.err;
+    EXPECT_NE(r.err.find("no-such-dir"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(marker)) << option << ": the program ran";
+  }
+}
+
+// A program run from a terminal gets the terminal's foreground: it reads
+// what is typed, and Ctrl-C reaches it; seccage ends with it.
+class Terminal {
+ public:
+  explicit Terminal(std::vector<std::string> argv) {
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    pid_ = ::forkpty(&fd_, nullptr, nullptr, nullptr);
+    if (pid_ == 0) {
+      ::execv(args[0], args.data());
+      ::_exit(127);
+    }
+  }
+  ~Terminal() {
+    if (pid_ > 0 && !status_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    if (fd_ >= 0) ::close(fd_);
+  }
+  void type(const std::string& text) { ASSERT_EQ(::write(fd_, text.data(), text.size()), static_cast<ssize_t>(text.size())); }
+  // Reads until `want` shows up or the time is out; returns all that was read.
+  std::string read_until(const std::string& want, std::chrono::milliseconds limit) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (screen_.find(want) == std::string::npos && std::chrono::steady_clock::now() < end) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 50) > 0) {
+        char buf[512];
+        const ssize_t n = ::read(fd_, buf, sizeof buf);
+        if (n <= 0) break;
+        screen_.append(buf, static_cast<std::size_t>(n));
+      }
+    }
+    return screen_;
+  }
+  // The exit status, waiting up to `limit`; nullopt if it did not end.
+  std::optional<int> wait(std::chrono::milliseconds limit) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+      int st = 0;
+      if (::waitpid(pid_, &st, WNOHANG) == pid_) return status_ = st;
+      read_until("\x01never", std::chrono::milliseconds(20));
+    }
+    return std::nullopt;
+  }
+
+ private:
+  int fd_ = -1;
+  pid_t pid_ = -1;
+  std::optional<int> status_;
+  std::string screen_;
+};
+
+TEST(RunIsolation, AProgramOnATerminalReadsItAndCtrlCReachesIt) {
+  Terminal t({kCli, "run", "-q", "--default", "allow", "--", "sh", "-c", "read x; echo got:$x; exec cat"});
+  t.read_until("#never", std::chrono::milliseconds(300));  // let it start
+  t.type("hello\n");
+  const std::string screen = t.read_until("got:hello", std::chrono::seconds(5));
+  EXPECT_NE(screen.find("got:hello"), std::string::npos) << "the read stopped (SIGTTIN?): " << screen;
+  t.type("\x03");  // Ctrl-C: SIGINT to the terminal's foreground group, the program's
+  auto st = t.wait(std::chrono::seconds(5));
+  ASSERT_TRUE(st.has_value()) << "seccage did not end after Ctrl-C";
+  EXPECT_TRUE(WIFEXITED(*st));
+  EXPECT_EQ(WEXITSTATUS(*st), 128 + SIGINT);
+}
+
+}  // namespace
+}  // namespace seccage::runtest
