@@ -9,6 +9,7 @@
 
 #include <cerrno>
 
+#include "seccage/kernel.hpp"
 #include "seccage/sandbox.hpp"
 
 namespace seccage::sandbox {
@@ -104,6 +105,13 @@ void run_init(const InitPlan& ip, LaunchPlan& lp) noexcept {
   if (launcher < 0) fail(lp, StageInitFork, errno);
   if (launcher == 0) launch(lp);
   ::close(lp.status_fd);  // end-of-file at the launcher's exec must not wait for us
+  if (ip.own_filter) {
+    try {
+      kernel::load_filter(*ip.own_filter);
+    } catch (...) {
+      ::kill(launcher, SIGKILL);  // no program runs next to an init it could take over
+    }
+  }
 
   InitResult result{};
   result.launched = 1;

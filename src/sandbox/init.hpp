@@ -23,6 +23,7 @@
 #include <cstdint>
 
 #include "sandbox/launcher.hpp"
+#include "seccage/bpf.hpp"
 
 namespace seccage::sandbox {
 
@@ -38,6 +39,11 @@ struct InitPlan {
   // socket), and turns non-dumpable again at "go", before any untrusted code
   // exists. Root needs none of this.
   bool dumpable_for_maps = false;
+  // Installed on the init once it has forked the launcher, where the
+  // program could otherwise take the init over (a root program without a
+  // user namespace holds CAP_SYS_PTRACE): only what the init itself calls is
+  // allowed. Empty: none (in a user namespace the program cannot trace it).
+  const bpf::Program* own_filter = nullptr;
 };
 
 struct InitResult {

@@ -128,6 +128,23 @@ bpf::Program hardening_program(const Policy& policy) {
   return compile(h);
 }
 
+// The sandbox's init's own filter, where the program could take it over
+// (InitPlan::own_filter): the calls src/sandbox/init.cpp makes after it has
+// forked the launcher, and nothing else.
+bpf::Program init_program() {
+  Policy p;
+  p.default_action = Action::kill_process();
+  p.enosys_for_unknown = false;
+  for (const char* name : {"rt_sigtimedwait", "wait4", "waitid", "kill", "write", "getrusage", "close", "exit_group",
+                           "exit", "rt_sigreturn", "restart_syscall", "openat", "read", "getpid"}) {
+    Rule r;
+    r.syscall = std::string(name);
+    r.action = Action::allow();
+    p.rules.push_back(std::move(r));
+  }
+  return compile(p);
+}
+
 struct WallTimer {
   UniqueFd fd;
   void arm(double seconds, long interval_ns = 0) {
@@ -193,6 +210,7 @@ class Session {
   std::optional<Watchdog> watchdog_;
   UniqueFd watchdog_pipe_;
   std::optional<Sandbox> sb_;
+  bpf::Program init_filter_;
   UniqueFd sigfd_;
   std::optional<Supervisor> supervisor_;
   WallTimer wall_, sample_;
@@ -209,6 +227,8 @@ class Session {
   std::string setup_error_;
   bool cgroup_used_ = false;
   bool listener_open_ = true;  // false once no task runs under the filter
+  termios terminal_settings_{};
+  bool terminal_saved_ = false;
 };
 
 Report Session::failed(int status, std::string error) {
@@ -278,6 +298,9 @@ void Session::open_io() {
   // The program gets the terminal's foreground when it reads the terminal
   // and seccage had it, so that it can read and Ctrl-C reaches it.
   plan_.take_terminal = o_.stdin_file.empty() && ::isatty(0) && ::tcgetpgrp(0) == ::getpgrp();
+  // What the program does to the terminal's settings (no echo, raw mode) is
+  // undone at the end.
+  if (plan_.take_terminal && ::tcgetattr(0, &terminal_settings_) == 0) terminal_saved_ = true;
 }
 
 void Session::make_cgroup() {
@@ -322,7 +345,9 @@ void Session::start() {
       watchdog_.emplace(Watchdog::start(wd_read.get()));
     }
     std::string why;
-    sb_ = start_sandbox(level, plan_, cgroup_ ? &*cgroup_ : nullptr, why);
+    if (level != IsolationLevel::UserPidMount && init_filter_.empty()) init_filter_ = init_program();
+    sb_ = start_sandbox(level, plan_, cgroup_ ? &*cgroup_ : nullptr,
+                        level == IsolationLevel::UserPidMount ? nullptr : &init_filter_, why);
     if (sb_) break;
     report_.isolation.notes.push_back(why);
   }
@@ -550,6 +575,7 @@ void Session::finish() {
     // Back to seccage's group; it is in the background now, hence SIGTTOU
     // blocked (it is, for the whole run).
     ::tcsetpgrp(0, ::getpgrp());
+    if (terminal_saved_) ::tcsetattr(0, TCSADRAIN, &terminal_settings_);
   }
   if (!status_eof_) read_status(false);
 }

@@ -130,7 +130,7 @@ int receive_launch_message(int socket, LaunchMessage& m, UniqueFd* fd, int timeo
 }
 
 std::optional<Sandbox> start_sandbox(IsolationLevel level, LaunchPlan& plan, const RunCgroup* cgroup,
-                                     std::string& why) {
+                                     const bpf::Program* init_filter, std::string& why) {
   int sp[2], go[2], res[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0) throw SystemError("socketpair", errno);
   UniqueFd status(sp[0]), launcher_end(sp[1]);
@@ -145,6 +145,7 @@ std::optional<Sandbox> start_sandbox(IsolationLevel level, LaunchPlan& plan, con
   ip.result_fd = result_write.get();
   ip.seccage = ::getpid();
   ip.dumpable_for_maps = level == IsolationLevel::UserPidMount && ::geteuid() != 0;
+  ip.own_filter = init_filter;
 
   // The init starts with every signal blocked: it takes the ones it wants
   // with sigwaitinfo, and a Ctrl-C meant for seccage never reaches it.
