@@ -174,5 +174,31 @@ TEST(RunIsolation, AProgramOnATerminalReadsItAndCtrlCReachesIt) {
   EXPECT_EQ(WEXITSTATUS(*st), 128 + SIGINT);
 }
 
+// Ctrl-Z stops the program, and seccage with it, so the shell sees the job
+// stopped; `fg` gives the program the terminal again.
+TEST(RunIsolation, CtrlZStopsTheJobAndFgResumesIt) {
+  Terminal t({"/bin/bash", "--norc", "--noprofile", "-i"});
+  t.type("PS1='$ '\n");
+  t.read_until("#never", std::chrono::milliseconds(300));
+  t.type(kCli + " run -q --default allow -- cat 2>/dev/null\n");
+  t.read_until("#never", std::chrono::milliseconds(500));
+  t.type("one\n");
+  t.read_until("one\r\none", std::chrono::seconds(5));
+  t.type("\x1a");  // Ctrl-Z
+  std::string screen = t.read_until("Stopped", std::chrono::seconds(5));
+  EXPECT_NE(screen.find("Stopped"), std::string::npos) << "the shell did not see the job stop: " << screen;
+  t.type("fg\n");
+  t.read_until("#never", std::chrono::milliseconds(500));
+  t.type("two\n");
+  screen = t.read_until("two\r\ntwo", std::chrono::seconds(5));
+  EXPECT_NE(screen.find("two\r\ntwo"), std::string::npos) << "the program did not get the terminal back: " << screen;
+  t.type("\x04");  // Ctrl-D: cat ends, so does seccage
+  t.type("echo rc=$?\n");
+  screen = t.read_until("rc=0", std::chrono::seconds(5));
+  EXPECT_NE(screen.find("rc=0"), std::string::npos) << screen;
+  t.type("exit\n");
+  EXPECT_TRUE(t.wait(std::chrono::seconds(5)).has_value());
+}
+
 }  // namespace
 }  // namespace seccage::runtest

@@ -127,8 +127,17 @@ void run_init(const InitPlan& ip, LaunchPlan& lp) noexcept {
     for (;;) {
       int status = 0;
       rusage ru{};
-      const pid_t p = ::wait4(-1, &status, WNOHANG | __WALL, &ru);
+      const pid_t p = ::wait4(-1, &status, WNOHANG | WUNTRACED | __WALL, &ru);
       if (p <= 0) break;
+      if (WIFSTOPPED(status)) {
+        const int by = WSTOPSIG(status);
+        if (p == launcher && (by == SIGTSTP || by == SIGTTIN || by == SIGTTOU)) {
+          InitResult stop{};
+          stop.stopped_by = by;
+          [[maybe_unused]] ssize_t w = ::write(ip.result_fd, &stop, sizeof stop);
+        }
+        continue;
+      }
       if (p == launcher) {
         result.wait_status = status;
         result.program = ru;

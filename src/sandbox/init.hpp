@@ -46,8 +46,13 @@ struct InitPlan {
   const bpf::Program* own_filter = nullptr;
 };
 
+// Written to seccage when the program ends (and the sandbox is empty), and
+// also, with `stopped_by` set, each time the program is stopped by a
+// job-control signal (Ctrl-Z, a background read of the terminal), so that
+// seccage can stop too and the shell sees the job stopped.
 struct InitResult {
   std::int32_t launched = 0;     // 1 once the launcher was forked
+  std::int32_t stopped_by = 0;   // SIGTSTP, SIGTTIN or SIGTTOU: not the end, a stop
   std::int32_t wait_status = 0;  // the launcher's (the program's) wait status
   rusage program{};              // the program and the children it waited for
   rusage all{};                  // every process of the sandbox the init reaped

@@ -192,6 +192,7 @@ class Session {
   void handle_relays(const std::vector<pollfd>& fds, std::size_t first);
   void read_status(bool block);
   void read_result();
+  void stop_with_program();
   void stop_everything();
   void finish();
   void conclude();
@@ -427,11 +428,37 @@ void Session::stop_everything() {
 void Session::read_result() {
   InitResult r{};
   const ssize_t n = ::read(sb_->result.get(), &r, sizeof r);
+  if (n == static_cast<ssize_t>(sizeof r) && r.stopped_by) {
+    stop_with_program();
+    return;
+  }
   if (n == static_cast<ssize_t>(sizeof r)) {
     result_ = r;
     have_result_ = true;
   }
   sb_->result.reset();
+}
+
+// Job control: the program was stopped by Ctrl-Z or by reading the terminal
+// from the background. seccage stops its own job the same way, so that the
+// shell sees it stopped (and can `fg` or `bg` it), taking the terminal back
+// first; once continued, it gives the program the terminal again if its job
+// is in the foreground, and continues it.
+void Session::stop_with_program() {
+  if (stopping_ || !o_.stdin_file.empty() || !::isatty(0)) return;
+  termios program_settings{};
+  const bool had_terminal = ::tcgetpgrp(0) == sb_->launcher;
+  const bool saved = had_terminal && ::tcgetattr(0, &program_settings) == 0;
+  if (had_terminal) {
+    ::tcsetpgrp(0, ::getpgrp());
+    if (terminal_saved_) ::tcsetattr(0, TCSADRAIN, &terminal_settings_);
+  }
+  ::kill(0, SIGTSTP);  // the whole job, as the terminal would; returns once continued
+  if (::tcgetpgrp(0) == ::getpgrp()) {
+    if (saved) ::tcsetattr(0, TCSADRAIN, &program_settings);
+    ::tcsetpgrp(0, sb_->launcher);
+  }
+  ::kill(-sb_->launcher, SIGCONT);
 }
 
 void Session::handle_signals() {
