@@ -1,11 +1,13 @@
 // OCI JSON and SPO YAML writers: Policy -> resolved OCI seccomp object.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "policy/low_word.hpp"
 #include "profile/writers/oci_model.hpp"
 #include "profile/writers/rule_numbers.hpp"
 #include "seccage/error.hpp"
@@ -95,6 +97,41 @@ std::vector<OciArg> oci_args(const Rule& rule) {
   return out;
 }
 
+// OCI comparisons are on all 64 bits. A condition on a 32-bit argument
+// (seccage's own forms) is written only when a 64-bit comparison says
+// exactly the same: low-word equality as MASKED_EQ with mask 0xffffffff, a
+// masked test within the low word as itself; one that always holds is left
+// out, a rule with one that never holds is left out (nullopt). Ranges and
+// != on the low word have no 64-bit equivalent: refused, never widened.
+std::optional<Rule> oci_form(const Rule& rule, std::size_t i) {
+  Rule out = rule;
+  out.conditions.clear();
+  for (const Condition& c : rule.conditions) {
+    if (c.width == ArgWidth::U64) {
+      out.conditions.push_back(c);
+      continue;
+    }
+    const detail::LowWord l = detail::lower_to_low_word(c);
+    if (l.kind == detail::LowWord::Kind::Never) return std::nullopt;
+    if (l.kind == detail::LowWord::Kind::Always) continue;
+    Condition w = l.test;
+    w.width = ArgWidth::U64;
+    if (w.op == CmpOp::EQ) {
+      w.op = CmpOp::MaskedEq;
+      w.mask = 0xffffffffu;
+    }
+    if (w.op != CmpOp::MaskedEq)
+      throw InputError(fmt::format(
+          "{}: '{}' compares the low 32 bits of arg{} (the kernel reads it as {}), and OCI JSON compares all 64 "
+          "bits: only == and masked tests can be written exactly. Write the condition as arg{}.u64 in the text "
+          "policy to mean all 64 bits (as libseccomp does), or use a format that keeps it (bpf, c, text)",
+          rule_origin(rule, i + 1), c.to_string(), static_cast<unsigned>(c.arg),
+          c.width == ArgWidth::S32 ? "an int" : "an unsigned int", static_cast<unsigned>(c.arg)));
+    out.conditions.push_back(w);
+  }
+  return out;
+}
+
 struct EntryKey {
   std::string action;
   std::optional<std::uint32_t> errno_ret;
@@ -132,9 +169,11 @@ OciModel build_oci_model(const Policy& policy, std::vector<std::string>* warning
   std::vector<std::set<std::string>> names;
   std::map<ArchNumber, std::size_t> last_entry_for;  // number -> last entry index reaching it
   for (std::size_t i = 0; i < policy.rules.size(); ++i) {
-    const Rule& rule = policy.rules[i];
     // A no-op in the model (libseccomp refuses it, runc drops it).
-    if (rule.action == policy.default_action) continue;
+    if (policy.rules[i].action == policy.default_action) continue;
+    const std::optional<Rule> exact = oci_form(policy.rules[i], i);
+    if (!exact) continue;  // can never match
+    const Rule& rule = *exact;
     const OciAction act = oci_action(rule.action, rule_origin(rule, i + 1));
     EntryKey key{act.name, act.errno_ret, {}};
     for (const OciArg& a : oci_args(rule)) key.args.emplace_back(a.index, a.value, a.value_two, a.op);
