@@ -15,6 +15,7 @@
 
 #include "policy/evaluator.hpp"
 #include "seccage/compiler.hpp"
+#include "seccage/error.hpp"
 #include "seccage/lint.hpp"
 #include "seccage/policy_text.hpp"
 #include "seccage/profile.hpp"
