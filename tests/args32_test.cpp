@@ -196,15 +196,19 @@ TEST(Args32, OciWriterIsExactOrRefuses) {
   const Policy back = x86(read_oci_profile_text(json, "w.json").policy);
   EXPECT_EQ(run(compile(back), Arch::x86_64, "write", {0x100000002}), Action::errno_(kErr));
   EXPECT_EQ(run(compile(back), Arch::x86_64, "write", {3}), Action::allow());
-  // != on the low word has no 64-bit form: refused, not widened.
-  const Policy ne = text("default allow\nkill write: arg0 != 1\n");
+  // != on the low word: 32 disjoint masked tests, exact.
+  const Policy ne = x86(read_oci_profile_text(write_oci_json(text("default allow\nkill write: arg0 != 1\n")), "ne.json").policy);
+  for (std::uint64_t fd : {1ull, 0x100000001ull, 0xffffffff00000001ull})
+    EXPECT_EQ(run(compile(ne), Arch::x86_64, "write", {fd}), Action::allow()) << std::hex << fd;
+  for (std::uint64_t fd : {0ull, 2ull, 0x80000001ull, 0x100000000ull})
+    EXPECT_EQ(run(compile(ne), Arch::x86_64, "write", {fd}), Action::kill_process()) << std::hex << fd;
+  // Too many combinations: refused with a way out, never widened.
   try {
-    (void)write_oci_json(ne);
+    (void)write_oci_json(text("default allow\nkill dup2: arg0 != 1 && arg1 != 2\n"));
     ADD_FAILURE() << "expected a refusal";
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("arg0.u64"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("argN.u64"), std::string::npos) << e.what();
   }
-  // Written with .u64 it is libseccomp's meaning and goes through.
   EXPECT_NO_THROW((void)write_oci_json(text("default allow\nkill write: arg0.u64 != 1\n")));
 }
 

@@ -98,36 +98,70 @@ std::vector<OciArg> oci_args(const Rule& rule) {
 }
 
 // OCI comparisons are on all 64 bits. A condition on a 32-bit argument
-// (seccage's own forms) is written only when a 64-bit comparison says
-// exactly the same: low-word equality as MASKED_EQ with mask 0xffffffff, a
-// masked test within the low word as itself; one that always holds is left
-// out, a rule with one that never holds is left out (nullopt). Ranges and
-// != on the low word have no 64-bit equivalent: refused, never widened.
-std::optional<Rule> oci_form(const Rule& rule, std::size_t i) {
-  Rule out = rule;
-  out.conditions.clear();
+// (seccage's own forms) becomes 64-bit comparisons that say exactly the same:
+// a set of low words is a union of masked tests whose masks lie within the
+// low word (MASKED_EQ ignores the high word): == is one, a masked test is
+// itself, a range is its aligned blocks (at most 62), != is 32 blocks (each
+// differs from the value first at one bit). A rule becomes one rule per
+// combination; they are disjoint, so they OR exactly. A condition that
+// always holds is left out; a rule with one that never holds yields none.
+constexpr std::size_t kMaxExpansion = 256;
+
+std::vector<std::pair<std::uint32_t, std::uint32_t>> low_word_blocks(const Condition& t) {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> out;  // (mask, value)
+  const auto v = static_cast<std::uint32_t>(t.value);
+  auto range = [&](std::uint64_t lo, std::uint64_t hi) {
+    while (lo <= hi) {
+      unsigned k = 0;
+      while (k < 32 && (lo & ((std::uint64_t{2} << k) - 1)) == 0 && lo + (std::uint64_t{2} << k) - 1 <= hi) ++k;
+      out.emplace_back(static_cast<std::uint32_t>(~((std::uint64_t{1} << k) - 1)), static_cast<std::uint32_t>(lo));
+      lo += std::uint64_t{1} << k;
+    }
+  };
+  switch (t.op) {
+    case CmpOp::EQ: out.emplace_back(0xffffffffu, v); break;
+    case CmpOp::MaskedEq: out.emplace_back(static_cast<std::uint32_t>(t.mask), v & static_cast<std::uint32_t>(t.mask)); break;
+    case CmpOp::NE:
+      for (unsigned i = 0; i < 32; ++i) {
+        const std::uint32_t mask = 0xffffffffu << i;
+        out.emplace_back(mask, (v ^ (1u << i)) & mask);
+      }
+      break;
+    case CmpOp::LT: if (v > 0) range(0, v - 1u); break;
+    case CmpOp::LE: range(0, v); break;
+    case CmpOp::GT: if (v < 0xffffffffu) range(std::uint64_t{v} + 1, 0xffffffffu); break;
+    case CmpOp::GE: range(v, 0xffffffffu); break;
+  }
+  return out;
+}
+
+std::vector<Rule> oci_form(const Rule& rule, std::size_t i) {
+  std::vector<Rule> out{rule};
+  out[0].conditions.clear();
   for (const Condition& c : rule.conditions) {
     if (c.width == ArgWidth::U64) {
-      out.conditions.push_back(c);
+      for (Rule& r : out) r.conditions.push_back(c);
       continue;
     }
     const detail::LowWord l = detail::lower_to_low_word(c);
-    if (l.kind == detail::LowWord::Kind::Never) return std::nullopt;
+    if (l.kind == detail::LowWord::Kind::Never) return {};
     if (l.kind == detail::LowWord::Kind::Always) continue;
-    Condition w = l.test;
-    w.width = ArgWidth::U64;
-    if (w.op == CmpOp::EQ) {
-      w.op = CmpOp::MaskedEq;
-      w.mask = 0xffffffffu;
-    }
-    if (w.op != CmpOp::MaskedEq)
+    const auto blocks = low_word_blocks(l.test);
+    if (out.size() * blocks.size() > kMaxExpansion)
       throw InputError(fmt::format(
-          "{}: '{}' compares the low 32 bits of arg{} (the kernel reads it as {}), and OCI JSON compares all 64 "
-          "bits: only == and masked tests can be written exactly. Write the condition as arg{}.u64 in the text "
-          "policy to mean all 64 bits (as libseccomp does), or use a format that keeps it (bpf, c, text)",
-          rule_origin(rule, i + 1), c.to_string(), static_cast<unsigned>(c.arg),
-          c.width == ArgWidth::S32 ? "an int" : "an unsigned int", static_cast<unsigned>(c.arg)));
-    out.conditions.push_back(w);
+          "{}: the conditions on 32-bit arguments need more than {} OCI rules to write exactly (OCI JSON compares "
+          "all 64 bits); write them as argN.u64 in the text policy for libseccomp's 64-bit meaning, or use a "
+          "format that keeps them (bpf, c, text)",
+          rule_origin(rule, i + 1), kMaxExpansion));
+    std::vector<Rule> next;
+    for (const Rule& r : out) {
+      for (const auto& [mask, value] : blocks) {
+        Rule x = r;
+        x.conditions.push_back(Condition{c.arg, CmpOp::MaskedEq, value, mask, ArgWidth::U64});
+        next.push_back(std::move(x));
+      }
+    }
+    out = std::move(next);
   }
   return out;
 }
@@ -171,9 +205,7 @@ OciModel build_oci_model(const Policy& policy, std::vector<std::string>* warning
   for (std::size_t i = 0; i < policy.rules.size(); ++i) {
     // A no-op in the model (libseccomp refuses it, runc drops it).
     if (policy.rules[i].action == policy.default_action) continue;
-    const std::optional<Rule> exact = oci_form(policy.rules[i], i);
-    if (!exact) continue;  // can never match
-    const Rule& rule = *exact;
+    for (const Rule& rule : oci_form(policy.rules[i], i)) {
     const OciAction act = oci_action(rule.action, rule_origin(rule, i + 1));
     EntryKey key{act.name, act.errno_ret, {}};
     for (const OciArg& a : oci_args(rule)) key.args.emplace_back(a.index, a.value, a.value_two, a.op);
@@ -199,6 +231,7 @@ OciModel build_oci_model(const Policy& policy, std::vector<std::string>* warning
     }
     names[*target].insert(name);
     for (const ArchNumber& n : reach) last_entry_for[n] = std::max(last_entry_for[n], *target);
+    }
   }
 
   for (std::size_t e = 0; e < keys.size(); ++e) {
