@@ -38,6 +38,7 @@
 //   truncates: u32. ptrace takes `long pid` that find_get_task_by_vpid()
 //   reads as pid_t: i; its request is a long: 64 bits.
 #include <algorithm>
+#include <iterator>
 #include <string_view>
 
 #include "policy/arg_types.hpp"
@@ -120,13 +121,13 @@ constexpr ArgTypes kTable[] = {
     {"futimesat", "i"},
     {"getdents", "u.u"},
     {"getdents64", "u.u"},
+    {"getpeername", "i"},
     {"getpgid", "i"},
     {"getpriority", "ii"},
     {"getrandom", "..u"},
     {"getrlimit", "u"},
     {"getrusage", "i"},
     {"getsid", "i"},
-    {"getpeername", "i"},
     {"getsockname", "i"},
     {"getsockopt", "iii"},
     {"getxattrat", "i.u"},
@@ -301,6 +302,15 @@ constexpr ArgTypes kTable[] = {
     {"write", "u"},
     {"writev", "u"},
 };
+
+// The lookup is a binary search: an entry out of order would silently read
+// as 64 bits (and could hide its neighbours), so order is checked here.
+constexpr bool sorted_and_unique() {
+  for (std::size_t i = 1; i < std::size(kTable); ++i)
+    if (!(kTable[i - 1].name < kTable[i].name)) return false;
+  return true;
+}
+static_assert(sorted_and_unique(), "arg_types.cpp: keep kTable sorted by name, one entry per syscall");
 
 }  // namespace
 
