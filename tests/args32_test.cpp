@@ -212,6 +212,77 @@ TEST(Args32, OciWriterIsExactOrRefuses) {
   EXPECT_NO_THROW((void)write_oci_json(text("default allow\nkill write: arg0.u64 != 1\n")));
 }
 
+// Every operator and boundary operand, both widths: the OCI JSON written
+// for a 32-bit condition, read back with libseccomp's 64-bit meaning, decides
+// as the policy on every probe (high-word garbage included).
+TEST(Args32, OciWriterIsExactForEveryOperator) {
+  const std::uint64_t operands[] = {0, 1, 2, 0x7ffffffe, 0x7fffffff, 0x80000000, 0x80000001, 0xfffffffe, 0xffffffff,
+                                    0x100000000, 0xffffffff7fffffff, 0xffffffff80000000, 0xfffffffffffffffe,
+                                    0xffffffffffffffff};
+  std::vector<std::uint64_t> probes;
+  for (std::uint64_t lo : {0ull, 1ull, 2ull, 3ull, 0x7ffffffeull, 0x7fffffffull, 0x80000000ull, 0x80000001ull,
+                           0xfffffffeull, 0xffffffffull, 0x12345ull})
+    for (std::uint64_t hi : {0ull, 1ull, 0x80000000ull, 0xffffffffull}) probes.push_back(hi << 32 | lo);
+  for (ArgWidth w : {ArgWidth::S32, ArgWidth::U32}) {
+    for (int op = 0; op <= static_cast<int>(CmpOp::GE); ++op) {
+      for (std::uint64_t d : operands) {
+        Policy p;
+        p.arches = {Arch::x86_64};
+        p.default_action = Action::allow();
+        p.rules = {Rule{std::string("getpriority"), Action::errno_(kErr),
+                        {Condition{0, static_cast<CmpOp>(op), d, 0, w}}, {}}};
+        const Policy back = x86(read_oci_profile_text(write_oci_json(p), "w.json").policy);
+        const bpf::Program want = compile(p), got = compile(back);
+        for (std::uint64_t a : probes)
+          ASSERT_EQ(run(got, Arch::x86_64, "getpriority", {a}), run(want, Arch::x86_64, "getpriority", {a}))
+              << p.rules[0].conditions[0].to_string() << " width " << static_cast<int>(w) << fmt::format(" on {:#x}", a);
+      }
+    }
+  }
+}
+
+// Several rules on one syscall, with different actions and overlapping
+// conditions: libseccomp's precedence between them must survive the split
+// into masked tests, or the writer must refuse (it did not before: a 64-bit
+// `<=` and a 32-bit `==` on one fd decided differently once written).
+TEST(Args32, OciWriterIsExactForOverlappingRules) {
+  std::mt19937_64 rng(64);
+  const std::uint64_t values[] = {0, 1, 2, 3, 5, 0x7fffffff, 0x80000000, 0xffffffff, 0xffffffff80000000};
+  auto pick = [&] { return values[rng() % std::size(values)]; };
+  int refused = 0;
+  for (int round = 0; round < 400; ++round) {
+    Policy p;
+    p.arches = {Arch::x86_64};
+    p.default_action = Action::allow();
+    const int rules = 2 + static_cast<int>(rng() % 2);
+    for (int r = 0; r < rules; ++r) {
+      Rule rule{std::string("getpriority"), Action::errno_(static_cast<std::uint16_t>(1 + rng() % 3)), {}, {}};
+      for (std::uint8_t a = 0; a < 2; ++a) {
+        if (rng() % 2 == 0) continue;
+        const auto op = static_cast<CmpOp>(rng() % 6);  // the masked ones are covered above
+        rule.conditions.push_back(Condition{a, op, pick(), 0, rng() % 2 ? ArgWidth::S32 : ArgWidth::U64});
+      }
+      if (rule.conditions.empty()) rule.conditions.push_back(Condition{0, CmpOp::EQ, pick(), 0, ArgWidth::S32});
+      p.rules.push_back(rule);
+    }
+    std::string json;
+    try {
+      json = write_oci_json(p);
+    } catch (const InputError&) {
+      ++refused;
+      continue;
+    }
+    const Policy back = x86(read_oci_profile_text(json, "w.json").policy);
+    const bpf::Program want = compile(p), got = compile(back);
+    for (int k = 0; k < 64; ++k) {
+      const std::array<std::uint64_t, 6> args{pick() ^ (rng() % 2 ? 0x100000000ull : 0), pick()};
+      ASSERT_EQ(run(got, Arch::x86_64, "getpriority", args), run(want, Arch::x86_64, "getpriority", args))
+          << "round " << round << fmt::format(" args {:#x} {:#x}\n", args[0], args[1]) << write_text_policy(p) << json;
+    }
+  }
+  EXPECT_GT(400 - refused, 100);  // written, disjoint or of one action, and checked
+}
+
 TEST(Args32, CheckWarnsOnSidesteppableComparisons) {
   const LintReport r = lint_oci_profile(oci_write_eq2(), "p.json");
   const auto it = std::find_if(r.findings.begin(), r.findings.end(), [](const Finding& f) { return f.code == "wide-compare"; });

@@ -166,6 +166,102 @@ std::vector<Rule> oci_form(const Rule& rule, std::size_t i) {
   return out;
 }
 
+// Whether a rule's 32-bit conditions become masked tests in OCI form (rather
+// than disappearing as always true or dropping the rule as never).
+bool becomes_masked_tests(const Rule& rule) {
+  return std::any_of(rule.conditions.begin(), rule.conditions.end(), [](const Condition& c) {
+    return c.width != ArgWidth::U64 && detail::lower_to_low_word(c).kind == detail::LowWord::Kind::Test;
+  });
+}
+
+// A condition as a set of values on one domain: all 64 bits (max ~0), or the
+// low word (max 0xffffffff) for a lowered 32-bit condition.
+struct ValueSet {
+  enum class Kind : std::uint8_t { All, None, Eq, Ne, AtMost, Above, Masked } kind = Kind::All;
+  std::uint64_t a = 0, mask = 0;  // Masked: x & mask == a, a within mask
+  bool contains(std::uint64_t x) const {
+    switch (kind) {
+      case Kind::All: return true;
+      case Kind::None: return false;
+      case Kind::Eq: return x == a;
+      case Kind::Ne: return x != a;
+      case Kind::AtMost: return x <= a;
+      case Kind::Above: return x > a;
+      case Kind::Masked: return (x & mask) == a;
+    }
+    return true;
+  }
+};
+
+ValueSet value_set(const Condition& raw) {
+  using K = ValueSet::Kind;
+  Condition c = raw;
+  if (raw.width != ArgWidth::U64) {
+    const detail::LowWord l = detail::lower_to_low_word(raw);
+    if (l.kind != detail::LowWord::Kind::Test) return {l.kind == detail::LowWord::Kind::Always ? K::All : K::None};
+    c = l.test;
+  }
+  switch (c.op) {
+    case CmpOp::EQ: return {K::Eq, c.value};
+    case CmpOp::NE: return {K::Ne, c.value};
+    case CmpOp::LE: return {K::AtMost, c.value};
+    case CmpOp::GT: return {K::Above, c.value};
+    case CmpOp::LT: return c.value == 0 ? ValueSet{K::None} : ValueSet{K::AtMost, c.value - 1};
+    case CmpOp::GE: return c.value == 0 ? ValueSet{K::All} : ValueSet{K::Above, c.value - 1};
+    case CmpOp::MaskedEq: return {K::Masked, c.value & c.mask, c.mask};
+  }
+  return {};
+}
+
+// True only when no value meets both conditions (false when unsure).
+bool disjoint(const Condition& x, const Condition& y) {
+  using K = ValueSet::Kind;
+  if (x.arg != y.arg || (x.width == ArgWidth::U64) != (y.width == ArgWidth::U64)) return false;
+  const std::uint64_t max = x.width == ArgWidth::U64 ? ~std::uint64_t{0} : 0xffffffffu;
+  ValueSet p = value_set(x), q = value_set(y);
+  if (p.kind == K::None || q.kind == K::None) return true;
+  for (int turn = 0; turn < 2; ++turn, std::swap(p, q)) {
+    if (p.kind == K::Eq) return !q.contains(p.a);
+    if (p.kind == K::Masked && q.kind == K::Masked) return ((p.a ^ q.a) & p.mask & q.mask) != 0;
+    // A masked set's least member is its value, its greatest the value with
+    // every free bit set.
+    if (p.kind == K::Masked && q.kind == K::AtMost) return p.a > q.a;
+    if (p.kind == K::Masked && q.kind == K::Above) return (p.a | (~p.mask & max)) <= q.a;
+    if (p.kind == K::AtMost && q.kind == K::Above) return p.a <= q.a;
+  }
+  return false;
+}
+
+bool rules_disjoint(const Rule& r, const Rule& s) {
+  for (const Condition& x : r.conditions)
+    for (const Condition& y : s.conditions)
+      if (disjoint(x, y)) return true;
+  return false;
+}
+
+// Masked tests make libseccomp's tree differently from the low-word tests
+// the policy compiles to, and where two rules on one syscall with different
+// actions overlap, the tree's shape decides which action wins. Rules of one
+// action OR whatever the shape, an unconditional rule overrides the rest
+// either way, and disjoint rules never meet (the text language makes its
+// rules on one syscall disjoint); anything else is refused rather than
+// written inexactly.
+void check_rule_can_split(const Policy& policy, const Rule& rule, std::size_t i) {
+  if (!becomes_masked_tests(rule)) return;
+  for (std::size_t j = 0; j < policy.rules.size(); ++j) {
+    const Rule& other = policy.rules[j];
+    if (j == i || other.syscall != rule.syscall || other.action == rule.action ||
+        other.action == policy.default_action || other.conditions.empty() || rules_disjoint(rule, other))
+      continue;
+    throw InputError(fmt::format(
+        "{}: its conditions on 32-bit arguments become masked tests in OCI JSON (which compares all 64 bits), and "
+        "{} on the same syscall has another action and may match the same calls: libseccomp could then order "
+        "them differently. Write the conditions as argN.u64 in the text policy for libseccomp's 64-bit meaning, "
+        "or use a format that keeps them (bpf, c, text)",
+        rule_origin(rule, i + 1), rule_origin(other, j + 1)));
+  }
+}
+
 struct EntryKey {
   std::string action;
   std::optional<std::uint32_t> errno_ret;
@@ -205,32 +301,33 @@ OciModel build_oci_model(const Policy& policy, std::vector<std::string>* warning
   for (std::size_t i = 0; i < policy.rules.size(); ++i) {
     // A no-op in the model (libseccomp refuses it, runc drops it).
     if (policy.rules[i].action == policy.default_action) continue;
+    check_rule_can_split(policy, policy.rules[i], i);
     for (const Rule& rule : oci_form(policy.rules[i], i)) {
-    const OciAction act = oci_action(rule.action, rule_origin(rule, i + 1));
-    EntryKey key{act.name, act.errno_ret, {}};
-    for (const OciArg& a : oci_args(rule)) key.args.emplace_back(a.index, a.value, a.value_two, a.op);
-    const std::string name = oci_name(policy, rule, i);
-    const std::set<ArchNumber> reach = numbers_of_rule(policy, i);
+      const OciAction act = oci_action(rule.action, rule_origin(rule, i + 1));
+      EntryKey key{act.name, act.errno_ret, {}};
+      for (const OciArg& a : oci_args(rule)) key.args.emplace_back(a.index, a.value, a.value_two, a.op);
+      const std::string name = oci_name(policy, rule, i);
+      const std::set<ArchNumber> reach = numbers_of_rule(policy, i);
 
-    std::size_t earliest = 0;
-    for (const ArchNumber& n : reach) {
-      auto it = last_entry_for.find(n);
-      if (it != last_entry_for.end()) earliest = std::max(earliest, it->second);
-    }
-    std::optional<std::size_t> target;
-    for (std::size_t e = keys.size(); e-- > earliest;) {
-      if (keys[e] == key) {
-        target = e;
-        break;
+      std::size_t earliest = 0;
+      for (const ArchNumber& n : reach) {
+        auto it = last_entry_for.find(n);
+        if (it != last_entry_for.end()) earliest = std::max(earliest, it->second);
       }
-    }
-    if (!target) {
-      keys.push_back(key);
-      names.emplace_back();
-      target = keys.size() - 1;
-    }
-    names[*target].insert(name);
-    for (const ArchNumber& n : reach) last_entry_for[n] = std::max(last_entry_for[n], *target);
+      std::optional<std::size_t> target;
+      for (std::size_t e = keys.size(); e-- > earliest;) {
+        if (keys[e] == key) {
+          target = e;
+          break;
+        }
+      }
+      if (!target) {
+        keys.push_back(key);
+        names.emplace_back();
+        target = keys.size() - 1;
+      }
+      names[*target].insert(name);
+      for (const ArchNumber& n : reach) last_entry_for[n] = std::max(last_entry_for[n], *target);
     }
   }
 
