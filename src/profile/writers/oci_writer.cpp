@@ -214,9 +214,8 @@ ValueSet value_set(const Condition& raw) {
 }
 
 // True only when no value meets both conditions (false when unsure).
-bool disjoint(const Condition& x, const Condition& y) {
+bool disjoint_on_one_domain(const Condition& x, const Condition& y) {
   using K = ValueSet::Kind;
-  if (x.arg != y.arg || (x.width == ArgWidth::U64) != (y.width == ArgWidth::U64)) return false;
   const std::uint64_t max = x.width == ArgWidth::U64 ? ~std::uint64_t{0} : 0xffffffffu;
   ValueSet p = value_set(x), q = value_set(y);
   if (p.kind == K::None || q.kind == K::None) return true;
@@ -230,6 +229,18 @@ bool disjoint(const Condition& x, const Condition& y) {
     if (p.kind == K::AtMost && q.kind == K::Above) return p.a <= q.a;
   }
   return false;
+}
+
+// libseccomp compares 64-bit conditions on the low word alone on 32-bit ABIs
+// (the operand's high half dropped), so those must be disjoint there too.
+Condition narrow_form(const Condition& c) {
+  return Condition{c.arg, c.op, c.value & 0xffffffffu, c.mask & 0xffffffffu, ArgWidth::U32};
+}
+
+bool disjoint(const Condition& x, const Condition& y) {
+  if (x.arg != y.arg || (x.width == ArgWidth::U64) != (y.width == ArgWidth::U64)) return false;
+  if (x.width != ArgWidth::U64) return disjoint_on_one_domain(x, y);
+  return disjoint_on_one_domain(x, y) && disjoint_on_one_domain(narrow_form(x), narrow_form(y));
 }
 
 bool rules_disjoint(const Rule& r, const Rule& s) {
