@@ -100,6 +100,32 @@ TEST(RunCli, SigtermIsPassedOnToTheProgram) {
   expect_nothing_left(marker);
 }
 
+#if defined(__x86_64__)
+// The motivating attack: the kernel reads write's `unsigned int fd` as the
+// low word, so write(0x100000002, ...) writes to fd 2. A rule option decides
+// on what the kernel uses, so --deny write:arg0==2 denies it too.
+TEST(RunCli, RuleOptionsCatchTheHighWordTrick) {
+  TempDir dir;
+  const std::string prog = compile_c(dir, "highfd", R"(
+#include <errno.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main(void) {
+  long rc = syscall(SYS_write, 0x100000002L, "x", 1);
+  printf("%s\n", rc < 0 && errno == ENOMSG ? "denied" : "written");
+  return 0;
+}
+)");
+  auto r = seccage({"run", "--default", "allow", "--deny", "write:arg0==2:ENOMSG", "--", prog});
+  EXPECT_EQ(r.exit_code(), 0) << r.err;
+  EXPECT_EQ(r.status.output, "denied\n") << r.err;
+  // Without the rule the kernel takes it as fd 2.
+  auto plain = seccage({"run", "--default", "allow", "--", prog});
+  EXPECT_EQ(plain.status.output, "written\n") << plain.err;
+}
+#endif
+
 TEST(RunCli, PermissiveReportsButAllows) {
   TempDir dir;
   const std::string report = dir / "r.json";

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -15,17 +16,35 @@ namespace seccage {
 
 enum class CmpOp : std::uint8_t { EQ, NE, LT, LE, GT, GE, MaskedEq };
 
-// A test on one 64-bit syscall argument. For MaskedEq: (arg & mask) == value;
-// for the others `mask` is unused. All comparisons are unsigned 64-bit, as in
-// libseccomp.
+// How much of the 64-bit argument a condition looks at. The kernel reads an
+// `int` or `unsigned int` argument as its low 32 bits: write(0x100000002, ..)
+// writes to fd 2. A condition of width S32 or U32 first turns the argument
+// into what the kernel uses (the low word, sign- or zero-extended to 64 bits)
+// and then compares as usual, so no value of the upper half can sidestep it.
+// U64 is libseccomp's meaning (and OCI's); seccage's own forms pick the width
+// from the syscall's signature (docs/semantics.md, "32-bit arguments").
+enum class ArgWidth : std::uint8_t {
+  U64,  // all 64 bits
+  U32,  // the low word, zero-extended (unsigned int, u32, uid_t)
+  S32,  // the low word, sign-extended (int, pid_t)
+};
+
+// A test on one syscall argument. For MaskedEq: (x & mask) == value; for the
+// others `mask` is unused. x is the argument as `width` reads it; all
+// comparisons are unsigned 64-bit, as in libseccomp.
 struct Condition {
   std::uint8_t arg = 0;  // 0..5
   CmpOp op = CmpOp::EQ;
   std::uint64_t value = 0;
   std::uint64_t mask = 0;
+  ArgWidth width = ArgWidth::U64;
 
   bool matches(std::uint64_t argument) const;
-  std::string to_string() const;  // "arg0 != 1", "arg2 & 0x4 == 0"
+  // The argument as this condition reads it (sign- or zero-extended low word).
+  std::uint64_t view(std::uint64_t argument) const;
+  // "arg0 != 1", "arg2 & 0x4 == 0"; the width is not shown (the text form
+  // implies it from the syscall, see text_writer.cpp).
+  std::string to_string() const;
   friend bool operator==(const Condition&, const Condition&) = default;
 };
 
@@ -38,14 +57,14 @@ struct MaskedArgRef {
   std::uint64_t mask;
 };
 constexpr ArgRef arg(std::uint8_t index) { return {index}; }
-constexpr Condition operator==(ArgRef a, std::uint64_t v) { return {a.index, CmpOp::EQ, v, 0}; }
-constexpr Condition operator!=(ArgRef a, std::uint64_t v) { return {a.index, CmpOp::NE, v, 0}; }
-constexpr Condition operator<(ArgRef a, std::uint64_t v) { return {a.index, CmpOp::LT, v, 0}; }
-constexpr Condition operator<=(ArgRef a, std::uint64_t v) { return {a.index, CmpOp::LE, v, 0}; }
-constexpr Condition operator>(ArgRef a, std::uint64_t v) { return {a.index, CmpOp::GT, v, 0}; }
-constexpr Condition operator>=(ArgRef a, std::uint64_t v) { return {a.index, CmpOp::GE, v, 0}; }
+constexpr Condition operator==(ArgRef a, std::uint64_t v) { return {a.index, CmpOp::EQ, v, 0, ArgWidth::U64}; }
+constexpr Condition operator!=(ArgRef a, std::uint64_t v) { return {a.index, CmpOp::NE, v, 0, ArgWidth::U64}; }
+constexpr Condition operator<(ArgRef a, std::uint64_t v) { return {a.index, CmpOp::LT, v, 0, ArgWidth::U64}; }
+constexpr Condition operator<=(ArgRef a, std::uint64_t v) { return {a.index, CmpOp::LE, v, 0, ArgWidth::U64}; }
+constexpr Condition operator>(ArgRef a, std::uint64_t v) { return {a.index, CmpOp::GT, v, 0, ArgWidth::U64}; }
+constexpr Condition operator>=(ArgRef a, std::uint64_t v) { return {a.index, CmpOp::GE, v, 0, ArgWidth::U64}; }
 constexpr MaskedArgRef operator&(ArgRef a, std::uint64_t mask) { return {a.index, mask}; }
-constexpr Condition operator==(MaskedArgRef a, std::uint64_t v) { return {a.index, CmpOp::MaskedEq, v, a.mask}; }
+constexpr Condition operator==(MaskedArgRef a, std::uint64_t v) { return {a.index, CmpOp::MaskedEq, v, a.mask, ArgWidth::U64}; }
 
 // A syscall by name (resolved per arch; a name missing on an arch does not
 // apply there) or by number (taken as it is on every arch of the policy).
@@ -102,6 +121,10 @@ class Filter {
  public:
   explicit Filter(Action default_action);
   Filter& arch(Arch a);
+  // Conditions on arguments the kernel reads as 32 bits (fds, most flags;
+  // see syscall_arg_width()) get that width, as in the text language: the
+  // rule decides on what the kernel uses. Add to policy().rules directly for
+  // libseccomp's 64-bit meaning.
   Filter& add(Action action, SyscallRef syscall, std::vector<Condition> conditions = {});
   const Policy& policy() const { return policy_; }
   Policy& policy() { return policy_; }
@@ -111,6 +134,16 @@ class Filter {
  private:
   Policy policy_;
 };
+
+// How the kernel reads argument `arg` (0..5) of the named syscall: S32 for
+// `int` (and pid_t, clockid_t, key_serial_t), U32 for `unsigned int` (and u32,
+// uid_t, gid_t, umode_t), U64 for long, size_t, pointers, and for every
+// syscall or argument the table (src/policy/arg_types.cpp) does not list.
+ArgWidth syscall_arg_width(std::string_view syscall, unsigned arg);
+// Gives each U64 condition of a rule by name the width the kernel reads its
+// argument with: what seccage's own policy forms do. Rules by number keep
+// 64-bit meaning (the table is by name).
+void apply_kernel_widths(Rule& rule);
 
 // Throws InputError when a rule is malformed: arg index above 5, an ERRNO
 // above 4095, a syscall name unknown on every arch of the policy.

@@ -45,6 +45,10 @@ void sort_findings(std::vector<Finding>& findings);
 // Every check that needs only the Policy (and its origins).
 void check_policy(Context& ctx);
 
+// JSON only: 64-bit comparisons on arguments the kernel reads as 32 bits
+// that a program can sidestep with the high word (wide_compare.cpp).
+void check_wide_compares(Context& ctx);
+
 // "includes.caps [CAP_SYS_ADMIN]" style summary of an entry's includes and
 // excludes, or "" when it has none.
 std::string gate_summary(const nlohmann::json& entry);

@@ -94,6 +94,7 @@ LintReport lint_oci_profile(std::string_view json, std::string_view source, cons
   ctx.declared_multi_arch = prof.is_object() && prof.contains("archMap");
 
   lint_detail::check_policy(ctx);
+  lint_detail::check_wide_compares(ctx);
 
   // Names the reader left out: typos are errors (the rule the author meant
   // is missing), real syscalls of other arches are expected in a profile

@@ -24,7 +24,18 @@ std::string number(std::uint64_t v) {
 
 }  // namespace
 
-bool Condition::matches(std::uint64_t argument) const {
+std::uint64_t Condition::view(std::uint64_t argument) const {
+  switch (width) {
+    case ArgWidth::U64: return argument;
+    case ArgWidth::U32: return static_cast<std::uint32_t>(argument);
+    case ArgWidth::S32:
+      return static_cast<std::uint64_t>(std::int64_t{static_cast<std::int32_t>(static_cast<std::uint32_t>(argument))});
+  }
+  return argument;
+}
+
+bool Condition::matches(std::uint64_t raw) const {
+  const std::uint64_t argument = view(raw);
   switch (op) {
     case CmpOp::EQ: return argument == value;
     case CmpOp::NE: return argument != value;
@@ -80,6 +91,7 @@ Filter& Filter::arch(Arch a) {
 
 Filter& Filter::add(Action action, SyscallRef syscall, std::vector<Condition> conditions) {
   policy_.rules.push_back(Rule{std::move(syscall), action, std::move(conditions), {}});
+  apply_kernel_widths(policy_.rules.back());
   return *this;
 }
 

@@ -18,6 +18,7 @@
 #include <fmt/core.h>
 
 #include "policy/evaluator.hpp"
+#include "policy/low_word.hpp"
 #include "policy/validate.hpp"
 #include "policy/word_tree.hpp"
 #include "seccage/decision.hpp"
@@ -58,8 +59,35 @@ std::array<detail::ArgCheck, 6> checks_of(const Rule& rule) {
     k.value = c.value;
     // libseccomp gives the plain comparisons an all-ones mask.
     k.mask = c.op == CmpOp::MaskedEq ? c.mask : ~std::uint64_t{0};
+    k.low_only = c.width != ArgWidth::U64;  // lowered by lower_widths()
   }
   return checks;
+}
+
+bool has_32bit_conditions(const Rule& rule) {
+  return std::any_of(rule.conditions.begin(), rule.conditions.end(),
+                     [](const Condition& c) { return c.width != ArgWidth::U64; });
+}
+
+// A rule whose conditions on 32-bit arguments (seccage's own forms, see
+// ArgWidth) are rewritten as tests on the low word alone; conditions that
+// always hold are dropped (a rule left without any is unconditional). Returns
+// false when a condition can never hold: the rule then never applies.
+// libseccomp's forms never have such conditions, so its meaning is untouched.
+bool lower_widths(const Rule& rule, Rule& out) {
+  out.syscall = rule.syscall;
+  out.action = rule.action;
+  out.conditions.clear();
+  for (const Condition& c : rule.conditions) {
+    if (c.width == ArgWidth::U64) {
+      out.conditions.push_back(c);
+      continue;
+    }
+    const detail::LowWord l = detail::lower_to_low_word(c);
+    if (l.kind == detail::LowWord::Kind::Never) return false;
+    if (l.kind == detail::LowWord::Kind::Test) out.conditions.push_back(l.test);
+  }
+  return true;
 }
 
 // What one Policy rule becomes on one arch: zero, one or two tree rules.
@@ -91,9 +119,9 @@ std::int64_t number_on(const ArchState& state, std::uint32_t name_id) {
   return nr == kNoSyscall ? pseudo_number(name_id) : std::int64_t{nr};
 }
 
-void expand(const Policy& policy, int index, std::uint32_t name_id, const ArchState& state, Expansion& out) {
+void expand(const Policy& policy, const Rule& rule, int index, std::uint32_t name_id, const ArchState& state,
+            Expansion& out) {
   const Arch arch = state.arch;
-  const Rule& rule = policy.rules[static_cast<std::size_t>(index)];
   out.count = 0;
   detail::WordRule base;
   base.args = checks_of(rule);
@@ -168,10 +196,16 @@ Simulation simulate(const Policy& policy, const std::vector<std::uint32_t>& name
       std::any_of(sim.arches.begin(), sim.arches.end(), [](const ArchState& a) { return a.multiplexes(); });
   std::vector<Expansion> per_arch(sim.arches.size());
   std::vector<detail::WordTree::Checkpoint> backup;
+  Rule lowered;
   for (std::size_t i = 0; i < policy.rules.size(); ++i) {
-    const Rule& rule = policy.rules[i];
+    const Rule* written = &policy.rules[i];
     // libseccomp refuses these (EACCES) and runc drops them: a no-op.
-    if (rule.action == policy.default_action) continue;
+    if (written->action == policy.default_action) continue;
+    if (has_32bit_conditions(*written)) {
+      if (!lower_widths(*written, lowered)) continue;
+      written = &lowered;
+    }
+    const Rule& rule = *written;
     if (plain_unconditional(rule, name_ids[i], any_arch_multiplexes)) {
       const std::uint32_t ret = rule.action.to_ret();
       for (ArchState& a : sim.arches) {
@@ -185,7 +219,7 @@ Simulation simulate(const Policy& policy, const std::vector<std::uint32_t>& name
     }
     bool may_fail = false;
     for (std::size_t a = 0; a < sim.arches.size(); ++a) {
-      expand(policy, static_cast<int>(i), name_ids[i], sim.arches[a], per_arch[a]);
+      expand(policy, rule, static_cast<int>(i), name_ids[i], sim.arches[a], per_arch[a]);
       // Only a conditional rule meeting an existing syscall entry can be
       // refused; skip the checkpoints otherwise.
       for (const auto& w : per_arch[a]) {

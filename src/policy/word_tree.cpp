@@ -203,9 +203,10 @@ WordTree::Generated WordTree::generate(const WordRule& rule) {
     std::uint32_t hi_mask = static_cast<std::uint32_t>(c.mask >> 32);
     std::uint32_t lo = static_cast<std::uint32_t>(c.value);
     std::uint32_t hi = static_cast<std::uint32_t>(c.value >> 32);
-    if (narrow_) {
-      // 32-bit ABIs: one node on the low word; the operand's high half is
-      // dropped. A masked test with no mask bits is skipped as always true.
+    if (narrow_ || c.low_only) {
+      // 32-bit ABIs, and 32-bit arguments: one node on the low word; the
+      // operand's high half is dropped. A masked test with no mask bits is
+      // skipped as always true.
       if (c.op == CmpOp::MaskedEq && lo_mask == 0) continue;
       WordOp op = WordOp::EQ;
       bool next_branch = true;

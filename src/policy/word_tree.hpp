@@ -30,6 +30,10 @@ struct ArgCheck {
   CmpOp op = CmpOp::EQ;
   std::uint64_t value = 0;
   std::uint64_t mask = ~std::uint64_t{0};
+  // A 32-bit argument (ArgWidth S32/U32, already lowered to a test on the
+  // low word with a 32-bit operand): one node on the low word, as on a
+  // 32-bit ABI.
+  bool low_only = false;
 };
 
 // A rule as it reaches one arch's tree: one syscall number, up to six argument

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <array>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -54,6 +55,9 @@ struct ValueAst {
 
 struct CmpAst {
   std::uint8_t arg = 0;
+  // Written as argN.u64 / .u32 / .s32; nullopt: the width the kernel reads
+  // the argument with (syscall_arg_width), decided per syscall.
+  std::optional<ArgWidth> width;
   std::optional<ValueAst> mask;
   CmpOp op = CmpOp::EQ;
   bool negated_mask = false;  // "arg & m != v"
@@ -405,8 +409,17 @@ class Parser {
     c.loc = loc(t);
     if (t.kind != Tok::Word || !t.text.starts_with("arg") || t.text.size() < 4)
       throw expected("an argument (arg0 to arg5)");
-    auto idx = parse_number(std::string_view(t.text).substr(3));
-    if (!idx || t.text[3] == '-' || (t.text.size() > 4 && t.text[3] == '0'))
+    std::string_view word = t.text;
+    if (auto dot = word.find('.'); dot != std::string_view::npos) {
+      const std::string_view w = word.substr(dot + 1);
+      if (w == "u64") c.width = ArgWidth::U64;
+      else if (w == "u32") c.width = ArgWidth::U32;
+      else if (w == "s32") c.width = ArgWidth::S32;
+      else throw error(t, fmt::format("unknown argument width '.{}' (.u64, .u32 or .s32)", w));
+      word = word.substr(0, dot);
+    }
+    auto idx = parse_number(word.substr(3));
+    if (!idx || word.size() < 4 || word[3] == '-' || (word.size() > 4 && word[3] == '0'))
       throw expected("an argument (arg0 to arg5)");
     if (*idx > 5) throw error(t, fmt::format("argument index {} is out of range (syscalls have arg0 to arg5)", *idx));
     c.arg = static_cast<std::uint8_t>(*idx);
@@ -492,10 +505,16 @@ class Parser {
 
 // What the statements so far say about one syscall: a base action (nullopt =
 // the default) and conditional layers on top, the last matching one winning.
+// Per argument, how a statement's condition reads it: nullopt = not
+// compared; 0 = as the kernel reads it (decided per syscall); else the
+// explicit width + 1.
+using WidthSpec = std::array<std::optional<int>, 6>;
+
 struct Layer {
   std::optional<Action> action;
   Region region;
   std::string origin;
+  WidthSpec widths;
 };
 struct Entry {
   std::optional<Action> base;
@@ -541,7 +560,11 @@ class Compiler {
       std::optional<Action> action;
       if (!r.action.deny) action = r.action.action;
       std::optional<Region> region;
-      if (r.cond) region = condition_region(*r.cond);
+      WidthSpec widths;
+      if (r.cond) {
+        region = condition_region(*r.cond);
+        widths = width_spec(*r.cond);
+      }
       for (const TargetAst& t : r.targets) {
         for (const SyscallRef& ref : resolve_target(t, out.warnings)) {
           Entry& e = entries[ref];
@@ -549,7 +572,7 @@ class Compiler {
             // Unconditional: replaces everything said before about it.
             e = Entry{action, t.loc.str(), {}};
           } else {
-            e.layers.push_back(Layer{action, *region, t.loc.str()});
+            e.layers.push_back(Layer{action, *region, t.loc.str(), widths});
           }
         }
       }
@@ -648,7 +671,64 @@ class Compiler {
     return out;
   }
 
+  static WidthSpec width_spec(const CondAst& cond) {
+    WidthSpec out;
+    for (const ConjAst& conj : cond) {
+      for (const CmpAst& c : conj) {
+        const int w = c.width ? static_cast<int>(*c.width) + 1 : 0;
+        if (out[c.arg] && *out[c.arg] != w)
+          throw InputError(fmt::format("{}: arg{} is compared with two widths in one statement; write it the same "
+                                       "way each time (argN, or argN.u64 for all 64 bits)",
+                                       c.loc.str(), static_cast<unsigned>(c.arg)));
+        out[c.arg] = w;
+      }
+    }
+    return out;
+  }
+
+  // The width of each argument of one syscall's conditions. The "later
+  // statements win" algebra works on values; it stays exact under a width
+  // only if every statement reads the argument the same way (then it is the
+  // same algebra on the extended low words), so mixing is an error.
+  static std::array<ArgWidth, 6> widths_of(const SyscallRef& ref, const Entry& e) {
+    std::array<ArgWidth, 6> out{};
+    std::array<const Layer*, 6> first{};
+    const auto* name = std::get_if<std::string>(&ref);
+    for (const Layer& l : e.layers) {
+      for (unsigned a = 0; a < 6; ++a) {
+        if (!l.widths[a]) continue;
+        const int spec = *l.widths[a];
+        ArgWidth w = spec > 0 ? static_cast<ArgWidth>(spec - 1) : name ? syscall_arg_width(*name, a) : ArgWidth::U64;
+        if (first[a] && out[a] != w)
+          throw InputError(fmt::format("{}: arg{} of {} is compared on {} here but on {} at {}; use one width for an "
+                                       "argument of a syscall",
+                                       l.origin, a, to_string(ref), width_text(w), width_text(out[a]),
+                                       first[a]->origin));
+        out[a] = w;
+        first[a] = &l;
+      }
+    }
+    return out;
+  }
+
+  static const char* width_text(ArgWidth w) {
+    switch (w) {
+      case ArgWidth::U64: return "all 64 bits";
+      case ArgWidth::U32: return "the low 32 bits (unsigned)";
+      case ArgWidth::S32: return "the low 32 bits (signed)";
+    }
+    return "?";
+  }
+
   void emit(const SyscallRef& ref, const Entry& e, const Action& def, std::vector<Rule>& rules) const {
+    const std::size_t first_rule = rules.size();
+    emit_rules(ref, e, def, rules);
+    const std::array<ArgWidth, 6> widths = widths_of(ref, e);
+    for (std::size_t i = first_rule; i < rules.size(); ++i)
+      for (Condition& c : rules[i].conditions) c.width = widths[c.arg];
+  }
+
+  void emit_rules(const SyscallRef& ref, const Entry& e, const Action& def, std::vector<Rule>& rules) const {
     // Later layers win where they match: walk from the last one, each taking
     // what the later ones left; the base takes the rest. Complements are
     // costly (NOT of a union multiplies out), so they are only taken of the

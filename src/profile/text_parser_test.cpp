@@ -36,6 +36,14 @@ std::string error_of(std::string_view text, TextPolicyOptions o = x86()) {
   return "";
 }
 
+// The text language decides on what the kernel uses: conditions on int and
+// unsigned int arguments carry that width (syscall_arg_width).
+Condition as(Condition c, ArgWidth w) {
+  c.width = w;
+  return c;
+}
+constexpr ArgWidth kU32 = ArgWidth::U32, kS32 = ArgWidth::S32;
+
 TEST(TextParser, SeedExampleAllowAllKillWriteToFdOtherThanOne) {
   TextPolicy p = parse("# the libseccomp seed example\ndefault allow\narch x86_64\nkill write: arg0 != 1\n");
   EXPECT_EQ(p.policy.default_action, Action::allow());
@@ -48,7 +56,7 @@ TEST(TextParser, SeedExampleAllowAllKillWriteToFdOtherThanOne) {
   const Rule& r = *at;
   EXPECT_EQ(r.syscall, SyscallRef{std::string("write")});
   EXPECT_EQ(r.action, Action::kill_process());
-  EXPECT_EQ(r.conditions, (std::vector<Condition>{arg(0) != 1}));
+  EXPECT_EQ(r.conditions, (std::vector<Condition>{as(arg(0) != 1, kU32)}));
   EXPECT_EQ(r.origin, "t.policy:4:6");
   const bpf::Program prog = compile(p.policy);
   EXPECT_EQ(decide(prog, Arch::x86_64, "write", {1}), Action::allow());
@@ -62,9 +70,9 @@ TEST(TextParser, AlternativesBecomeSeparateRulesAndConjunctionsOneRule) {
       "allow socket: arg0 == AF_INET || arg0 == AF_INET6\n"
       "allow fcntl: arg0 <= 2 && arg1 == F_GETFL\n");
   std::vector<Rule> want = {
-      {std::string("fcntl"), Action::allow(), {arg(0) <= 2, arg(1) == 3}, ""},
-      {std::string("socket"), Action::allow(), {arg(0) == 2}, ""},
-      {std::string("socket"), Action::allow(), {arg(0) == 10}, ""},
+      {std::string("fcntl"), Action::allow(), {as(arg(0) <= 2, kU32), as(arg(1) == 3, kU32)}, ""},
+      {std::string("socket"), Action::allow(), {as(arg(0) == 2, kS32)}, ""},
+      {std::string("socket"), Action::allow(), {as(arg(0) == 10, kS32)}, ""},
   };
   EXPECT_EQ(p.policy.rules, want);
   EXPECT_EQ(p.policy.default_action, Action::errno_(1));
@@ -77,11 +85,11 @@ TEST(TextParser, MasksFlagsNumbersAndNegativeValues) {
       "allow openat: arg0 == AT_FDCWD && arg2 & (O_WRONLY|O_RDWR) == 0\n"
       "allow ioctl: arg1 == 0x5401 || arg1 == 0b101 || arg1 == 0o17 || arg1 == 017\n");
   std::vector<Rule> want = {
-      {std::string("ioctl"), Action::allow(), {arg(1) == 0x5401}, ""},
-      {std::string("ioctl"), Action::allow(), {arg(1) == 5}, ""},
-      {std::string("ioctl"), Action::allow(), {arg(1) == 15}, ""},  // 0o17 and 017: one rule
+      {std::string("ioctl"), Action::allow(), {as(arg(1) == 0x5401, kU32)}, ""},
+      {std::string("ioctl"), Action::allow(), {as(arg(1) == 5, kU32)}, ""},
+      {std::string("ioctl"), Action::allow(), {as(arg(1) == 15, kU32)}, ""},  // 0o17 and 017: one rule
       {std::string("mmap"), Action::allow(), {(arg(2) & 4) == 0}, ""},
-      {std::string("openat"), Action::allow(), {arg(0) == ~std::uint64_t{99}, (arg(2) & 3) == 0}, ""},
+      {std::string("openat"), Action::allow(), {as(arg(0) == ~std::uint64_t{99}, kS32), as((arg(2) & 3) == 0, kS32)}, ""},
   };
   EXPECT_EQ(p.policy.rules, want);
 }

@@ -37,10 +37,22 @@ bool action_less(const Action& a, const Action& b) {
   return a.data < b.data;
 }
 
-std::string conj_text(std::vector<Condition> conds) {
+// The text language reads `argN` with the width the kernel gives the
+// argument (syscall_arg_width); any other width is written out, so that an
+// OCI profile's 64-bit comparison on an fd reads back as argN.u64.
+std::string condition_text(const SyscallRef& ref, const Condition& c) {
+  const auto* name = std::get_if<std::string>(&ref);
+  const ArgWidth implied = name ? syscall_arg_width(*name, c.arg) : ArgWidth::U64;
+  std::string text = c.to_string();  // "argN ..."
+  if (c.width == implied) return text;
+  const char* suffix = c.width == ArgWidth::U64 ? ".u64" : c.width == ArgWidth::U32 ? ".u32" : ".s32";
+  return text.insert(4, suffix);
+}
+
+std::string conj_text(const SyscallRef& ref, std::vector<Condition> conds) {
   std::sort(conds.begin(), conds.end(), [](const Condition& a, const Condition& b) { return a.arg < b.arg; });
   std::string out;
-  for (const Condition& c : conds) out += (out.empty() ? "" : " && ") + c.to_string();
+  for (const Condition& c : conds) out += (out.empty() ? "" : " && ") + condition_text(ref, c);
   return out;
 }
 
@@ -100,7 +112,7 @@ std::string write_text_policy(const Policy& policy, const TextWriteOptions& opti
   std::map<SyscallRef, std::vector<const Rule*>, RefLess> by_syscall;
   for (const Rule& r : policy.rules) {
     if (r.action == policy.default_action || r.conditions.empty() || unconditional.count(r.syscall)) continue;
-    conditional[Key{r.syscall, r.action}].insert(conj_text(r.conditions));
+    conditional[Key{r.syscall, r.action}].insert(conj_text(r.syscall, r.conditions));
     by_syscall[r.syscall].push_back(&r);
   }
 

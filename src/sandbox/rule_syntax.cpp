@@ -138,6 +138,8 @@ std::vector<Rule> parse_rule_option(std::string_view option, std::string_view te
                                    "NAME:CONDITION[,CONDITION...])",
                                    option, text, name));
     rules.push_back(Rule{syscall_ref(name), action, conditions, fmt::format("{} {}", option, text)});
+    // Decide on what the kernel uses: write:arg0==2 also catches 0x100000002.
+    apply_kernel_widths(rules.back());
   }
   return rules;
 }

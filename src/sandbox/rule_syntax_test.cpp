@@ -7,6 +7,13 @@
 namespace seccage::sandbox {
 namespace {
 
+// Rule options decide on what the kernel uses: a condition on an int or
+// unsigned int argument carries that width (syscall_arg_width).
+Condition as(Condition c, ArgWidth w) {
+  c.width = w;
+  return c;
+}
+
 TEST(SandboxRuleSyntax, NamesAndConditions) {
   auto r = parse_rule_option("--allow", "read,write", Action::allow());
   ASSERT_EQ(r.size(), 2u);
@@ -17,7 +24,7 @@ TEST(SandboxRuleSyntax, NamesAndConditions) {
   auto k = parse_rule_option("--kill", "write:arg0!=1", Action::kill_process());
   ASSERT_EQ(k.size(), 1u);
   ASSERT_EQ(k[0].conditions.size(), 1u);
-  EXPECT_EQ(k[0].conditions[0], arg(0) != 1);
+  EXPECT_EQ(k[0].conditions[0], as(arg(0) != 1, ArgWidth::U32));
 
   auto m = parse_rule_option("--kill", "mmap: arg2 & 0x4 == 0x4, arg1>=5", Action::kill_process());
   ASSERT_EQ(m[0].conditions.size(), 2u);
@@ -25,8 +32,8 @@ TEST(SandboxRuleSyntax, NamesAndConditions) {
   EXPECT_EQ(m[0].conditions[1], arg(1) >= 5);
   // Octal and every operator.
   auto o = parse_rule_option("--allow", "open:arg1<=010,arg2<3,arg0>7,arg3==0", Action::allow());
-  EXPECT_EQ(o[0].conditions[0], arg(1) <= 8);
-  EXPECT_EQ(o[0].conditions[1], arg(2) < 3);
+  EXPECT_EQ(o[0].conditions[0], as(arg(1) <= 8, ArgWidth::S32));  // int flags
+  EXPECT_EQ(o[0].conditions[1], as(arg(2) < 3, ArgWidth::U32));   // umode_t
   EXPECT_EQ(o[0].conditions[2], arg(0) > 7);
   // By number.
   auto n = parse_rule_option("--allow", "59", Action::allow());
@@ -42,7 +49,7 @@ TEST(SandboxRuleSyntax, DenyTakesAnErrno) {
   EXPECT_EQ(parse_deny_option("socket")[0].action, Action::errno_(1));
   auto c = parse_deny_option("write:arg0!=1:EBADF");
   EXPECT_EQ(c[0].action, Action::errno_(9));
-  EXPECT_EQ(c[0].conditions[0], arg(0) != 1);
+  EXPECT_EQ(c[0].conditions[0], as(arg(0) != 1, ArgWidth::U32));
   auto only_cond = parse_deny_option("write:arg0!=1");
   EXPECT_EQ(only_cond[0].action, Action::errno_(1));
   EXPECT_EQ(only_cond[0].conditions.size(), 1u);

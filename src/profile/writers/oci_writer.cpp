@@ -1,11 +1,13 @@
 // OCI JSON and SPO YAML writers: Policy -> resolved OCI seccomp object.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "policy/low_word.hpp"
 #include "profile/writers/oci_model.hpp"
 #include "profile/writers/rule_numbers.hpp"
 #include "seccage/error.hpp"
@@ -95,6 +97,182 @@ std::vector<OciArg> oci_args(const Rule& rule) {
   return out;
 }
 
+// OCI comparisons are on all 64 bits. A condition on a 32-bit argument
+// (seccage's own forms) becomes 64-bit comparisons that say exactly the same:
+// a set of low words is a union of masked tests whose masks lie within the
+// low word (MASKED_EQ ignores the high word): == is one, a masked test is
+// itself, a range is its aligned blocks (at most 62), != is 32 blocks (each
+// differs from the value first at one bit). A rule becomes one rule per
+// combination; they are disjoint, so they OR exactly. A condition that
+// always holds is left out; a rule with one that never holds yields none.
+constexpr std::size_t kMaxExpansion = 256;
+
+std::vector<std::pair<std::uint32_t, std::uint32_t>> low_word_blocks(const Condition& t) {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> out;  // (mask, value)
+  const auto v = static_cast<std::uint32_t>(t.value);
+  auto range = [&](std::uint64_t lo, std::uint64_t hi) {
+    while (lo <= hi) {
+      unsigned k = 0;
+      while (k < 32 && (lo & ((std::uint64_t{2} << k) - 1)) == 0 && lo + (std::uint64_t{2} << k) - 1 <= hi) ++k;
+      out.emplace_back(static_cast<std::uint32_t>(~((std::uint64_t{1} << k) - 1)), static_cast<std::uint32_t>(lo));
+      lo += std::uint64_t{1} << k;
+    }
+  };
+  switch (t.op) {
+    case CmpOp::EQ: out.emplace_back(0xffffffffu, v); break;
+    case CmpOp::MaskedEq: out.emplace_back(static_cast<std::uint32_t>(t.mask), v & static_cast<std::uint32_t>(t.mask)); break;
+    case CmpOp::NE:
+      for (unsigned i = 0; i < 32; ++i) {
+        const std::uint32_t mask = 0xffffffffu << i;
+        out.emplace_back(mask, (v ^ (1u << i)) & mask);
+      }
+      break;
+    case CmpOp::LT: if (v > 0) range(0, v - 1u); break;
+    case CmpOp::LE: range(0, v); break;
+    case CmpOp::GT: if (v < 0xffffffffu) range(std::uint64_t{v} + 1, 0xffffffffu); break;
+    case CmpOp::GE: range(v, 0xffffffffu); break;
+  }
+  return out;
+}
+
+std::vector<Rule> oci_form(const Rule& rule, std::size_t i) {
+  std::vector<Rule> out{rule};
+  out[0].conditions.clear();
+  for (const Condition& c : rule.conditions) {
+    if (c.width == ArgWidth::U64) {
+      for (Rule& r : out) r.conditions.push_back(c);
+      continue;
+    }
+    const detail::LowWord l = detail::lower_to_low_word(c);
+    if (l.kind == detail::LowWord::Kind::Never) return {};
+    if (l.kind == detail::LowWord::Kind::Always) continue;
+    const auto blocks = low_word_blocks(l.test);
+    if (out.size() * blocks.size() > kMaxExpansion)
+      throw InputError(fmt::format(
+          "{}: the conditions on 32-bit arguments need more than {} OCI rules to write exactly (OCI JSON compares "
+          "all 64 bits); write them as argN.u64 in the text policy for libseccomp's 64-bit meaning, or use a "
+          "format that keeps them (bpf, c, text)",
+          rule_origin(rule, i + 1), kMaxExpansion));
+    std::vector<Rule> next;
+    for (const Rule& r : out) {
+      for (const auto& [mask, value] : blocks) {
+        Rule x = r;
+        x.conditions.push_back(Condition{c.arg, CmpOp::MaskedEq, value, mask, ArgWidth::U64});
+        next.push_back(std::move(x));
+      }
+    }
+    out = std::move(next);
+  }
+  return out;
+}
+
+// Whether a rule's 32-bit conditions become masked tests in OCI form (rather
+// than disappearing as always true or dropping the rule as never).
+bool becomes_masked_tests(const Rule& rule) {
+  return std::any_of(rule.conditions.begin(), rule.conditions.end(), [](const Condition& c) {
+    return c.width != ArgWidth::U64 && detail::lower_to_low_word(c).kind == detail::LowWord::Kind::Test;
+  });
+}
+
+// A condition as a set of values on one domain: all 64 bits (max ~0), or the
+// low word (max 0xffffffff) for a lowered 32-bit condition.
+struct ValueSet {
+  enum class Kind : std::uint8_t { All, None, Eq, Ne, AtMost, Above, Masked } kind = Kind::All;
+  std::uint64_t a = 0, mask = 0;  // Masked: x & mask == a, a within mask
+  bool contains(std::uint64_t x) const {
+    switch (kind) {
+      case Kind::All: return true;
+      case Kind::None: return false;
+      case Kind::Eq: return x == a;
+      case Kind::Ne: return x != a;
+      case Kind::AtMost: return x <= a;
+      case Kind::Above: return x > a;
+      case Kind::Masked: return (x & mask) == a;
+    }
+    return true;
+  }
+};
+
+ValueSet value_set(const Condition& raw) {
+  using K = ValueSet::Kind;
+  Condition c = raw;
+  if (raw.width != ArgWidth::U64) {
+    const detail::LowWord l = detail::lower_to_low_word(raw);
+    if (l.kind != detail::LowWord::Kind::Test) return {l.kind == detail::LowWord::Kind::Always ? K::All : K::None};
+    c = l.test;
+  }
+  switch (c.op) {
+    case CmpOp::EQ: return {K::Eq, c.value};
+    case CmpOp::NE: return {K::Ne, c.value};
+    case CmpOp::LE: return {K::AtMost, c.value};
+    case CmpOp::GT: return {K::Above, c.value};
+    case CmpOp::LT: return c.value == 0 ? ValueSet{K::None} : ValueSet{K::AtMost, c.value - 1};
+    case CmpOp::GE: return c.value == 0 ? ValueSet{K::All} : ValueSet{K::Above, c.value - 1};
+    case CmpOp::MaskedEq: return {K::Masked, c.value & c.mask, c.mask};
+  }
+  return {};
+}
+
+// True only when no value meets both conditions (false when unsure).
+bool disjoint_on_one_domain(const Condition& x, const Condition& y) {
+  using K = ValueSet::Kind;
+  const std::uint64_t max = x.width == ArgWidth::U64 ? ~std::uint64_t{0} : 0xffffffffu;
+  ValueSet p = value_set(x), q = value_set(y);
+  if (p.kind == K::None || q.kind == K::None) return true;
+  for (int turn = 0; turn < 2; ++turn, std::swap(p, q)) {
+    if (p.kind == K::Eq) return !q.contains(p.a);
+    if (p.kind == K::Masked && q.kind == K::Masked) return ((p.a ^ q.a) & p.mask & q.mask) != 0;
+    // A masked set's least member is its value, its greatest the value with
+    // every free bit set.
+    if (p.kind == K::Masked && q.kind == K::AtMost) return p.a > q.a;
+    if (p.kind == K::Masked && q.kind == K::Above) return (p.a | (~p.mask & max)) <= q.a;
+    if (p.kind == K::AtMost && q.kind == K::Above) return p.a <= q.a;
+  }
+  return false;
+}
+
+// libseccomp compares 64-bit conditions on the low word alone on 32-bit ABIs
+// (the operand's high half dropped), so those must be disjoint there too.
+Condition narrow_form(const Condition& c) {
+  return Condition{c.arg, c.op, c.value & 0xffffffffu, c.mask & 0xffffffffu, ArgWidth::U32};
+}
+
+bool disjoint(const Condition& x, const Condition& y) {
+  if (x.arg != y.arg || (x.width == ArgWidth::U64) != (y.width == ArgWidth::U64)) return false;
+  if (x.width != ArgWidth::U64) return disjoint_on_one_domain(x, y);
+  return disjoint_on_one_domain(x, y) && disjoint_on_one_domain(narrow_form(x), narrow_form(y));
+}
+
+bool rules_disjoint(const Rule& r, const Rule& s) {
+  for (const Condition& x : r.conditions)
+    for (const Condition& y : s.conditions)
+      if (disjoint(x, y)) return true;
+  return false;
+}
+
+// Masked tests make libseccomp's tree differently from the low-word tests
+// the policy compiles to, and where two rules on one syscall with different
+// actions overlap, the tree's shape decides which action wins. Rules of one
+// action OR whatever the shape, an unconditional rule overrides the rest
+// either way, and disjoint rules never meet (the text language makes its
+// rules on one syscall disjoint); anything else is refused rather than
+// written inexactly.
+void check_rule_can_split(const Policy& policy, const Rule& rule, std::size_t i) {
+  if (!becomes_masked_tests(rule)) return;
+  for (std::size_t j = 0; j < policy.rules.size(); ++j) {
+    const Rule& other = policy.rules[j];
+    if (j == i || other.syscall != rule.syscall || other.action == rule.action ||
+        other.action == policy.default_action || other.conditions.empty() || rules_disjoint(rule, other))
+      continue;
+    throw InputError(fmt::format(
+        "{}: its conditions on 32-bit arguments become masked tests in OCI JSON (which compares all 64 bits), and "
+        "{} on the same syscall has another action and may match the same calls: libseccomp could then order "
+        "them differently. Write the conditions as argN.u64 in the text policy for libseccomp's 64-bit meaning, "
+        "or use a format that keeps them (bpf, c, text)",
+        rule_origin(rule, i + 1), rule_origin(other, j + 1)));
+  }
+}
+
 struct EntryKey {
   std::string action;
   std::optional<std::uint32_t> errno_ret;
@@ -132,34 +310,36 @@ OciModel build_oci_model(const Policy& policy, std::vector<std::string>* warning
   std::vector<std::set<std::string>> names;
   std::map<ArchNumber, std::size_t> last_entry_for;  // number -> last entry index reaching it
   for (std::size_t i = 0; i < policy.rules.size(); ++i) {
-    const Rule& rule = policy.rules[i];
     // A no-op in the model (libseccomp refuses it, runc drops it).
-    if (rule.action == policy.default_action) continue;
-    const OciAction act = oci_action(rule.action, rule_origin(rule, i + 1));
-    EntryKey key{act.name, act.errno_ret, {}};
-    for (const OciArg& a : oci_args(rule)) key.args.emplace_back(a.index, a.value, a.value_two, a.op);
-    const std::string name = oci_name(policy, rule, i);
-    const std::set<ArchNumber> reach = numbers_of_rule(policy, i);
+    if (policy.rules[i].action == policy.default_action) continue;
+    check_rule_can_split(policy, policy.rules[i], i);
+    for (const Rule& rule : oci_form(policy.rules[i], i)) {
+      const OciAction act = oci_action(rule.action, rule_origin(rule, i + 1));
+      EntryKey key{act.name, act.errno_ret, {}};
+      for (const OciArg& a : oci_args(rule)) key.args.emplace_back(a.index, a.value, a.value_two, a.op);
+      const std::string name = oci_name(policy, rule, i);
+      const std::set<ArchNumber> reach = numbers_of_rule(policy, i);
 
-    std::size_t earliest = 0;
-    for (const ArchNumber& n : reach) {
-      auto it = last_entry_for.find(n);
-      if (it != last_entry_for.end()) earliest = std::max(earliest, it->second);
-    }
-    std::optional<std::size_t> target;
-    for (std::size_t e = keys.size(); e-- > earliest;) {
-      if (keys[e] == key) {
-        target = e;
-        break;
+      std::size_t earliest = 0;
+      for (const ArchNumber& n : reach) {
+        auto it = last_entry_for.find(n);
+        if (it != last_entry_for.end()) earliest = std::max(earliest, it->second);
       }
+      std::optional<std::size_t> target;
+      for (std::size_t e = keys.size(); e-- > earliest;) {
+        if (keys[e] == key) {
+          target = e;
+          break;
+        }
+      }
+      if (!target) {
+        keys.push_back(key);
+        names.emplace_back();
+        target = keys.size() - 1;
+      }
+      names[*target].insert(name);
+      for (const ArchNumber& n : reach) last_entry_for[n] = std::max(last_entry_for[n], *target);
     }
-    if (!target) {
-      keys.push_back(key);
-      names.emplace_back();
-      target = keys.size() - 1;
-    }
-    names[*target].insert(name);
-    for (const ArchNumber& n : reach) last_entry_for[n] = std::max(last_entry_for[n], *target);
   }
 
   for (std::size_t e = 0; e < keys.size(); ++e) {
