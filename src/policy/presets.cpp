@@ -47,7 +47,11 @@ void add_rules(Policy& p, std::initializer_list<std::string_view> names, Action 
                std::vector<Condition> conditions = {}) {
   const std::vector<Arch> arches = p.effective_arches();
   for (std::string_view n : names) {
-    if (known_on(n, arches)) p.rules.push_back({std::string(n), action, conditions, origin});
+    if (!known_on(n, arches)) continue;
+    p.rules.push_back({std::string(n), action, conditions, origin});
+    // A preset is one of seccage's own forms: its conditions decide on what
+    // the kernel reads (docs/semantics.md, "32-bit arguments").
+    apply_kernel_widths(p.rules.back());
   }
 }
 
