@@ -128,6 +128,15 @@ struct Outcome {
   }
 };
 
+// A line of its own (not a quote in seccage's report of the call).
+bool has_line(const std::string& text, const std::string& line) {
+  std::istringstream in(text);
+  std::string l;
+  while (std::getline(in, l))
+    if (l == line) return true;
+  return false;
+}
+
 std::string slurp_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream s;
@@ -171,6 +180,15 @@ Outcome run_jail(const TempDir& dir, const JailOptions& o, const std::vector<std
   std::remove(result.c_str());
   std::remove(pty_log.c_str());
   return out;
+}
+
+// A fresh report path in a directory every user may write (seccage run by
+// nobody writes its report there too).
+std::string report_path(const TempDir& dir) {
+  const std::string d = dir / "reports";
+  std::filesystem::create_directories(d);
+  ::chmod(d.c_str(), 0777);
+  return d + "/report-" + std::to_string(g_run) + ".json";
 }
 
 // seccage run POLICY [--user nobody] EXTRA --report REPORT -- PROGRAM...
@@ -263,7 +281,7 @@ TEST(RunAttack, SupervisorMemoryAndPtrace) {
         JailOptions o;
         o.who = who == Who::Nobody ? Who::Nobody : Who::Root;
         o.canary = true;
-        const std::string report = dir / ("r1-" + std::to_string(g_run) + ".json");
+        const std::string report = report_path(dir);
         Outcome r = run_jail(dir, o, seccage_cmd(p, who, report, {"--wall-time", "5"}, {attack("proc"), a}));
         std::string how;
         if (r.says_escape()) how = r.escape_line();
@@ -313,7 +331,7 @@ TEST(RunAttack, KillFromInside) {
         o.who = who == Who::Nobody ? Who::Nobody : Who::Root;
         o.canary = true;
         o.timeout_ms = stops ? 3000 : 6000;
-        const std::string report = dir / ("r2-" + std::to_string(g_run) + ".json");
+        const std::string report = report_path(dir);
         Outcome r = run_jail(dir, o, seccage_cmd(p, who, report, {"--wall-time", "1"}, {attack("kill"), c.attempt}));
         std::string how;
         if (r.canary_dead()) how = "a process outside the sandbox died: " + r.dead_canaries();
@@ -328,7 +346,9 @@ TEST(RunAttack, KillFromInside) {
 
 // ---------------------------------------------------------------------------
 // 3. io_uring: operations the filter never sees.
-void fresh_target_dir(const std::string& d) {
+// DIR/victim, DIR/empty, DIR/mnt/inside; owned by the program's user, so that
+// the calls reserved to the owner (chmod, utimes, attribute flags) apply.
+void fresh_target_dir(const std::string& d, Who who = Who::Root) {
   std::filesystem::remove_all(d);
   std::filesystem::create_directories(d + "/empty");
   std::filesystem::create_directories(d + "/mnt");
@@ -338,6 +358,9 @@ void fresh_target_dir(const std::string& d) {
   open_up(d + "/empty");
   open_up(d + "/mnt");
   ::chmod((d + "/victim").c_str(), 0666);
+  if (who != Who::Root) {
+    for (const char* f : {"", "/victim", "/empty", "/mnt", "/mnt/inside"}) ::chown((d + f).c_str(), kNobody, kNobody);
+  }
 }
 
 TEST(RunAttack, IoUring) {
@@ -371,7 +394,7 @@ TEST(RunAttack, IoUring) {
   for (Who who : kEveryone) {
     std::set<std::string> applicable;
     for (const auto& op : all_ops) {
-      fresh_target_dir(target);
+      fresh_target_dir(target, who);
       JailOptions c;
       c.who = control_who(who);
       Outcome ctl = run_jail(dir, c, {attack("uring"), op, target});
@@ -381,7 +404,7 @@ TEST(RunAttack, IoUring) {
     for (const auto& [p, ops] : matrix) {
       for (const auto& op : ops) {
         if (!applicable.count(op)) continue;
-        fresh_target_dir(target);
+        fresh_target_dir(target, who);
         JailOptions o;
         o.who = who == Who::Nobody ? Who::Nobody : Who::Root;
         Outcome r = run_jail(dir, o, seccage_cmd(p, who, "", {"--wall-time", "5"}, {attack("uring"), op, target}));
@@ -418,10 +441,14 @@ TEST(RunAttack, SixtyFourBitArguments) {
         const Policy p{std::string("--default allow ") + action + " " + rule, {"--default", "allow", action, rule}};
         JailOptions o;
         o.who = who;
+        // The rule must stop the plain value, or the check below means nothing.
+        Outcome plain = run_jail(dir, o, seccage_cmd(p, Who::Root, "", {"--wall-time", "5"}, {attack("args"), a, "plain"}));
+        EXPECT_FALSE(plain.says_escape() || has_line(plain.err, "ARGS-ESCAPE-WRITE"))
+            << p.name << " does not even stop the plain call: " << plain.out << plain.err;
         Outcome r = run_jail(dir, o, seccage_cmd(p, Who::Root, "", {"--wall-time", "5"}, {attack("args"), a}));
         std::string how;
         if (r.says_escape()) how = r.escape_line();
-        else if (r.err.find("ARGS-ESCAPE-WRITE") != std::string::npos) how = "the denied write reached stderr";
+        else if (has_line(r.err, "ARGS-ESCAPE-WRITE")) how = "the denied write reached stderr";
         else if (r.timed_out()) how = "seccage hung";
         t.record(label(a + "(1<<32 + value)", p, who), !how.empty(), how);
       }
@@ -514,7 +541,7 @@ TEST(RunAttack, PresetBackDoors) {
        std::vector<std::pair<Policy, std::vector<std::string>>>{{kReadOnly, read_only}, {kNoExec, no_exec}, {kNoNetwork, no_network}}) {
     for (Who who : kEveryone) {
       for (const auto& a : attempts) {
-        fresh_target_dir(target);
+        fresh_target_dir(target, who);
         std::string before = snapshot(target);
         JailOptions c;
         c.who = control_who(who);
@@ -523,7 +550,7 @@ TEST(RunAttack, PresetBackDoors) {
           t.not_applicable(a + " " + who_name(who), "no effect even without seccage: " + ctl.out);
           continue;
         }
-        fresh_target_dir(target);
+        fresh_target_dir(target, who);
         before = snapshot(target);
         JailOptions o;
         o.who = who == Who::Nobody ? Who::Nobody : Who::Root;
@@ -569,7 +596,7 @@ TEST(RunAttack, PlantedOutputPaths) {
     }
     return "";
   };
-  const std::string report_elsewhere = dir / "elsewhere.json";
+  const std::string report_elsewhere = report_path(dir);
   auto run = [&](const std::vector<std::string>& extra, const std::vector<std::string>& prog) {
     JailOptions o;
     o.timeout_ms = 3000;
@@ -687,7 +714,7 @@ TEST(RunAttack, Hangs) {
       o.who = who;
       return o;
     };
-    const std::string report = dir / "hang-report.json";
+    const std::string report = report_path(dir);
     // SIGPIPE: seccage's stdout is a closed pipe, or one read by `head -c1`.
     for (const std::string mode : {"closed", "head1"}) {
       for (const bool output_limit : {false, true}) {

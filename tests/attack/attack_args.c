@@ -16,7 +16,11 @@
  *   ioctl  ioctl:arg1==0x5421   ioctl(fd, 0x100005421 = FIONBIO, &1)
  *   socket socket:arg0==2       socket(0x100000002 = AF_INET, ...)
  *   prctl  prctl:arg0==4        prctl(0x100000004 = PR_SET_DUMPABLE, 0)
- *   umask  umask:arg0==0        umask(0x100000000) sets the mask to 0 */
+ *   umask  umask:arg0==0        umask(0x100000000) sets the mask to 0
+ *
+ *   attack_args ATTEMPT plain
+ * makes the call with the plain value: the rule must stop that one (a check
+ * that the rule itself works). */
 #include "attack.h"
 
 #include <sys/ioctl.h>
@@ -24,12 +28,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-#define HI 0x100000000UL
+static unsigned long HI = 0x100000000UL;
 
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   attack_name = argv[1];
   const char* a = argv[1];
+  if (argc > 2 && strcmp(argv[2], "plain") == 0) HI = 0;
   if (strcmp(a, "write") == 0) {
     static const char text[] = "ARGS-ESCAPE-WRITE\n";
     long n = syscall(SYS_write, HI + 2, text, sizeof text - 1);
