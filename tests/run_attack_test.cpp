@@ -118,6 +118,8 @@ struct Outcome {
       if (str(k) == "dead") s += std::string(s.empty() ? "" : ", ") + k;
     return s;
   }
+  // The attack program printed its "start" line: it ran up to the attempt.
+  bool started() const { return out.find("start ") != std::string::npos || pty.find("start ") != std::string::npos; }
   bool says_escape() const { return out.find("ESCAPE ") != std::string::npos || pty.find("ESCAPE ") != std::string::npos; }
   std::string escape_line() const {
     for (const std::string* s : {&out, &pty}) {
@@ -283,6 +285,7 @@ TEST(RunAttack, SupervisorMemoryAndPtrace) {
         o.canary = true;
         const std::string report = report_path(dir);
         Outcome r = run_jail(dir, o, seccage_cmd(p, who, report, {"--wall-time", "5"}, {attack("proc"), a}));
+        EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
         std::string how;
         if (r.says_escape()) how = r.escape_line();
         else if (r.canary_dead()) how = "canary died: " + r.dead_canaries();
@@ -333,6 +336,7 @@ TEST(RunAttack, KillFromInside) {
         o.timeout_ms = stops ? 3000 : 6000;
         const std::string report = report_path(dir);
         Outcome r = run_jail(dir, o, seccage_cmd(p, who, report, {"--wall-time", "1"}, {attack("kill"), c.attempt}));
+        EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
         std::string how;
         if (r.canary_dead()) how = "a process outside the sandbox died: " + r.dead_canaries();
         else if (r.timed_out()) how = "seccage never ended (--wall-time 1, killed after 3 s)";
@@ -368,7 +372,7 @@ TEST(RunAttack, IoUring) {
   TempDir dir;
   open_up(dir.path(), 0755);
   const std::string target = dir / "uring";
-  const Policy rule{"--default allow --kill open,openat,creat,socket,connect,mkdir,mkdirat,unlink,unlinkat,rename,renameat,renameat2",
+  const Policy rule{"--default allow --kill open(at),creat,socket,connect,mkdir(at),unlink(at),rename(at)(2)",
                     {"--default", "allow", "--kill",
                      "open,openat,creat,socket,connect,mkdir,mkdirat,unlink,unlinkat,rename,renameat,renameat2"}};
   const std::vector<std::string> fs_ops{"openat", "write", "mkdirat", "unlinkat", "renameat"};
@@ -408,6 +412,7 @@ TEST(RunAttack, IoUring) {
         JailOptions o;
         o.who = who == Who::Nobody ? Who::Nobody : Who::Root;
         Outcome r = run_jail(dir, o, seccage_cmd(p, who, "", {"--wall-time", "5"}, {attack("uring"), op, target}));
+        EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
         std::string how = effect(r);
         if (how.empty() && r.timed_out()) how = "seccage hung";
         t.record(label("io_uring " + op, p, who), !how.empty(), how);
@@ -446,6 +451,7 @@ TEST(RunAttack, SixtyFourBitArguments) {
         EXPECT_FALSE(plain.says_escape() || has_line(plain.err, "ARGS-ESCAPE-WRITE"))
             << p.name << " does not even stop the plain call: " << plain.out << plain.err;
         Outcome r = run_jail(dir, o, seccage_cmd(p, Who::Root, "", {"--wall-time", "5"}, {attack("args"), a}));
+        EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
         std::string how;
         if (r.says_escape()) how = r.escape_line();
         else if (has_line(r.err, "ARGS-ESCAPE-WRITE")) how = "the denied write reached stderr";
@@ -555,6 +561,7 @@ TEST(RunAttack, PresetBackDoors) {
         JailOptions o;
         o.who = who == Who::Nobody ? Who::Nobody : Who::Root;
         Outcome r = run_jail(dir, o, seccage_cmd(p, who, "", {"--wall-time", "5"}, {attack("fs"), a, target}));
+        EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
         std::string how = effect(r, before);
         if (how.empty() && r.timed_out()) how = "seccage hung";
         t.record(label(a, p, who), !how.empty(), how);
@@ -687,6 +694,7 @@ TEST(RunAttack, Survivors) {
         o.kill_after = s.kill_after;
         o.term_after = s.term_after;
         Outcome r = run_jail(dir, o, seccage_cmd(kDefault, who, "", s.extra, {attack("survive"), m, s.then}));
+        EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
         std::string how;
         if (r.survivors() > 0) how = std::to_string(r.survivors()) + " alive 100 ms later: " + r.str("survivor_list");
         else if (r.timed_out()) how = "seccage never ended";
@@ -741,6 +749,7 @@ TEST(RunAttack, Hangs) {
       o.term_after = 300;
       o.timeout_ms = 3000;
       Outcome r = run_jail(dir, o, seccage_cmd(kDefault, Who::Root, "", {}, {attack("hang"), "selfstop"}));
+      EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
       t.record("SIGTERM to seccage while the program is stopped" + w, r.timed_out(), "seccage never ended");
     }
     // --wall-time 1 while the program stopped itself.
@@ -748,6 +757,7 @@ TEST(RunAttack, Hangs) {
       JailOptions o = jail({});
       o.timeout_ms = 4000;
       Outcome r = run_jail(dir, o, seccage_cmd(kDefault, Who::Root, "", {"--wall-time", "1"}, {attack("hang"), "selfstop"}));
+      EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
       t.record("--wall-time 1 with a stopped program" + w, r.timed_out() || r.elapsed_ms() > 2500,
                "ended after " + std::to_string(r.elapsed_ms()) + " ms");
     }
@@ -769,6 +779,7 @@ TEST(RunAttack, Hangs) {
       JailOptions o = jail({});
       o.timeout_ms = 5000;
       Outcome r = run_jail(dir, o, seccage_cmd(kDefault, Who::Root, report, {"--time", "500ms"}, {attack("hang"), "spin-children"}));
+      EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
       std::string verdict;
       try {
         verdict = nlohmann::json::parse(slurp_file(report)).value("verdict", "");
@@ -786,6 +797,7 @@ TEST(RunAttack, Hangs) {
       o.type = "hello\n";
       o.timeout_ms = 3000;
       Outcome r = run_jail(dir, o, seccage_cmd(kDefault, Who::Root, "", {}, {attack("hang"), "ttyread"}));
+      EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
       std::string how;
       if (r.timed_out()) how = "seccage never ended (the program stopped on the terminal read)";
       else if (r.pty.find("got: hello") == std::string::npos) how = "the typed input did not reach the program";
@@ -830,6 +842,7 @@ TEST(RunAttack, Miscellaneous) {
           JailOptions o = base;
           o.pty = true;
           Outcome r = run_jail(dir, o, seccage_cmd(p, who, "", {"--wall-time", "5"}, {attack("misc"), "tiocsti"}));
+          EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
           std::string how;
           if (!r.str("tty_pending").empty()) how = "the terminal's input holds \"" + r.str("tty_pending") + "\" for the user's shell";
           t.record(label("TIOCSTI", p, who), !how.empty(), how);
@@ -843,6 +856,7 @@ TEST(RunAttack, Miscellaneous) {
       Outcome ctl = run_jail(dir, o, {attack("misc"), "leaked-fds"});
       EXPECT_TRUE(ctl.says_escape()) << "control: the leaked fd is not seen";
       Outcome r = run_jail(dir, o, seccage_cmd(kDefault, who, "", {}, {attack("misc"), "leaked-fds"}));
+      EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
       t.record(label("inherited fd 7", kDefault, who), r.says_escape(), r.escape_line());
     }
     // Host capabilities.
@@ -855,6 +869,7 @@ TEST(RunAttack, Miscellaneous) {
       } else {
         for (const auto& p : kPresets) {
           Outcome r = run_jail(dir, base, seccage_cmd(p, who, "", {}, {attack("misc"), "caps"}));
+          EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
           t.record(label("capabilities", p, who), r.says_escape(), r.escape_line());
         }
       }
@@ -863,6 +878,7 @@ TEST(RunAttack, Miscellaneous) {
     const Policy kill_mkdir{"--default allow --kill mkdir", {"--default", "allow", "--kill", "mkdir"}};
     for (const char* a : {"seccomp-errno", "seccomp-listener"}) {
       Outcome r = run_jail(dir, base, seccage_cmd(kill_mkdir, who, "", {}, {attack("misc"), a, work}));
+      EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
       t.record(label(a, kill_mkdir, who), r.says_escape(), r.escape_line());
     }
     // Core dumps without --core.

@@ -32,7 +32,7 @@ static unsigned long HI = 0x100000000UL;
 
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
-  attack_name = argv[1];
+  begin(argv[1]);
   const char* a = argv[1];
   if (argc > 2 && strcmp(argv[2], "plain") == 0) HI = 0;
   if (strcmp(a, "write") == 0) {

@@ -48,7 +48,7 @@ static int exec_marker(long rc, const char* what) {
 
 int main(int argc, char** argv) {
   if (argc < 3) return 2;
-  attack_name = argv[1];
+  begin(argv[1]);
   const char* a = argv[1];
   const char* dir = argv[2];
   snprintf(victim, sizeof victim, "%s/victim", dir);

@@ -22,7 +22,7 @@ static double cpu_now(void) {
 
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
-  attack_name = argv[1];
+  begin(argv[1]);
   const char* m = argv[1];
   if (!strcmp(m, "flood")) {
     static char buf[65536];

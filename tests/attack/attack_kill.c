@@ -13,7 +13,7 @@
 
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
-  attack_name = argv[1];
+  begin(argv[1]);
   const char* a = argv[1];
   const pid_t parent = getppid();
   say("attempt %s (pid %d, parent %d)\n", a, getpid(), parent);

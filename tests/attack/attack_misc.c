@@ -40,7 +40,7 @@ static long install(unsigned flags, unsigned ret, int nr) {
 
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
-  attack_name = argv[1];
+  begin(argv[1]);
   const char* a = argv[1];
   const char* dir = argc > 2 ? argv[2] : "/tmp";
   if (!strcmp(a, "tiocsti")) {

@@ -14,7 +14,7 @@
 
 int main(int argc, char** argv) {
   if (argc < 3) return 2;
-  attack_name = argv[1];
+  begin(argv[1]);
   const char* m = argv[1];
   if (!strcmp(m, "symlink") && argc >= 4) {
     unlink(argv[2]);

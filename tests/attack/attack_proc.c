@@ -97,7 +97,7 @@ static int try_environ(pid_t p, char* what, size_t size) {
 
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
-  attack_name = argv[1];
+  begin(argv[1]);
   parent = getppid();
   const char* a = argv[1];
   char what[4096] = "";

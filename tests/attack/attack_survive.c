@@ -27,7 +27,7 @@ static void linger(void) {
 
 int main(int argc, char** argv) {
   if (argc < 3) return 2;
-  attack_name = argv[1];
+  begin(argv[1]);
   const char* m = argv[1];
   pid_t c = fork();
   if (c < 0) return blocked("fork");

@@ -97,7 +97,7 @@ static int report(const char* what, int res) {
 
 int main(int argc, char** argv) {
   if (argc < 3) return 2;
-  attack_name = argv[1];
+  begin(argv[1]);
   const char* a = argv[1];
   const char* dir = argv[2];
   char victim[4096], path[4096], path2[4096];
