@@ -124,7 +124,10 @@ static pid_t start_canary(const char* self, int uid, pid_t join_pgrp) {
 }
 
 static int canary_main(int uid) {
-  if (uid != 0) drop_to_nobody();
+  if (uid != 0) {
+    drop_to_nobody();
+    prctl(PR_SET_DUMPABLE, 1);  /* as any process nobody starts itself: its /proc files are nobody's */
+  }
   signal(SIGHUP, SIG_IGN);
   signal(SIGTERM, SIG_IGN);
   signal(SIGINT, SIG_IGN);
