@@ -314,6 +314,8 @@ TEST(RunAttack, KillFromInside) {
       {"kill-all", all},          {"kill-guess", all},
       {"kill-parent", all},       {"kill-parent-group", all},
       {"tgkill-parent", all},     {"tkill-parent", all},
+      {"pidfd-kill-parent", all}, {"sigqueue-parent", all},
+      {"prlimit-parent", all},
       {"stop-parent", {kDefault, kNoExec, rule}}, {"stop-parent-tgkill", {kStdio, kReadOnly}},
   };
   for (Who who : kEveryone) {
@@ -322,7 +324,7 @@ TEST(RunAttack, KillFromInside) {
       JailOptions co;
       co.who = control_who(who);
       co.canary = true;
-      co.timeout_ms = stops ? 1500 : 6000;
+      co.timeout_ms = stops ? 1000 : 6000;
       Outcome ctl = run_jail(dir, co, {"/bin/sh", "-c", attack("kill") + " " + c.attempt + "; sleep 0.2; exit 0"});
       const bool ctl_escaped = ctl.canary_dead() || ctl.signal() || ctl.timed_out();
       if (!ctl_escaped) {
@@ -333,13 +335,13 @@ TEST(RunAttack, KillFromInside) {
         JailOptions o;
         o.who = who == Who::Nobody ? Who::Nobody : Who::Root;
         o.canary = true;
-        o.timeout_ms = stops ? 3000 : 6000;
+        o.timeout_ms = stops ? 2500 : 6000;
         const std::string report = report_path(dir);
         Outcome r = run_jail(dir, o, seccage_cmd(p, who, report, {"--wall-time", "1"}, {attack("kill"), c.attempt}));
         EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
         std::string how;
         if (r.canary_dead()) how = "a process outside the sandbox died: " + r.dead_canaries();
-        else if (r.timed_out()) how = "seccage never ended (--wall-time 1, killed after 3 s)";
+        else if (r.timed_out()) how = "seccage never ended (--wall-time 1, killed after 2.5 s)";
         else if (r.signal()) how = "seccage died of signal " + std::to_string(r.signal()) + " without its report";
         else if (!report_ok(report)) how = "seccage wrote no report";
         t.record(label(c.attempt, p, who), !how.empty(), how);
@@ -606,12 +608,12 @@ TEST(RunAttack, PlantedOutputPaths) {
   const std::string report_elsewhere = report_path(dir);
   auto run = [&](const std::vector<std::string>& extra, const std::vector<std::string>& prog) {
     JailOptions o;
-    o.timeout_ms = 3000;
+    o.timeout_ms = 2000;
     return run_jail(dir, o, seccage_cmd(kDefault, Who::UserFlag, "", extra, prog));
   };
   auto judge = [&](const std::string& what, const Outcome& last) {
     std::string how = victims_changed();
-    if (how.empty() && last.timed_out()) how = "seccage hung opening it (killed after 3 s)";
+    if (how.empty() && last.timed_out()) how = "seccage hung opening it (killed after 2 s)";
     t.record(what + " (seccage as root, program --user nobody)", !how.empty(), how);
   };
   // Control: a naive root writer following the planted symlink changes the victim.
@@ -672,9 +674,9 @@ TEST(RunAttack, Survivors) {
   };
   const std::vector<Scenario> scenarios{
       {"after the program ends", {}, "exit"},
-      {"after --wall-time fires", {"--wall-time", "300ms"}, "sleep"},
-      {"after seccage is SIGKILLed", {}, "sleep", 300, -1},
-      {"after seccage gets SIGTERM", {}, "sleep", -1, 300},
+      {"after --wall-time fires", {"--wall-time", "200ms"}, "sleep"},
+      {"after seccage is SIGKILLed", {}, "sleep", 200, -1},
+      {"after seccage gets SIGTERM", {}, "sleep", -1, 200},
   };
   for (Who who : kEveryone) {
     for (const auto& m : modes) {
@@ -730,7 +732,7 @@ TEST(RunAttack, Hangs) {
           std::remove(report.c_str());
           JailOptions o = jail({});
           o.stdout_mode = mode;
-          o.timeout_ms = 5000;
+          o.timeout_ms = 3000;
           std::vector<std::string> extra;
           if (output_limit) extra = {"--output", "1M"};
           Outcome r = run_jail(dir, o, seccage_cmd(kDefault, Who::Root, report_stdout ? "-" : report, extra, {attack("hang"), "flood"}));
@@ -747,7 +749,7 @@ TEST(RunAttack, Hangs) {
     {
       JailOptions o = jail({});
       o.term_after = 300;
-      o.timeout_ms = 3000;
+      o.timeout_ms = 2000;
       Outcome r = run_jail(dir, o, seccage_cmd(kDefault, Who::Root, "", {}, {attack("hang"), "selfstop"}));
       EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
       t.record("SIGTERM to seccage while the program is stopped" + w, r.timed_out(), "seccage never ended");
@@ -755,7 +757,7 @@ TEST(RunAttack, Hangs) {
     // --wall-time 1 while the program stopped itself.
     {
       JailOptions o = jail({});
-      o.timeout_ms = 4000;
+      o.timeout_ms = 3000;
       Outcome r = run_jail(dir, o, seccage_cmd(kDefault, Who::Root, "", {"--wall-time", "1"}, {attack("hang"), "selfstop"}));
       EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
       t.record("--wall-time 1 with a stopped program" + w, r.timed_out() || r.elapsed_ms() > 2500,
@@ -765,19 +767,19 @@ TEST(RunAttack, Hangs) {
     for (const bool output_limit : {true, false}) {
       JailOptions o = jail({});
       o.stdout_mode = "unread";
-      o.timeout_ms = 4000;
+      o.timeout_ms = 3000;
       std::vector<std::string> extra{"--wall-time", "1"};
       if (output_limit) extra.insert(extra.end(), {"--output", "1M"});
       Outcome r = run_jail(dir, o, seccage_cmd(kDefault, Who::Root, output_limit ? "" : "-", extra, {attack("hang"), "flood"}));
       t.record(std::string("--wall-time 1, stdout never read") + (output_limit ? ", --output 1M" : ", --report -") + w,
                r.timed_out() || r.elapsed_ms() > 2500,
-               r.timed_out() ? "seccage never ended (killed after 4 s)" : "ended after " + std::to_string(r.elapsed_ms()) + " ms");
+               r.timed_out() ? "seccage never ended (killed after 3 s)" : "ended after " + std::to_string(r.elapsed_ms()) + " ms");
     }
     // CPU burned in children nobody waits for must hit --time.
     {
       std::remove(report.c_str());
       JailOptions o = jail({});
-      o.timeout_ms = 5000;
+      o.timeout_ms = 3500;
       Outcome r = run_jail(dir, o, seccage_cmd(kDefault, Who::Root, report, {"--time", "500ms"}, {attack("hang"), "spin-children"}));
       EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
       std::string verdict;
@@ -786,9 +788,21 @@ TEST(RunAttack, Hangs) {
       } catch (...) {
       }
       std::string how;
-      if (r.timed_out()) how = "--time 500ms never fired: killed after 5 s";
+      if (r.timed_out()) how = "--time 500ms never fired: killed after 3.5 s";
       else if (verdict != "cpu_time_limit") how = "verdict " + verdict;
       t.record("--time 500ms with CPU burned in unwaited children" + w, !how.empty(), how);
+    }
+    // The supervisor reads a denied call's path from a page armed with
+    // userfaultfd that nobody serves (a stuck supervisor enforces nothing).
+    {
+      JailOptions o = jail({});
+      o.timeout_ms = 2000;
+      Outcome r = run_jail(dir, o, seccage_cmd(kNoExec, Who::Root, "", {"--wall-time", "1"}, {attack("hang"), "uffd-stall"}));
+      EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
+      t.record("execve path in an unserved userfaultfd page, --preset no-exec --wall-time 1" + w,
+               r.timed_out() || r.elapsed_ms() > 2500,
+               r.timed_out() ? "the supervisor got stuck reading the path (killed after 3 s)"
+                             : "ended after " + std::to_string(r.elapsed_ms()) + " ms");
     }
     // An interactive read from the controlling terminal.
     {

@@ -9,9 +9,17 @@
  * spin-children: two children burn CPU, each replaced by a fresh fork every
  *   0.4 s of CPU (no process reaches RLIMIT_CPU); the parent waits for none
  *   of them and sleeps.
- * ttyread: reads one line from stdin and prints "got: LINE". */
+ * ttyread: reads one line from stdin and prints "got: LINE".
+ * uffd-stall: calls execve (which the policy denies, so the supervisor reads
+ *   its path from the program's memory) with the path in a page registered
+ *   with userfaultfd that nobody ever serves: the supervisor's read of that
+ *   page waits for the fault to be handled, forever, and a stuck supervisor
+ *   enforces nothing, --wall-time included. */
 #include "attack.h"
 
+#include <linux/userfaultfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <time.h>
 
 static double cpu_now(void) {
@@ -47,6 +55,21 @@ int main(int argc, char** argv) {
       }
     }
     for (;;) pause();
+  }
+  if (!strcmp(m, "uffd-stall")) {
+    int uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC);
+    if (uffd < 0) return blocked("userfaultfd");
+    struct uffdio_api api = {.api = UFFD_API};
+    if (ioctl(uffd, UFFDIO_API, &api) != 0) return blocked("UFFDIO_API");
+    long page = sysconf(_SC_PAGESIZE);
+    char* p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    struct uffdio_register reg = {.range = {(unsigned long)p, (unsigned long)page}, .mode = UFFDIO_REGISTER_MODE_MISSING};
+    if (ioctl(uffd, UFFDIO_REGISTER, &reg) != 0) return blocked("UFFDIO_REGISTER");
+    say("armed\n");
+    char* args[] = {"x", NULL};
+    syscall(SYS_execve, p, args, NULL);  /* the path is in the armed page */
+    say("execve returned: %s\n", strerror(errno));
+    return 0;
   }
   if (!strcmp(m, "ttyread")) {
     char line[256];

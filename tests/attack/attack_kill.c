@@ -45,6 +45,30 @@ int main(int argc, char** argv) {
     if (parent > 0 && syscall(SYS_tkill, parent, SIGKILL) == 0) return escaped("tkill(parent, SIGKILL) delivered");
     return blocked("tkill(parent, SIGKILL)");
   }
+  if (strcmp(a, "pidfd-kill-parent") == 0) {
+    int fd = parent > 0 ? (int)syscall(SYS_pidfd_open, parent, 0) : -1;
+    if (fd >= 0 && syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) == 0) return escaped("pidfd_send_signal(SIGKILL) to the supervisor delivered");
+    return blocked("pidfd_open + pidfd_send_signal to the parent");
+  }
+  if (strcmp(a, "sigqueue-parent") == 0) {
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    si.si_code = SI_QUEUE;
+    si.si_pid = getpid();
+    si.si_uid = getuid();
+    if (parent > 0 && syscall(SYS_rt_sigqueueinfo, parent, SIGKILL, &si) == 0) return escaped("rt_sigqueueinfo(SIGKILL) to the supervisor delivered");
+    return blocked("rt_sigqueueinfo to the parent");
+  }
+  if (strcmp(a, "prlimit-parent") == 0) {
+    /* Lowering another process's limits needs only the same user: a report
+     * file of one byte kills the supervisor with SIGXFSZ when it writes it,
+     * and it can open no file at all. */
+    struct { unsigned long cur, max; } fsize = {1, 1}, nofile = {3, 3};
+    long a1 = parent > 0 ? syscall(SYS_prlimit64, parent, 1 /* RLIMIT_FSIZE */, &fsize, NULL) : -1;
+    long a2 = parent > 0 ? syscall(SYS_prlimit64, parent, 7 /* RLIMIT_NOFILE */, &nofile, NULL) : -1;
+    if (a1 == 0 || a2 == 0) return escaped("lowered the supervisor's RLIMIT_FSIZE/RLIMIT_NOFILE with prlimit64");
+    return blocked("prlimit64 on the parent");
+  }
   if (strcmp(a, "stop-parent") == 0) {
     /* A stopped supervisor answers nothing and enforces no time limit. */
     if (parent > 0 && kill(parent, SIGSTOP) == 0) {
