@@ -3,7 +3,8 @@
  * an attack that escapes seccage still cannot harm the machine or the test
  * runner: kill(-1) reaches only this namespace, and the whole file system is
  * read-only in it except the test's temporary directory (and the cgroup
- * tree, which the runner may need).
+ * tree, which the runner may need). /proc is this namespace's own; /proc/sys
+ * stays writable for root (see the mount below), which no attack uses.
  *
  *   attack_jail --rw DIR --result FILE [options] -- COMMAND ARGS...
  *
@@ -80,11 +81,6 @@ static void set_attr(const char* path, unsigned long long set, unsigned long lon
     fprintf(stderr, "attack_jail: mount_setattr %s: %s\n", path, strerror(errno));
     _exit(120);
   }
-}
-
-static void bind_ro(const char* path) {
-  if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) != 0) return;  /* absent: nothing to protect */
-  set_attr(path, MOUNT_ATTR_RDONLY, 0);
 }
 
 static void drop_to_nobody(void) {
@@ -195,9 +191,13 @@ int main(int argc, char** argv) {
   if (stat("/sys/fs/cgroup", &cg) == 0) {
     if (mount("/sys/fs/cgroup", "/sys/fs/cgroup", NULL, MS_BIND | MS_REC, NULL) == 0) set_attr("/sys/fs/cgroup", 0, MOUNT_ATTR_RDONLY);
   }
+  /* One /proc, of this namespace, with nothing mounted over any part of it:
+   * a runner that mounts a /proc of its own inside a new user namespace is
+   * refused (EPERM) unless an existing proc mount is fully visible, so the
+   * host's /proc goes away entirely and /proc/sys is NOT covered read-only
+   * here. The attack programs only ever read /proc/sys. */
+  if (umount2("/proc", MNT_DETACH) != 0) die("unmounting the host's /proc");
   if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) die("mounting /proc");
-  bind_ro("/proc/sys");
-  bind_ro("/proc/sysrq-trigger");
   sethostname("attack-jail", 11);
 
   char* mounts_before = read_all("/proc/self/mountinfo");
@@ -227,7 +227,7 @@ int main(int argc, char** argv) {
       outpipe[0] = -1;
     }
   }
-  usleep(20000);  /* let the canaries drop their privileges and block */
+  if (want_canary) usleep(20000);  /* let the canaries drop their privileges and block */
 
   const long start = now_ms();
   pid_t child = fork();
