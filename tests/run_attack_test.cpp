@@ -84,6 +84,7 @@ struct JailOptions {
   bool canary = false;
   bool pty = false;
   bool leak_fd = false;
+  bool stderr_unread = false;
   long timeout_ms = 6000;
   long kill_after = -1, term_after = -1;
   long grace_ms = 30;
@@ -160,6 +161,7 @@ Outcome run_jail(const TempDir& dir, const JailOptions& o, const std::vector<std
   if (o.who == Who::Nobody) argv.push_back("--as-nobody");
   if (o.canary) argv.push_back("--canary");
   if (o.leak_fd) argv.push_back("--leak-fd");
+  if (o.stderr_unread) argv.push_back("--stderr-unread");
   if (o.kill_after >= 0) argv.insert(argv.end(), {"--kill-after", std::to_string(o.kill_after)});
   if (o.term_after >= 0) argv.insert(argv.end(), {"--term-after", std::to_string(o.term_after)});
   if (o.pty) argv.insert(argv.end(), {"--pty", "--pty-log", pty_log});
@@ -804,6 +806,18 @@ TEST(RunAttack, Hangs) {
                r.timed_out() ? "the supervisor got stuck reading the path (killed after 3 s)"
                              : "ended after " + std::to_string(r.elapsed_ms()) + " ms");
     }
+    // Denied calls in a loop, each a line on seccage's stderr, which nobody reads.
+    {
+      JailOptions o = jail({});
+      o.stderr_unread = true;
+      o.timeout_ms = 3000;
+      const Policy deny_mkdir{"--default allow --deny mkdir", {"--default", "allow", "--deny", "mkdir"}};
+      Outcome r = run_jail(dir, o, seccage_cmd(deny_mkdir, Who::Root, "", {"--wall-time", "1"}, {attack("misc"), "deny-flood"}));
+      EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
+      t.record("200000 denied calls, seccage's stderr never read, --wall-time 1" + w, r.timed_out() || r.elapsed_ms() > 2500,
+               r.timed_out() ? "seccage blocked writing its violation lines: never ended (killed after 3 s)"
+                             : "ended after " + std::to_string(r.elapsed_ms()) + " ms");
+    }
     // An interactive read from the controlling terminal.
     {
       JailOptions o = jail({});
@@ -894,6 +908,25 @@ TEST(RunAttack, Miscellaneous) {
       Outcome r = run_jail(dir, base, seccage_cmd(kill_mkdir, who, "", {}, {attack("misc"), a, work}));
       EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
       t.record(label(a, kill_mkdir, who), r.says_escape(), r.escape_line());
+    }
+    // A tracer rewriting its traced child's allowed call into a killed one.
+    {
+      const std::string made = work + "/rewritten";
+      std::filesystem::remove(made);
+      JailOptions c;
+      c.who = control_who(who);
+      run_jail(dir, c, {attack("misc"), "ptrace-rewrite", work});
+      if (!std::filesystem::exists(made)) {
+        t.not_applicable("ptrace-rewrite " + who_name(who), "no effect even without seccage");
+      } else {
+        std::filesystem::remove(made);
+        Outcome r = run_jail(dir, base, seccage_cmd(kill_mkdir, who, "", {}, {attack("misc"), "ptrace-rewrite", work}));
+        EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
+        const bool made_it = std::filesystem::exists(made);
+        t.record(label("ptrace rewrite of getpid into mkdir", kill_mkdir, who), made_it || r.says_escape(),
+                 made_it ? "the rewritten mkdir created " + made : r.escape_line());
+        std::filesystem::remove(made);
+      }
     }
     // Core dumps without --core.
     {

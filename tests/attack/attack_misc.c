@@ -15,7 +15,12 @@
  * seccomp-listener: asks for a seccomp listener of its own (with it the
  *   program could answer its own notifications with CONTINUE).
  * core: raises RLIMIT_CORE and aborts in DIR: a core file appears there
- *   although --core was not given. */
+ *   although --core was not given.
+ * ptrace-rewrite: traces its own child and, at the child's getpid() entry,
+ *   rewrites the call into mkdir(DIR/rewritten) (the policy kills mkdir): the
+ *   kernel must check the rewritten call again.
+ * deny-flood: 200000 calls the policy denies (mkdir); each makes seccage
+ *   write a line to its stderr, which the test never reads. */
 #include "attack.h"
 
 #include <linux/filter.h>
@@ -24,7 +29,9 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/user.h>
 
 static long install(unsigned flags, unsigned ret, int nr) {
   struct sock_filter f[] = {
@@ -93,6 +100,47 @@ int main(int argc, char** argv) {
     long fd = install(SECCOMP_FILTER_FLAG_NEW_LISTENER, SECCOMP_RET_USER_NOTIF, SYS_mkdir);
     if (fd >= 0) return escaped("got a seccomp listener of our own: could CONTINUE the calls the policy denies");
     return blocked("SECCOMP_FILTER_FLAG_NEW_LISTENER");
+  }
+  if (!strcmp(a, "ptrace-rewrite")) {
+    static char target[4096];
+    snprintf(target, sizeof target, "%s/rewritten", dir);
+    pid_t c = fork();
+    if (c < 0) return blocked("fork");
+    if (c == 0) {
+      if (ptrace(PTRACE_TRACEME, 0, 0, 0) != 0) _exit(3);
+      raise(SIGSTOP);
+      syscall(SYS_getpid, target, 0755);
+      _exit(0);
+    }
+    int st = 0;
+    if (waitpid(c, &st, 0) != c || !WIFSTOPPED(st)) return blocked("tracing the child");
+    ptrace(PTRACE_SETOPTIONS, c, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL);
+    for (int stops = 0; stops < 200; ++stops) {
+      if (ptrace(PTRACE_SYSCALL, c, 0, 0) != 0) break;
+      if (waitpid(c, &st, 0) != c || !WIFSTOPPED(st)) break;
+      if (WSTOPSIG(st) != (SIGTRAP | 0x80)) continue;
+      struct user_regs_struct regs;
+      if (ptrace(PTRACE_GETREGS, c, 0, &regs) != 0) break;
+      if (regs.orig_rax == SYS_getpid && regs.rdi == (unsigned long)target) {
+        regs.orig_rax = SYS_mkdir;
+        ptrace(PTRACE_SETREGS, c, 0, &regs);
+        say("rewrote getpid into mkdir\n");
+        ptrace(PTRACE_SYSCALL, c, 0, 0);
+        waitpid(c, &st, 0);
+        break;
+      }
+    }
+    kill(c, SIGKILL);
+    waitpid(c, &st, 0);
+    struct stat sb;
+    if (stat(target, &sb) == 0) return escaped("a traced child's getpid() rewritten into mkdir created the directory");
+    errno = 0;
+    return blocked("the rewritten mkdir did not happen");
+  }
+  if (!strcmp(a, "deny-flood")) {
+    for (int i = 0; i < 200000; ++i) syscall(SYS_mkdir, "/nonexistent/deny-flood", 0755);
+    say("flood done\n");
+    return 0;
   }
   if (!strcmp(a, "core")) {
     struct rlimit r = {RLIM_INFINITY, RLIM_INFINITY};

@@ -20,7 +20,8 @@
  * --grace MS, --stdout inherit|closed|unread|head1, --pty (COMMAND gets a
  * pseudo-terminal as controlling terminal; its output goes to --pty-log
  * FILE), --type TEXT (typed into the terminal after --type-after MS),
- * --leak-fd (COMMAND inherits an open writable fd 7). */
+ * --leak-fd (COMMAND inherits an open writable fd 7), --stderr-unread
+ * (COMMAND's stderr is a pipe nobody reads). */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -60,6 +61,7 @@ static const char* type_text;
 static int as_nobody, want_canary, use_pty, leak_fd;
 static long timeout_ms = 10000, kill_after = -1, term_after = -1, stop_after = -1, grace_ms = 100, type_after = 300;
 static const char* stdout_mode = "inherit";
+static int stderr_unread;
 
 static void die(const char* what) {
   fprintf(stderr, "attack_jail: %s: %s\n", what, strerror(errno));
@@ -143,6 +145,7 @@ int main(int argc, char** argv) {
     else if (strcmp(a, "--canary") == 0) want_canary = 1;
     else if (strcmp(a, "--pty") == 0) use_pty = 1;
     else if (strcmp(a, "--leak-fd") == 0) leak_fd = 1;
+    else if (strcmp(a, "--stderr-unread") == 0) stderr_unread = 1;
     else if (!v) { fprintf(stderr, "attack_jail: %s needs a value\n", a); return 2; }
     else if (strcmp(a, "--rw") == 0) rw_dir = argv[++i];
     else if (strcmp(a, "--result") == 0) result_file = argv[++i];
@@ -229,6 +232,8 @@ int main(int argc, char** argv) {
   }
   if (want_canary) usleep(20000);  /* let the canaries drop their privileges and block */
 
+  int errpipe[2] = {-1, -1};
+  if (stderr_unread && pipe2(errpipe, O_CLOEXEC) != 0) die("pipe2");
   const long start = now_ms();
   pid_t child = fork();
   if (child < 0) die("fork");
@@ -244,6 +249,7 @@ int main(int argc, char** argv) {
       setpgid(0, canary_pg > 0 ? canary_pg : 0);
     }
     if (outpipe[1] >= 0) dup2(outpipe[1], 1);
+    if (errpipe[1] >= 0) dup2(errpipe[1], 2);
     if (leak_fd) {
       char path[4096];
       snprintf(path, sizeof path, "%s/leaked-fd-target", rw_dir);
