@@ -339,13 +339,13 @@ TEST(RunAttack, KillFromInside) {
         JailOptions o;
         o.who = who == Who::Nobody ? Who::Nobody : Who::Root;
         o.canary = true;
-        o.timeout_ms = stops ? 2000 : 6000;
+        o.timeout_ms = stops ? 2500 : 6000;
         const std::string report = report_path(dir);
         Outcome r = run_jail(dir, o, seccage_cmd(p, who, report, {"--wall-time", "1"}, {attack("kill"), c.attempt}));
         EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
         std::string how;
         if (r.canary_dead()) how = "a process outside the sandbox died: " + r.dead_canaries();
-        else if (r.timed_out()) how = "seccage never ended (--wall-time 1, killed after 2 s)";
+        else if (r.timed_out()) how = "seccage never ended (--wall-time 1, killed after 2.5 s)";
         else if (r.signal()) how = "seccage died of signal " + std::to_string(r.signal()) + " without its report";
         else if (!report_ok(report)) how = "seccage wrote no report";
         else if (c.attempt == "prlimit-parent" && r.says_escape()) how = r.escape_line();
