@@ -581,12 +581,13 @@ TEST(RunAttack, PresetBackDoors) {
 // 6. Symlinks (and FIFOs, hard links, a swapped parent) planted on the
 // output options by a program run as nobody, for seccage (root) to follow.
 TEST(RunAttack, PlantedOutputPaths) {
-  Tally t("planted output paths");
+  Tally t("planted output and input paths");
   TempDir dir;
   open_up(dir.path(), 0755);
   const std::string base = dir / "out";
   const std::string victim = base + "/victim", vdir = base + "/vdir", vfile = vdir + "/r.json";
   const std::string sticky = base + "/sticky", owned = base + "/owned";
+  const std::string vault = base + "/vault", secret = base + "/secret";
   auto reset = [&] {
     std::filesystem::remove_all(base);
     std::filesystem::create_directories(vdir);
@@ -600,6 +601,13 @@ TEST(RunAttack, PlantedOutputPaths) {
     ::chmod(sticky.c_str(), 01777);
     ::chown(owned.c_str(), kNobody, kNobody);
     ::chown((owned + "/sub").c_str(), kNobody, kNobody);
+    // Root-only things a planted input path could hand to the program.
+    std::filesystem::create_directories(vault);
+    ::chmod(vault.c_str(), 0700);
+    std::ofstream(vault + "/note") << "SECRET-NOTE\n";
+    ::chmod((vault + "/note").c_str(), 0644);
+    std::ofstream(secret) << "SECRET-FILE\n";
+    ::chmod(secret.c_str(), 0600);
   };
   auto victims_changed = [&]() -> std::string {
     struct stat st {};
@@ -656,6 +664,22 @@ TEST(RunAttack, PlantedOutputPaths) {
     run({"--report", report_elsewhere}, {attack("output"), "hardlink", d + "/h", victim});
     judge("hard link at --stdout in a " + where + ", following run",
           run({"--stdout", d + "/h", "--report", report_elsewhere}, {"/bin/true"}));
+  }
+  // Input paths: a root-only file planted at --stdin, a root-only directory
+  // planted at --cwd (seccage opens and changes directory as root, before
+  // dropping to nobody).
+  for (const auto& [where, d] : std::vector<std::pair<std::string, std::string>>{{"world-writable sticky dir", sticky},
+                                                                                   {"directory the program owns", owned}}) {
+    reset();
+    run({"--report", report_elsewhere}, {attack("output"), "symlink", d + "/in", secret});
+    Outcome r = run({"--stdin", d + "/in", "--report", report_elsewhere}, {"/bin/cat"});
+    t.record("symlink to a root-only file at --stdin in a " + where + ", following run (seccage as root, program --user nobody)",
+             r.out.find("SECRET-FILE") != std::string::npos, "the program read the root-only file");
+    reset();
+    run({"--report", report_elsewhere}, {attack("output"), "symlink", d + "/cwd", vault});
+    r = run({"--cwd", d + "/cwd", "--report", report_elsewhere}, {"/bin/cat", "note"});
+    t.record("symlink to a root-only directory at --cwd in a " + where + ", following run (seccage as root, program --user nobody)",
+             r.out.find("SECRET-NOTE") != std::string::npos, "the program read a file in the root-only directory");
   }
   // The parent directory swapped for a symlink during the run.
   reset();
@@ -961,6 +985,21 @@ TEST(RunAttack, Miscellaneous) {
         for (const auto& f : found) std::filesystem::remove(f);
       }
     }
+  }
+  // A root-owned file given as --stdin to a nobody program, reopened for writing.
+  {
+    const std::string victim = work + "/stdin-victim";
+    std::ofstream(victim) << "VICTIM\n";
+    ::chmod(victim.c_str(), 0644);
+    JailOptions c;  // control: root can (the detector sees a write)
+    run_jail(dir, c, {"/bin/sh", "-c", attack("misc") + " reopen-stdin < " + victim + "; exit 0"});
+    EXPECT_NE(slurp_file(victim), "VICTIM\n") << "control: reopening stdin for writing changed nothing";
+    std::ofstream(victim) << "VICTIM\n";
+    Outcome r = run_jail(dir, JailOptions{}, seccage_cmd(kDefault, Who::UserFlag, "", {"--stdin", victim}, {attack("misc"), "reopen-stdin"}));
+    EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
+    const bool changed = slurp_file(victim) != "VICTIM\n";
+    t.record(label("reopen of a root-owned --stdin for writing via /proc/self/fd/0", kDefault, Who::UserFlag),
+             changed || r.says_escape(), changed ? "the root-owned file was written" : r.escape_line());
   }
   // A huge command line.
   {

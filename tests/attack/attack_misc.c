@@ -19,6 +19,8 @@
  * ptrace-rewrite: traces its own child and, at the child's getpid() entry,
  *   rewrites the call into mkdir(DIR/rewritten) (the policy kills mkdir): the
  *   kernel must check the rewritten call again.
+ * reopen-stdin: reopens the read-only stdin (a root-owned file seccage
+ *   opened for a nobody program) for writing through /proc/self/fd/0.
  * deny-flood: 200000 calls the policy denies (mkdir); each makes seccage
  *   write a line to its stderr, which the test never reads. */
 #include "attack.h"
@@ -139,6 +141,13 @@ int main(int argc, char** argv) {
     if (stat(target, &sb) == 0) return escaped("a traced child's getpid() rewritten into mkdir created the directory");
     errno = 0;
     return blocked("the rewritten mkdir did not happen");
+  }
+  if (!strcmp(a, "reopen-stdin")) {
+    /* stdin is a root-owned file seccage opened read-only for us: reopen it
+     * for writing through /proc/self/fd. */
+    int fd = open("/proc/self/fd/0", O_RDWR);
+    if (fd >= 0 && write(fd, "PWNED", 5) == 5) return escaped("reopened the read-only stdin for writing and wrote");
+    return blocked("reopening /proc/self/fd/0 for writing");
   }
   if (!strcmp(a, "deny-flood")) {
     for (int i = 0; i < 200000; ++i) syscall(SYS_mkdir, "/nonexistent/deny-flood", 0755);
