@@ -929,19 +929,7 @@ TEST(RunAttack, Miscellaneous) {
         }
       }
     }
-    // Stacked filters.
     const Policy kill_mkdir{"--default allow --kill mkdir", {"--default", "allow", "--kill", "mkdir"}};
-    for (const char* a : {"seccomp-errno", "seccomp-listener"}) {
-      JailOptions c;
-      c.who = control_who(who);
-      if (!run_jail(dir, c, {attack("misc"), a, work}).says_escape()) {
-        t.not_applicable(std::string(a) + " " + who_name(who), "no effect even without seccage");
-        continue;
-      }
-      Outcome r = run_jail(dir, base, seccage_cmd(kill_mkdir, who, "", {}, {attack("misc"), a, work}));
-      EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
-      t.record(label(a, kill_mkdir, who), r.says_escape(), r.escape_line());
-    }
     // A tracer rewriting its traced child's allowed call into a killed one.
     {
       const std::string made = work + "/rewritten";
@@ -1013,6 +1001,37 @@ TEST(RunAttack, Miscellaneous) {
     else if (r.signal()) how = "seccage died of signal " + std::to_string(r.signal());
     else if (r.exit() != 0) how = "exit " + std::to_string(r.exit()) + ": " + r.err.substr(0, 200);
     t.record("100000 arguments", !how.empty(), how);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Stacked filters, apart from the rest because the fix belongs to another
+// issue (how seccage carries out a kill): a filter of the program's own that
+// answers a killed call with ERRNO outranks seccage's USER_NOTIF, so the kill
+// never happens and nothing is reported; a listener of its own would let the
+// program CONTINUE its own calls (the kernel allows one per filter chain).
+TEST(RunAttack, StackedFilters) {
+  Tally t("stacked filters");
+  TempDir dir;
+  open_up(dir.path(), 0755);
+  const std::string work = dir / "stack";
+  std::filesystem::create_directories(work);
+  open_up(work);
+  const Policy kill_mkdir{"--default allow --kill mkdir", {"--default", "allow", "--kill", "mkdir"}};
+  for (Who who : kEveryone) {
+    for (const char* a : {"seccomp-errno", "seccomp-listener"}) {
+      JailOptions c;
+      c.who = control_who(who);
+      if (!run_jail(dir, c, {attack("misc"), a, work}).says_escape()) {
+        t.not_applicable(std::string(a) + " " + who_name(who), "no effect even without seccage");
+        continue;
+      }
+      JailOptions o;
+      o.who = who == Who::Nobody ? Who::Nobody : Who::Root;
+      Outcome r = run_jail(dir, o, seccage_cmd(kill_mkdir, who, "", {}, {attack("misc"), a, work}));
+      EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
+      t.record(label(a, kill_mkdir, who), r.says_escape(), r.escape_line());
+    }
   }
 }
 
