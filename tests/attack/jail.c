@@ -106,6 +106,37 @@ static char* read_all(const char* path) {
   return buf;
 }
 
+/* Live processes of the namespace but init and the canaries (zombies are
+ * dead); their "pid(comm)" into list when given. */
+static int count_survivors(pid_t c1, pid_t c2, pid_t c3, char* list, size_t size) {
+  int survivors = 0;
+  if (list && size) list[0] = 0;
+  DIR* d = opendir("/proc");
+  struct dirent* e;
+  while (d && (e = readdir(d))) {
+    const pid_t p = (pid_t)atoi(e->d_name);
+    if (p <= 1 || p == c1 || p == c2 || p == c3) continue;
+    char path[64], stat_buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", p);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    ssize_t r = read(fd, stat_buf, sizeof stat_buf - 1);
+    close(fd);
+    if (r <= 0) continue;
+    stat_buf[r] = 0;
+    char* close_paren = strrchr(stat_buf, ')');
+    if (!close_paren || close_paren[2] == 'Z') continue;
+    ++survivors;
+    if (!list) continue;
+    char* open_paren = strchr(stat_buf, '(');
+    size_t used = strlen(list);
+    snprintf(list + used, size - used, "%s%d%.*s", used ? " " : "", p,
+             open_paren ? (int)(close_paren - open_paren + 1) : 0, open_paren ? open_paren : "");
+  }
+  if (d) closedir(d);
+  return survivors;
+}
+
 static pid_t start_canary(const char* self, int uid, pid_t join_pgrp) {
   pid_t p = fork();
   if (p < 0) die("fork");
@@ -312,33 +343,12 @@ int main(int argc, char** argv) {
       else if (p == canary_nobody) canary_nobody_dead = 1;
       else if (p == canary_pg) canary_pg_dead = 1;
     }
-    if (cmd_done && now_ms() - end >= grace_ms) break;
+    if (cmd_done && (now_ms() - end >= grace_ms || count_survivors(canary_root, canary_nobody, canary_pg, NULL, 0) == 0)) break;
   }
-  /* Survivors: every live process of the namespace but init and the canaries. */
-  int survivors = 0;
+  /* Survivors: every live process of the namespace but init and the canaries,
+   * --grace ms after COMMAND ended (or as soon as there is none). */
   char survivor_list[8192] = "";
-  DIR* d = opendir("/proc");
-  struct dirent* e;
-  while (d && (e = readdir(d))) {
-    const pid_t p = (pid_t)atoi(e->d_name);
-    if (p <= 1 || p == canary_root || p == canary_nobody || p == canary_pg) continue;
-    char path[64], stat_buf[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", p);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;
-    ssize_t r = read(fd, stat_buf, sizeof stat_buf - 1);
-    close(fd);
-    if (r <= 0) continue;
-    stat_buf[r] = 0;
-    char* close_paren = strrchr(stat_buf, ')');
-    if (!close_paren || close_paren[2] == 'Z') continue;
-    ++survivors;
-    char* open_paren = strchr(stat_buf, '(');
-    size_t used = strlen(survivor_list);
-    snprintf(survivor_list + used, sizeof survivor_list - used, "%s%d%.*s", used ? " " : "", p,
-             open_paren ? (int)(close_paren - open_paren + 1) : 0, open_paren ? open_paren : "");
-  }
-  if (d) closedir(d);
+  int survivors = count_survivors(canary_root, canary_nobody, canary_pg, survivor_list, sizeof survivor_list);
   if (canary_root > 0 && kill(canary_root, 0) != 0) canary_root_dead = 1;
   if (canary_nobody > 0 && kill(canary_nobody, 0) != 0) canary_nobody_dead = 1;
   if (canary_pg > 0 && kill(canary_pg, 0) != 0) canary_pg_dead = 1;
