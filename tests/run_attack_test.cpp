@@ -250,6 +250,8 @@ class Tally {
     if (escaped) {
       escapes_.push_back(what + ": " + how);
       std::printf("  ESCAPE %s: %s\n", what.c_str(), how.c_str());
+    } else {
+      std::printf("  held   %s\n", what.c_str());
     }
     std::fflush(stdout);
   }
