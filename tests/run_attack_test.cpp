@@ -234,6 +234,10 @@ bool report_ok(const std::string& path) {
 }
 
 // Attempts and escapes of one class; prints as it goes, fails at the end.
+// The jail's namespaces need root (the tests drop to nobody themselves).
+#define REQUIRE_ROOT() \
+  if (!is_root()) GTEST_SKIP() << "the attack jail (PID and mount namespaces, canaries as root and nobody) needs root"
+
 class Tally {
  public:
   explicit Tally(std::string cls) : cls_(std::move(cls)) { std::printf("== %s\n", cls_.c_str()); }
@@ -282,6 +286,7 @@ std::string label(const std::string& attempt, const Policy& p, Who w) {
 // ---------------------------------------------------------------------------
 // 1. The supervisor's memory and ptrace.
 TEST(RunAttack, SupervisorMemoryAndPtrace) {
+  REQUIRE_ROOT();
   Tally t("supervisor memory and ptrace");
   TempDir dir;
   open_up(dir.path(), 0755);
@@ -323,6 +328,7 @@ TEST(RunAttack, SupervisorMemoryAndPtrace) {
 // ---------------------------------------------------------------------------
 // 2. kill(-1), guessed pids, the parent, its group; SIGSTOP to the supervisor.
 TEST(RunAttack, KillFromInside) {
+  REQUIRE_ROOT();
   Tally t("kill from inside");
   TempDir dir;
   open_up(dir.path(), 0755);
@@ -396,6 +402,7 @@ void fresh_target_dir(const std::string& d, Who who = Who::Root) {
 }
 
 TEST(RunAttack, IoUring) {
+  REQUIRE_ROOT();
   Tally t("io_uring");
   TempDir dir;
   open_up(dir.path(), 0755);
@@ -452,6 +459,7 @@ TEST(RunAttack, IoUring) {
 // ---------------------------------------------------------------------------
 // 4. 64-bit arguments: garbage in the high half of an int argument.
 TEST(RunAttack, SixtyFourBitArguments) {
+  REQUIRE_ROOT();
   Tally t("64-bit arguments");
   TempDir dir;
   open_up(dir.path(), 0755);
@@ -548,6 +556,7 @@ std::string first_difference(const std::string& a, const std::string& b) {
 }
 
 TEST(RunAttack, PresetBackDoors) {
+  REQUIRE_ROOT();
   Tally t("preset back doors");
   TempDir dir;
   open_up(dir.path(), 0755);
@@ -602,6 +611,7 @@ TEST(RunAttack, PresetBackDoors) {
 // 6. Symlinks (and FIFOs, hard links, a swapped parent) planted on the
 // output options by a program run as nobody, for seccage (root) to follow.
 TEST(RunAttack, PlantedOutputPaths) {
+  REQUIRE_ROOT();
   Tally t("planted output and input paths");
   TempDir dir;
   open_up(dir.path(), 0755);
@@ -712,6 +722,7 @@ TEST(RunAttack, PlantedOutputPaths) {
 // ---------------------------------------------------------------------------
 // 7. Survivors: nothing may be alive 100 ms after seccage ended.
 TEST(RunAttack, Survivors) {
+  REQUIRE_ROOT();
   Tally t("survivors");
   TempDir dir;
   open_up(dir.path(), 0755);
@@ -757,6 +768,7 @@ TEST(RunAttack, Survivors) {
 // ---------------------------------------------------------------------------
 // 8. Hangs.
 TEST(RunAttack, Hangs) {
+  REQUIRE_ROOT();
   Tally t("hangs");
   TempDir dir;
   open_up(dir.path(), 0755);
@@ -891,6 +903,7 @@ TEST(RunAttack, Hangs) {
 // 9. The rest: the terminal, inherited descriptors, capabilities, stacked
 // filters, core dumps, a huge command line.
 TEST(RunAttack, Miscellaneous) {
+  REQUIRE_ROOT();
   Tally t("miscellaneous");
   TempDir dir;
   open_up(dir.path(), 0755);
@@ -1030,6 +1043,7 @@ TEST(RunAttack, Miscellaneous) {
 // never happens and nothing is reported; a listener of its own would let the
 // program CONTINUE its own calls (the kernel allows one per filter chain).
 TEST(RunAttack, StackedFilters) {
+  REQUIRE_ROOT();
   Tally t("stacked filters");
   TempDir dir;
   open_up(dir.path(), 0755);
