@@ -933,6 +933,12 @@ TEST(RunAttack, Miscellaneous) {
           std::string how;
           if (!r.str("tty_pending").empty()) how = "the terminal's input holds \"" + r.str("tty_pending") + "\" for the user's shell";
           t.record(label("TIOCSTI", p, who), !how.empty(), how);
+          // The same with stdin not the terminal: through /dev/tty.
+          r = run_jail(dir, o, seccage_cmd(p, who, "", {"--wall-time", "5", "--stdin", "/dev/null"}, {attack("misc"), "tiocsti-devtty"}));
+          EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
+          how.clear();
+          if (!r.str("tty_pending").empty()) how = "the terminal's input holds \"" + r.str("tty_pending") + "\" for the user's shell";
+          t.record(label("TIOCSTI through /dev/tty, --stdin /dev/null", p, who), !how.empty(), how);
         }
       }
     }

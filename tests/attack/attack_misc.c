@@ -5,6 +5,7 @@
  * tiocsti: pushes "echo INJECTED\n" into the input of the inherited terminal
  *   (TIOCSTI): after the run the user's shell would read and run it. The test
  *   looks at what is left in the terminal's input queue.
+ * tiocsti-devtty: the same through /dev/tty, with stdin not a terminal.
  * leaked-fds: any descriptor above 2 open at the start (the test passes an
  *   open fd 7 to seccage).
  * caps: full capabilities in the host's user namespace (root in the sandbox
@@ -59,6 +60,18 @@ int main(int argc, char** argv) {
       if (ioctl(0, TIOCSTI, c) == 0) ++pushed;
     if (pushed) return escaped("pushed keystrokes into the terminal with TIOCSTI");
     return blocked("TIOCSTI");
+  }
+  if (!strcmp(a, "tiocsti-devtty")) {
+    /* stdin is not the terminal: reach it through /dev/tty (the session's
+     * controlling terminal). */
+    int fd = open("/dev/tty", O_RDONLY | O_CLOEXEC);  /* read-only is enough for TIOCSTI */
+    if (fd < 0) return blocked("open /dev/tty");
+    const char* text = "echo INJECTED\n";
+    int pushed = 0;
+    for (const char* c = text; *c; ++c)
+      if (ioctl(fd, TIOCSTI, c) == 0) ++pushed;
+    if (pushed) return escaped("pushed keystrokes into the controlling terminal through /dev/tty");
+    return blocked("TIOCSTI on /dev/tty");
   }
   if (!strcmp(a, "leaked-fds")) {
     char what[256] = "";
