@@ -3,8 +3,10 @@
  * an attack that escapes seccage still cannot harm the machine or the test
  * runner: kill(-1) reaches only this namespace, and the whole file system is
  * read-only in it except the test's temporary directory (and the cgroup
- * tree, which the runner may need). /proc is this namespace's own; /proc/sys
- * stays writable for root (see the mount below), which no attack uses.
+ * tree, which the runner may need); /tmp and /dev/shm are fresh empty tmpfs
+ * (the test's directory bound back in place when it is under /tmp). /proc is
+ * this namespace's own; /proc/sys stays writable for root (see the mount
+ * below), which no attack uses.
  *
  *   attack_jail --rw DIR --result FILE [options] -- COMMAND ARGS...
  *
@@ -219,7 +221,25 @@ int main(int argc, char** argv) {
   (void)outer;  /* the parent lives outside the namespace: getppid() is 0 here */
   if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) die("making / private");
   set_attr("/", MOUNT_ATTR_RDONLY, 0);
-  if (mount(rw_dir, rw_dir, NULL, MS_BIND | MS_REC, NULL) != 0) die("binding the rw directory");
+  /* Fresh, empty /tmp and /dev/shm of the jail's own (a runner may want a
+   * scratch directory), with the test's directory bound back in place. */
+  int keep = open(rw_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (keep < 0) die("opening the rw directory");
+  for (const char* t = "/tmp\0/dev/shm\0"; *t; t += strlen(t) + 1) {
+    if (mount("tmpfs", t, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0) die("mounting a tmpfs");
+  }
+  char path[4096];
+  snprintf(path, sizeof path, "%s", rw_dir);
+  for (char* slash = path + 1; (slash = strchr(slash, '/')); ++slash) {  /* mkdir -p, inside a tmpfs */
+    *slash = 0;
+    mkdir(path, 0755);
+    *slash = '/';
+  }
+  mkdir(path, 0755);
+  char from[64];
+  snprintf(from, sizeof from, "/proc/self/fd/%d", keep);
+  if (mount(from, rw_dir, NULL, MS_BIND | MS_REC, NULL) != 0) die("binding the rw directory");
+  close(keep);
   set_attr(rw_dir, 0, MOUNT_ATTR_RDONLY);
   struct stat cg;
   if (stat("/sys/fs/cgroup", &cg) == 0) {
