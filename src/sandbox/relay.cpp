@@ -5,6 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <limits.h>
+
+#include <algorithm>
 #include <cerrno>
 
 #include <fmt/core.h>
@@ -23,16 +26,21 @@ OutputRelay::OutputRelay(kernel::UniqueFd from, int to) : from_(std::move(from))
     const std::string self = fmt::format("/proc/self/fd/{}", to);
     reopened_.reset(::open(self.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
     if (reopened_) dest_ = reopened_.get();
+    // Else (a user's seccage cannot reopen root's pipe): written only after
+    // poll says there is room, a PIPE_BUF at a time, which never blocks.
+    else chunked_ = true;
   }
   // A regular file's writes do not wait on a reader.
 }
 
 void OutputRelay::write_some() {
   while (!pending_.empty()) {
-    const ssize_t n = socket_ ? ::send(dest_, pending_.data(), pending_.size(), MSG_DONTWAIT | MSG_NOSIGNAL)
-                              : ::write(dest_, pending_.data(), pending_.size());
+    const std::size_t size = chunked_ ? std::min<std::size_t>(pending_.size(), PIPE_BUF) : pending_.size();
+    const ssize_t n = socket_ ? ::send(dest_, pending_.data(), size, MSG_DONTWAIT | MSG_NOSIGNAL)
+                              : ::write(dest_, pending_.data(), size);
     if (n > 0) {
       pending_.erase(0, static_cast<std::size_t>(n));
+      if (chunked_) return;  // one piece per poll
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -55,7 +63,7 @@ std::uint64_t OutputRelay::pump(std::uint64_t budget) {
   }
   const std::uint64_t forwarded = std::min<std::uint64_t>(static_cast<std::uint64_t>(n), budget);
   pending_.append(buf, static_cast<std::size_t>(forwarded));
-  write_some();
+  if (!chunked_) write_some();  // else once poll says there is room
   return static_cast<std::uint64_t>(n);
 }
 

@@ -42,6 +42,7 @@ class OutputRelay {
   kernel::UniqueFd reopened_;  // a non-blocking description of the destination, when one could be made
   int dest_ = -1;
   bool socket_ = false;
+  bool chunked_ = false;  // a blocking pipe or terminal: PIPE_BUF per write, after poll
   std::string pending_;
 };
 

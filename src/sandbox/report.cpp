@@ -1,6 +1,8 @@
 // Reports: the JSON document of --report and the lines on stderr.
 #include <csignal>
 #include <cstring>
+#include <map>
+#include <vector>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -97,8 +99,27 @@ std::string to_json(const Report& r) {
 }
 
 std::string summary(const Report& r) {
+  // One line per distinct call (the syscall, the rule that decided and what
+  // happened), with the first one's arguments and a count: a program that
+  // repeats a denied call gets one line, not thousands.
+  struct Seen {
+    const Violation* first;
+    std::size_t count;
+  };
+  std::vector<Seen> distinct;
+  std::map<std::string, std::size_t> index;
+  for (const auto& v : r.violations) {
+    const std::string key = v.syscall + '\0' + v.rule + '\0' + v.outcome + '\0' + v.arch;
+    auto [it, fresh] = index.emplace(key, distinct.size());
+    if (fresh) distinct.push_back({&v, 0});
+    ++distinct[it->second].count;
+  }
   std::string out;
-  for (const auto& v : r.violations) out += line(v, r.permissive) + "\n";
+  for (const Seen& d : distinct) {
+    out += line(*d.first, r.permissive);
+    if (d.count > 1) out += fmt::format(" ({} times)", d.count);
+    out += "\n";
+  }
   if (r.violation_count > r.violations.size())
     out += fmt::format("seccage: ... and {} more denied calls\n", r.violation_count - r.violations.size());
   if (r.verdict == Verdict::SystemError) {

@@ -63,8 +63,17 @@ Split open_parent(const std::string& path) {
 
 UniqueFd open_in(const Split& s, const std::string& path, int flags) {
   check_link(s.dir.get(), s.name, path);
-  UniqueFd fd(::openat(s.dir.get(), s.name.c_str(), flags | O_CLOEXEC, 0666));
+  // O_NONBLOCK for the open only: a FIFO with no reader must be an error,
+  // not a seccage that waits for ever before the program starts.
+  UniqueFd fd(::openat(s.dir.get(), s.name.c_str(), flags | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0666));
+  if (!fd && errno == ENXIO)
+    throw SystemError(fmt::format("cannot open '{}': it is a FIFO nobody reads", path), ENXIO);
   if (!fd) throw SystemError(fmt::format("cannot open '{}'", path), errno);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) && !trusted_owner(st.st_uid))
+    throw SystemError(fmt::format("'{}': refusing a FIFO or socket owned by uid {} (another user could read or hold "
+                                  "it; give a path of your own)", path, st.st_uid), EPERM);
+  ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
   return fd;
 }
 

@@ -1,6 +1,9 @@
 // seccage run: run a program under a policy and limits, naming every syscall
 // the policy denies (docs/run.md).
+#include <signal.h>
 #include <unistd.h>
+
+#include <chrono>
 
 #include <cstdio>
 #include <optional>
@@ -14,6 +17,7 @@
 #include "seccage/error.hpp"
 #include "seccage/io_uring_guard.hpp"
 #include "seccage/sandbox.hpp"
+#include "util/bounded_write.hpp"
 #include "util/safe_path.hpp"
 
 namespace seccage::cli {
@@ -77,7 +81,18 @@ std::uint32_t parse_group(const std::string& name) {
   return numeric_id("--group", name, "group", "/etc/group", "gid");
 }
 
+// seccage's own lines and reports: never waiting more than this on a reader.
+constexpr std::chrono::milliseconds kOutputBudget{500};
+
+void say(const std::string& text) {
+  std::fflush(stderr);
+  write_bounded(2, text, kOutputBudget);
+}
+
 int run_command(const RunArgs& a) {
+  // A closed stdout or stderr is an EPIPE to seccage, never its death: the
+  // report still has to be written.
+  ::signal(SIGPIPE, SIG_IGN);
   if (a.command.empty()) throw InputError("no program to run: seccage run [OPTIONS] -- PROGRAM [ARGS...]");
   sandbox::RunOptions o;
 
@@ -149,10 +164,9 @@ int run_command(const RunArgs& a) {
     fmt::print(stderr, "seccage: warning: --nproc (RLIMIT_NPROC) does not bind root; add --user to drop privileges\n");
   o.argv = a.command;
   if (::geteuid() == 0 && !o.uid) {
-    fmt::print(stderr,
-               "seccage: note: the program runs as root: seccomp cannot stop root from using what the policy allows "
-               "(reading and writing any file the policy lets it open, changing owners and modes, signalling its own "
-               "processes); add --user to drop privileges\n");
+    say("seccage: note: the program runs as root: seccomp cannot stop root from using what the policy allows "
+        "(reading and writing any file the policy lets it open, changing owners and modes, signalling its own "
+        "processes); add --user to drop privileges\n");
   }
 
   // The report's file is checked and its directory pinned before the
@@ -181,13 +195,13 @@ int run_command(const RunArgs& a) {
       if (status == 0) status = sandbox::kStatusFailed;
     }
   } else if (a.report == "-") {
-    const std::string json = sandbox::to_json(report);
-    std::fputs(json.c_str(), stdout);
     std::fflush(stdout);
+    write_bounded(1, sandbox::to_json(report), kOutputBudget);
   }
-  for (const std::string& note : report.isolation.notes) fmt::print(stderr, "seccage: note: {} (docs/SECURITY.md)\n", note);
-  const std::string text = sandbox::summary(report);
-  if (!a.quiet || report.verdict != sandbox::Verdict::Ok) std::fputs(text.c_str(), stderr);
+  std::string text;
+  for (const std::string& note : report.isolation.notes) text += fmt::format("seccage: note: {} (docs/SECURITY.md)\n", note);
+  if (!a.quiet || report.verdict != sandbox::Verdict::Ok) text += sandbox::summary(report);
+  say(text);
   return status;
 }
 
