@@ -161,6 +161,9 @@ struct Report {
   std::string error;                   // seccage's own failure, for system_error
   std::string program;                 // the resolved path
   Isolation isolation;
+  // Filters the program installed itself (seccomp(2), PR_SET_SECCOMP): the
+  // kernel lets their ERRNO and TRAP answers outrank seccage's supervision.
+  std::size_t own_filters = 0;
 };
 
 // Exit statuses of seccage's own failures (the program's status otherwise).

@@ -94,6 +94,7 @@ std::string to_json(const Report& r) {
       {"accounting", r.isolation.accounting},
       {"notes", r.isolation.notes},
   };
+  out["own_filters"] = r.own_filters;
   if (!r.error.empty()) out["error"] = r.error;
   return out.dump(2) + "\n";
 }

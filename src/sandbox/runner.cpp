@@ -258,7 +258,8 @@ void Session::prepare() {
     } catch (const SystemError&) {
     }
   }
-  std::vector<std::string> observe;
+  // Filters the program stacks on its own are reported (Report::own_filters).
+  std::vector<std::string> observe{"seccomp", "prctl"};
   if (o_.limits.memory) observe.push_back("exit_group");
   plan_.program = compile(supervise_ ? notify_variant(o_.policy, observe) : o_.policy);
   plan_.hardening = hardening_program(o_.policy);

@@ -35,6 +35,14 @@ void kill_process(pid_t tgid) {
   }
 }
 
+// seccomp(SECCOMP_SET_MODE_FILTER, ...) or prctl(PR_SET_SECCOMP,
+// SECCOMP_MODE_FILTER, ...): the program stacks a filter of its own.
+bool installs_filter(const std::string& name, const std::array<std::uint64_t, 6>& args) {
+  if (name == "seccomp") return static_cast<std::uint32_t>(args[0]) == 1;
+  if (name == "prctl") return static_cast<std::uint32_t>(args[0]) == 22 && args[1] == 2;
+  return false;
+}
+
 std::string outcome_for_errno(int err) {
   if (auto name = errno_name(err)) return fmt::format("errno {}", *name);
   return fmt::format("errno {}", err);
@@ -48,6 +56,20 @@ Supervisor::Supervisor(kernel::UniqueFd listener, const LazyClassifier& classifi
   const auto sizes = kernel::notif_sizes();
   req_.resize(std::max<std::size_t>(sizes ? sizes->notif : 0, sizeof(seccomp_notif)));
   resp_.resize(std::max<std::size_t>(sizes ? sizes->notif_resp : 0, sizeof(seccomp_notif_resp)));
+}
+
+// The kernel ranks a filter's ERRNO above seccage's USER_NOTIF: from now on
+// a call the program's own filter answers with an errno never reaches
+// seccage, even one seccage's policy kills. That cannot be prevented from
+// outside (no supervisor can install or inspect the filter race-free), so
+// it is reported: the run's report says the kill may have been preempted.
+void Supervisor::record_own_filter(Report& report, pid_t tid, const std::string& call) {
+  if (report.own_filters++ == 0) {
+    report.isolation.notes.push_back(fmt::format(
+        "pid {} installed a seccomp filter of its own ({}): calls that filter answers with an errno or a trap are "
+        "answered before seccage's supervisor sees them, so they are neither reported nor killed by seccage's policy",
+        tid, call));
+  }
 }
 
 void Supervisor::respond(std::uint64_t id, std::int64_t val, int error, std::uint32_t flags) {
@@ -91,6 +113,7 @@ bool Supervisor::handle_one(Report& report) {
     if (c.name && *c.name == "exit_group") {
       if (auto st = read_status(tid)) peak_vm_kb_ = std::max(peak_vm_kb_, st->vm_peak_kb);
     }
+    if (c.name && installs_filter(*c.name, args)) record_own_filter(report, tid, *c.name);
     if (c.action.kind == ActionKind::Allow || c.action.kind == ActionKind::Log) {
       // Exact: the policy allowed the call on the registers the kernel
       // captured, which the blocked task cannot change.

@@ -45,6 +45,7 @@ class Supervisor {
 
  private:
   void respond(std::uint64_t id, std::int64_t val, int error, std::uint32_t flags);
+  void record_own_filter(Report& report, pid_t tid, const std::string& call);
 
   kernel::UniqueFd listener_;
   const LazyClassifier& classifier_;
