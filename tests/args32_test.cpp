@@ -54,10 +54,22 @@ Action run(const bpf::Program& prog, Arch arch, const char* name, std::array<std
   return bpf::emulate(prog, d, arch_info(arch).little_endian).action;
 }
 
+// The policy's rule on `name` (the io_uring guard adds rules of its own).
+const Rule& rule_on(const Policy& p, const std::string& name) {
+  static const Rule none;
+  for (const Rule& r : p.rules)
+    if (r.syscall == SyscallRef{name}) return r;
+  ADD_FAILURE() << "no rule on " << name;
+  return none;
+}
+
 TEST(Args32, TextPolicyDecidesOnTheLowWord) {
   const Policy p = x86(text("default allow\nerrno(42) write: arg0 == 2\n"));
-  ASSERT_EQ(p.rules.size(), 1u);
-  EXPECT_EQ(p.rules[0].conditions[0].width, ArgWidth::U32);
+  // The write rule, then the io_uring guard's three (IORING_OP_WRITE would do a denied write).
+  ASSERT_EQ(p.rules.size(), 4u);
+  const Rule& w = rule_on(p, "write");
+  ASSERT_EQ(w.conditions.size(), 1u);
+  EXPECT_EQ(w.conditions[0].width, ArgWidth::U32);
   const bpf::Program prog = compile(p);
   const Evaluator eval(p);
   for (std::uint64_t fd : {2ull, 0x100000002ull, 0xffffffff00000002ull, 0x8000000000000002ull}) {
@@ -178,8 +190,11 @@ TEST(Args32, TextWidthsRoundTripThroughTheWriter) {
   const std::string t = write_text_policy(oci);
   EXPECT_NE(t.find("arg0.u64 == 2"), std::string::npos) << t;
   const Policy back = read_text_policy_text(t, "back.policy").policy;
-  ASSERT_EQ(back.rules.size(), 1u);
-  EXPECT_EQ(back.rules[0].conditions[0].width, ArgWidth::U64);
+  // Read as text, the policy gets the io_uring guard's rules after its own.
+  ASSERT_EQ(back.rules.size(), 4u);
+  const Rule& w = rule_on(back, "write");
+  ASSERT_EQ(w.conditions.size(), 1u);
+  EXPECT_EQ(w.conditions[0].width, ArgWidth::U64);
   // A text rule on an fd has the kernel's width and writes as plain argN.
   const Policy own = text("default allow\nerrno(42) write: arg0 == 2\n");
   EXPECT_NE(write_text_policy(own).find("write: arg0 == 2"), std::string::npos);

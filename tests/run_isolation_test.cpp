@@ -48,6 +48,18 @@ TEST(RunIsolation, TheProgramRunsInItsOwnUserPidAndMountNamespaces) {
   EXPECT_TRUE(j["isolation"]["notes"].empty()) << j.dump(2);
 }
 
+// Unmounting or moving the sandbox's /proc would show the host's again
+// (and a root program could open host processes' memory through it): the
+// mount calls are refused whatever the policy says.
+TEST(RunIsolation, TheSandboxsProcCannotBeUnmountedOrMoved) {
+  auto r = seccage({"run", "--default", "allow", "--", "sh", "-c",
+                    "umount /proc; umount -l /proc; mkdir -p /tmp/seccage-mv-$$; mount --move /proc /tmp/seccage-mv-$$; "
+                    "rmdir /tmp/seccage-mv-$$; echo procs=$(ls /proc | grep -c '^[0-9]')"});
+  const auto at = r.status.output.find("procs=");
+  ASSERT_NE(at, std::string::npos) << r.status.output << r.err;
+  EXPECT_LE(std::stoi(r.status.output.substr(at + 6)), 8) << "the host's /proc showed: " << r.status.output;
+}
+
 TEST(RunIsolation, NoNamespacesIsAnOptOutTheReportStates) {
   TempDir dir;
   auto r = seccage({"run", "--no-namespaces", "--default", "allow", "--report", dir / "r.json", "--", "sh", "-c",

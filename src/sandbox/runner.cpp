@@ -106,17 +106,25 @@ UniqueFd fetch_listener(int pidfd, int number) {
   throw SystemError("the launcher did not install its filter in time", ETIMEDOUT);
 }
 
-// Always installed under the policy: no pushing input into a terminal.
-// TIOCSTI types characters into the terminal's input queue and TIOCLINUX's
-// selection paste does the same on a virtual console: a program sharing the
-// user's terminal could leave commands for the shell to run after the run.
-// The request is an unsigned int: the low 32 bits are compared.
+// Always installed under the policy, whatever it says:
+// - no pushing input into a terminal: TIOCSTI types characters into the
+//   terminal's input queue and TIOCLINUX's selection paste does the same on
+//   a virtual console, so a program sharing the user's terminal could leave
+//   commands for the shell to run after the run (the request is an unsigned
+//   int: the low 32 bits are compared);
+// - no mounting or unmounting: the sandbox's /proc is mounted over the
+//   host's, and unmounting or moving it would show the host's processes
+//   again (a root program, uid 0 in its user namespace as outside, could
+//   then open their memory through it).
+// Refused with EPERM; a policy that kills these calls still kills (the
+// kernel takes the most severe answer of the two filters).
 bpf::Program hardening_program(const Policy& policy) {
   Policy h;
   h.default_action = Action::allow();
   h.bad_arch_action = Action::allow();  // the policy's own filter decides those
   h.arches = policy.arches;
   h.enosys_for_unknown = false;
+  const std::vector<Arch> arches = h.effective_arches();
   for (std::uint64_t request : {0x5412ULL /* TIOCSTI */, 0x541CULL /* TIOCLINUX */}) {
     Rule r;
     r.syscall = std::string("ioctl");
@@ -124,6 +132,11 @@ bpf::Program hardening_program(const Policy& policy) {
     r.conditions.push_back(Condition{1, CmpOp::MaskedEq, request, 0xffffffffULL});
     r.origin = "seccage: no terminal input injection";
     h.rules.push_back(std::move(r));
+  }
+  for (const char* name : {"mount", "umount", "umount2", "pivot_root", "move_mount", "open_tree", "open_tree_attr",
+                           "fsopen", "fsmount", "fspick", "mount_setattr"}) {
+    const bool known = std::any_of(arches.begin(), arches.end(), [&](Arch a) { return syscall_number(a, name).has_value(); });
+    if (known) h.rules.push_back(Rule{std::string(name), Action::errno_(EPERM), {}, "seccage: the sandbox's /proc stays"});
   }
   return compile(h);
 }
