@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 
@@ -117,6 +119,55 @@ TEST(RunIsolation, AnUnwritableOutputFailsBeforeTheProgramRuns) {
     EXPECT_NE(r.err.find("no-such-dir"), std::string::npos) << r.err;
     EXPECT_FALSE(std::filesystem::exists(marker)) << option << ": the program ran";
   }
+}
+
+// A user swapping a file and a symlink to a root-owned file under the name
+// seccage opens, as fast as it can (renameat2 RENAME_EXCHANGE), must never
+// get the root file written (--stdout) or read (--stdin): each step of the
+// path is opened through a descriptor, never by name twice.
+TEST(RunIsolation, OutputPathsResistASymlinkSwapRace) {
+  if (!is_root()) GTEST_SKIP() << "needs root to own the victim and become nobody";
+  TempDir dir;
+  ::chmod(dir.path().c_str(), 0755);
+  const std::string swapper = compile_c(dir, "swap", R"(
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/fs.h>
+int main(int argc, char** argv) {
+  if (chdir(argv[1]) != 0) return 1;
+  close(open("out", O_CREAT | O_WRONLY, 0644));
+  if (symlink(argv[2], "lnk") != 0) return 1;
+  time_t end = time(0) + atoi(argv[3]);
+  while (time(0) < end) syscall(SYS_renameat2, AT_FDCWD, "out", AT_FDCWD, "lnk", RENAME_EXCHANGE);
+  return 0;
+})");
+  const std::string race = dir / "race";
+  std::filesystem::create_directory(race);
+  ASSERT_EQ(::chown(race.c_str(), 65534, 65534), 0);
+  const std::string victim = dir / "victim";
+  std::ofstream(victim) << "ROOT-ONLY\n";
+  ::chmod(victim.c_str(), 0600);
+  std::thread attacker([&] {
+    test::run_command({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", swapper, race, victim, "4"},
+                      {}, std::chrono::seconds(10));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  int leaked = 0;
+  for (int i = 0; i < 40; ++i) {
+    seccage({"run", "-q", "--user", "nobody", "--default", "allow", "--stdout", race + "/out", "--", "/bin/echo", "PWNED"});
+    auto r = seccage({"run", "-q", "--user", "nobody", "--default", "allow", "--stdin", race + "/out", "--", "/bin/cat"});
+    leaked += r.status.output.find("ROOT-ONLY") != std::string::npos;
+  }
+  attacker.join();
+  std::ifstream in(victim);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(content, "ROOT-ONLY\n") << "the root-owned file was written through the swapped name";
+  EXPECT_EQ(leaked, 0) << "the root-only file was read through the swapped name";
 }
 
 // A program run from a terminal gets the terminal's foreground: it reads

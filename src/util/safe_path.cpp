@@ -6,7 +6,10 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <algorithm>
+#include <optional>
 #include <random>
+#include <vector>
 
 #include <fmt/core.h>
 
@@ -19,6 +22,8 @@ using kernel::UniqueFd;
 
 bool trusted_owner(uid_t uid) { return uid == 0 || uid == ::geteuid(); }
 
+constexpr int kMaxLinks = 40;  // as the kernel's own limit on followed links
+
 [[noreturn]] void refuse_link(const std::string& path, std::string_view component, uid_t owner) {
   throw SystemError(fmt::format("'{}': refusing to follow the symlink '{}' owned by uid {} (only links owned by root "
                                 "or by seccage's own user are followed; give the real path)",
@@ -26,24 +31,7 @@ bool trusted_owner(uid_t uid) { return uid == 0 || uid == ::geteuid(); }
                     ELOOP);
 }
 
-// A component that is a symlink is followed only when its owner is trusted.
-void check_link(int dir, const std::string& component, const std::string& path) {
-  struct stat st {};
-  if (::fstatat(dir, component.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
-      !trusted_owner(st.st_uid))
-    refuse_link(path, component, st.st_uid);
-}
-
-struct Split {
-  UniqueFd dir;       // O_PATH of the directory that holds the last component
-  std::string name;   // the last component ("." when the path names a directory)
-};
-
-// Walks every directory component with O_NOFOLLOW, checking each symlink.
-Split open_parent(const std::string& path) {
-  if (path.empty()) throw SystemError("empty path", ENOENT);
-  UniqueFd dir(::open(path[0] == '/' ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!dir) throw SystemError(fmt::format("'{}': cannot open its directory", path), errno);
+std::vector<std::string> components(const std::string& path) {
   std::vector<std::string> parts;
   for (std::size_t at = 0; at <= path.size();) {
     std::size_t end = path.find('/', at);
@@ -51,23 +39,78 @@ Split open_parent(const std::string& path) {
     if (end > at) parts.push_back(path.substr(at, end - at));
     at = end + 1;
   }
-  if (parts.empty()) return {std::move(dir), "."};
-  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-    check_link(dir.get(), parts[i], path);
-    UniqueFd next(::openat(dir.get(), parts[i].c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!next) throw SystemError(fmt::format("'{}': cannot open the directory '{}'", path, parts[i]), errno);
-    dir = std::move(next);
-  }
-  return {std::move(dir), parts.back()};
+  return parts;
 }
 
+UniqueFd open_base(bool absolute, const std::string& path) {
+  UniqueFd dir(::open(absolute ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!dir) throw SystemError(fmt::format("'{}': cannot open its directory", path), errno);
+  return dir;
+}
+
+struct Split {
+  UniqueFd dir;       // O_PATH of the directory that holds the last component
+  std::string name;   // the last component ("." when the path names a directory)
+};
+
+// If `name` in `dir` is a symlink: checks its owner and returns what it
+// says, read from the link itself through a descriptor (a link's contents
+// never change, so swapping the name afterwards changes nothing). nullopt
+// when it is not a symlink (or does not exist).
+std::optional<std::string> trusted_link_target(int dir, const std::string& name, const std::string& path) {
+  UniqueFd link(::openat(dir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+  if (!link) return std::nullopt;
+  struct stat st {};
+  if (::fstat(link.get(), &st) != 0 || !S_ISLNK(st.st_mode)) return std::nullopt;
+  if (!trusted_owner(st.st_uid)) refuse_link(path, name, st.st_uid);
+  char target[4096];
+  const ssize_t n = ::readlinkat(link.get(), "", target, sizeof target - 1);
+  if (n <= 0) throw SystemError(fmt::format("'{}': cannot read the symlink '{}'", path, name), errno);
+  return std::string(target, static_cast<std::size_t>(n));
+}
+
+// Walks `path` one component at a time through O_PATH|O_NOFOLLOW
+// descriptors; a symlink is followed only when trusted, by walking what it
+// says from the directory it is in. Every step holds the directory it came
+// from, so no rename or swap during the walk can redirect it. With
+// `resolve_last`, a symlink in the last place is resolved too.
+Split resolve(const std::string& path, bool resolve_last) {
+  if (path.empty()) throw SystemError("empty path", ENOENT);
+  std::vector<std::string> todo = components(path);
+  std::reverse(todo.begin(), todo.end());  // a stack: the next component last
+  UniqueFd dir = open_base(path[0] == '/', path);
+  if (todo.empty()) return {std::move(dir), "."};
+  int links = 0;
+  for (;;) {
+    std::string part = std::move(todo.back());
+    todo.pop_back();
+    const bool last = todo.empty();
+    if (part == "." && !last) continue;
+    if (auto target = (last && !resolve_last) ? std::nullopt : trusted_link_target(dir.get(), part, path)) {
+      if (++links > kMaxLinks) throw SystemError(fmt::format("'{}': too many symlinks", path), ELOOP);
+      std::vector<std::string> more = components(*target);
+      if (!target->empty() && (*target)[0] == '/') dir = open_base(true, path);
+      if (more.empty()) more.push_back(".");
+      for (auto it = more.rbegin(); it != more.rend(); ++it) todo.push_back(*it);
+      continue;
+    }
+    if (last) return {std::move(dir), part};
+    UniqueFd next(::openat(dir.get(), part.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!next) throw SystemError(fmt::format("'{}': cannot open the directory '{}'", path, part), errno);
+    dir = std::move(next);
+  }
+}
+
+// Opens the last component without following a symlink (O_NOFOLLOW: a link
+// swapped in after resolve() makes the open fail, never follow).
 UniqueFd open_in(const Split& s, const std::string& path, int flags) {
-  check_link(s.dir.get(), s.name, path);
   // O_NONBLOCK for the open only: a FIFO with no reader must be an error,
   // not a seccage that waits for ever before the program starts.
-  UniqueFd fd(::openat(s.dir.get(), s.name.c_str(), flags | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0666));
+  UniqueFd fd(::openat(s.dir.get(), s.name.c_str(), flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0666));
   if (!fd && errno == ENXIO)
     throw SystemError(fmt::format("cannot open '{}': it is a FIFO nobody reads", path), ENXIO);
+  if (!fd && errno == ELOOP)
+    throw SystemError(fmt::format("cannot open '{}': it became a symlink while seccage opened it", path), ELOOP);
   if (!fd) throw SystemError(fmt::format("cannot open '{}'", path), errno);
   struct stat st {};
   if (::fstat(fd.get(), &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) && !trusted_owner(st.st_uid))
@@ -95,7 +138,7 @@ void write_all(int fd, std::string_view content, const std::string& path) {
 
 }  // namespace
 
-UniqueFd open_trusted(const std::string& path, int flags) { return open_in(open_parent(path), path, flags); }
+UniqueFd open_trusted(const std::string& path, int flags) { return open_in(resolve(path, true), path, flags); }
 
 // /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N: seccage's own
 // descriptor, taken as it is (reopening it through /proc would need the
@@ -119,10 +162,9 @@ PreparedOutput PreparedOutput::prepare(const std::string& path) {
     if (!out.stream_) throw SystemError(fmt::format("cannot write '{}'", path), errno);
     return out;
   }
-  Split s = open_parent(path);
-  check_link(s.dir.get(), s.name, path);
+  Split s = resolve(path, true);
   struct stat st {};
-  if (::fstatat(s.dir.get(), s.name.c_str(), &st, 0) == 0 && !S_ISREG(st.st_mode)) {
+  if (::fstatat(s.dir.get(), s.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
     if (S_ISDIR(st.st_mode)) throw SystemError(fmt::format("'{}' is a directory", path), EISDIR);
     // A stream (pipe, terminal, /dev/stdout): written as it is, not renamed over.
     out.stream_ = open_in(s, path, O_WRONLY);
