@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -66,6 +67,29 @@ void kill_descendants_as_subreaper(pid_t launcher) noexcept {
   }
 }
 
+// For a program that is the host's uid 0: no write to sysfs (devices,
+// power, kernel settings), to cgroupfs (which would let it leave its cgroup
+// and its limits, or kill and freeze other cgroups) or to the kernel's
+// settings under /proc. The program cannot undo it: mounting is refused to
+// it (runner.cpp, hardening_program). Returns false with errno set.
+bool make_host_files_read_only() noexcept {
+  struct {
+    std::uint64_t attr_set, attr_clr, propagation, userns_fd;
+  } read_only{0x1 /* MOUNT_ATTR_RDONLY */, 0, 0, 0};
+  if (::syscall(SYS_mount_setattr, AT_FDCWD, "/sys", 0x8000 /* AT_RECURSIVE */, &read_only, sizeof read_only) != 0 &&
+      errno != ENOENT)
+    return false;
+  for (const char* path : {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs"}) {
+    if (::mount(path, path, nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+      if (errno == ENOENT) continue;
+      return false;
+    }
+    if (::mount(nullptr, path, nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
+      return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void run_init(const InitPlan& ip, LaunchPlan& lp) noexcept {
@@ -95,6 +119,7 @@ void run_init(const InitPlan& ip, LaunchPlan& lp) noexcept {
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) fail(lp, StageMountPrivate, errno);
     if (ip.pid_namespace && ::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
       fail(lp, StageMountProc, errno);
+    if (ip.read_only_host_files && !make_host_files_read_only()) fail(lp, StageReadOnly, errno);
   }
   if (!ip.pid_namespace) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
 

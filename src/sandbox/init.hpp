@@ -44,6 +44,10 @@ struct InitPlan {
   // user namespace holds CAP_SYS_PTRACE): only what the init itself calls is
   // allowed. Empty: none (in a user namespace the program cannot trace it).
   const bpf::Program* own_filter = nullptr;
+  // The program may be the host's uid 0 (root without --user: its user
+  // namespace maps 0 to 0), for whom file permissions open sysfs, cgroupfs
+  // and /proc/sys: those are made read-only in the sandbox.
+  bool read_only_host_files = false;
 };
 
 // Written to seccage when the program ends (and the sandbox is empty), and

@@ -51,6 +51,7 @@ enum LaunchStage : std::int32_t {
   StageMountPrivate,
   StageMountProc,
   StageInitFork,
+  StageReadOnly,
 };
 
 // Sends a message on the status socket, with `fd` attached when >= 0.

@@ -361,8 +361,10 @@ void Session::start() {
     }
     std::string why;
     if (level != IsolationLevel::UserPidMount && init_filter_.empty()) init_filter_ = init_program();
+    // Root without --user stays uid 0 of the host in its user namespace.
+    const bool host_root = ::geteuid() == 0 && (!o_.uid || *o_.uid == 0);
     sb_ = start_sandbox(level, plan_, cgroup_ ? &*cgroup_ : nullptr,
-                        level == IsolationLevel::UserPidMount ? nullptr : &init_filter_, why);
+                        level == IsolationLevel::UserPidMount ? nullptr : &init_filter_, host_root, why);
     if (sb_) break;
     report_.isolation.notes.push_back(why);
   }
@@ -459,7 +461,10 @@ void Session::read_result() {
 // first; once continued, it gives the program the terminal again if its job
 // is in the foreground, and continues it.
 void Session::stop_with_program() {
-  if (stopping_ || !o_.stdin_file.empty() || !::isatty(0)) return;
+  // Not under --wall-time: the program could stop itself to stop seccage
+  // and its timer with it (the wall clock runs on, and the program stays
+  // stopped until the limit ends the run). Nor once the run is ending.
+  if (stopping_ || init_reaped_ || o_.limits.wall_seconds || !o_.stdin_file.empty() || !::isatty(0)) return;
   termios program_settings{};
   const bool had_terminal = ::tcgetpgrp(0) == sb_->launcher;
   const bool saved = had_terminal && ::tcgetattr(0, &program_settings) == 0;
@@ -493,7 +498,15 @@ void Session::handle_signals() {
   int status = 0;
   if (!init_reaped_ && ::waitpid(sb_->init, &status, WNOHANG | __WALL) == sb_->init) {
     init_reaped_ = true;
-    if (sb_->result) read_result();  // it wrote before it exited
+    // It wrote before it exited: stop messages, perhaps, then the result.
+    while (sb_->result && !have_result_) {
+      const int before = sb_->result.get();
+      read_result();
+      if (sb_->result && sb_->result.get() == before) {
+        pollfd p{before, POLLIN, 0};
+        if (::poll(&p, 1, 0) <= 0) break;
+      }
+    }
   }
 }
 

@@ -17,6 +17,7 @@
 #include <fmt/core.h>
 
 #include "sandbox/init.hpp"
+#include "sandbox/program_setup.hpp"
 #include "seccage/error.hpp"
 #include "util/read_file.hpp"
 
@@ -130,7 +131,7 @@ int receive_launch_message(int socket, LaunchMessage& m, UniqueFd* fd, int timeo
 }
 
 std::optional<Sandbox> start_sandbox(IsolationLevel level, LaunchPlan& plan, const RunCgroup* cgroup,
-                                     const bpf::Program* init_filter, std::string& why) {
+                                     const bpf::Program* init_filter, bool read_only_host_files, std::string& why) {
   int sp[2], go[2], res[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0) throw SystemError("socketpair", errno);
   UniqueFd status(sp[0]), launcher_end(sp[1]);
@@ -146,6 +147,7 @@ std::optional<Sandbox> start_sandbox(IsolationLevel level, LaunchPlan& plan, con
   ip.seccage = ::getpid();
   ip.dumpable_for_maps = level == IsolationLevel::UserPidMount && ::geteuid() != 0;
   ip.own_filter = init_filter;
+  ip.read_only_host_files = read_only_host_files && level != IsolationLevel::None;
 
   // The init starts with every signal blocked: it takes the ones it wants
   // with sigwaitinfo, and a Ctrl-C meant for seccage never reaches it.
@@ -205,8 +207,8 @@ std::optional<Sandbox> start_sandbox(IsolationLevel level, LaunchPlan& plan, con
   LaunchMessage m{};
   const int got = receive_launch_message(status.get(), m, &sb.launcher_pidfd, kHelloTimeoutMs);
   if (got == 1 && m.kind == LaunchMessage::SetupFailed && m.stage > StageInit && level != IsolationLevel::None) {
-    why = fmt::format("the sandbox's init could not set up its namespaces: {}: {}",
-                      m.stage == StageMountProc ? "mounting /proc" : "making its mounts private", std::strerror(m.value));
+    why = fmt::format("the sandbox's init could not set up its namespaces: {}: {}", launch_stage_name(m.stage),
+                      std::strerror(m.value));
     reap(sb.init);
     return std::nullopt;
   }

@@ -35,9 +35,10 @@ struct Sandbox {
 // Starts the sandbox at `level`. nullopt when this level is refused by the
 // kernel (`why` says what failed; the caller tries the next level). Throws
 // SystemError for failures no other level would avoid.
-// `init_filter`: see InitPlan::own_filter.
+// `init_filter`: see InitPlan::own_filter; `read_only_host_files`: see
+// InitPlan::read_only_host_files.
 std::optional<Sandbox> start_sandbox(IsolationLevel level, LaunchPlan& plan, const RunCgroup* cgroup,
-                                     const bpf::Program* init_filter, std::string& why);
+                                     const bpf::Program* init_filter, bool read_only_host_files, std::string& why);
 
 // Receives one message from the status socket, with the fd it carries if any.
 // 1: a message; 0: end-of-file; -1: nothing within `timeout_ms` (or an error).
