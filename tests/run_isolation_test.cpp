@@ -62,6 +62,24 @@ TEST(RunIsolation, TheSandboxsProcCannotBeUnmountedOrMoved) {
   EXPECT_LE(std::stoi(r.status.output.substr(at + 6)), 8) << "the host's /proc showed: " << r.status.output;
 }
 
+// Root without --user keeps uid 0 of the host, which file permissions alone
+// let write sysfs, cgroupfs and /proc/sys: those are read-only in its
+// sandbox, so it can neither leave its cgroup (and its limits) nor change
+// kernel settings. (Each write puts back the value already there, and
+// sysrq-trigger is only opened, so that a regression changes nothing on the
+// machine.)
+TEST(RunIsolation, RootCannotWriteSysfsCgroupfsOrProcSys) {
+  if (!is_root()) GTEST_SKIP() << "about a root program";
+  auto r = seccage({"run", "--default", "allow", "--memory", "256M", "--", "sh", "-c",
+                    "d=$(cat /proc/sys/kernel/domainname); echo \"$d\" > /proc/sys/kernel/domainname && echo WROTE-SYSCTL; "
+                    "for f in /sys/fs/cgroup/memory/cgroup.procs /sys/fs/cgroup/unified/cgroup.procs "
+                    "/sys/fs/cgroup/cgroup.procs; do [ -e $f ] && echo $$ > $f && echo WROTE-CGROUP $f; done; "
+                    "(exec 3>/proc/sysrq-trigger) && echo WROTE-SYSRQ-OPENED; true"});
+  EXPECT_EQ(r.exit_code(), 0) << r.err;
+  EXPECT_EQ(r.status.output.find("WROTE"), std::string::npos) << r.status.output;
+  EXPECT_NE(r.err.find("Read-only file system"), std::string::npos) << r.err;
+}
+
 TEST(RunIsolation, NoNamespacesIsAnOptOutTheReportStates) {
   TempDir dir;
   auto r = seccage({"run", "--no-namespaces", "--default", "allow", "--report", dir / "r.json", "--", "sh", "-c",
