@@ -166,7 +166,10 @@ Outcome run_jail(const TempDir& dir, const JailOptions& o, const std::vector<std
   const std::string result = dir / ("jail-result-" + std::to_string(n));
   const std::string pty_log = dir / ("pty-log-" + std::to_string(n));
   std::vector<std::string> argv{kJail, "--rw", dir.path(), "--result", result, "--timeout", std::to_string(o.timeout_ms),
-                                "--grace", std::to_string(o.grace_ms), "--stdout", o.stdout_mode};
+                                "--grace", std::to_string(o.grace_ms), "--stdout", o.stdout_mode,
+                                // seccage and the attack programs stay visible in the jail even
+                                // when the build is under /tmp, which the jail replaces
+                                "--keep", std::filesystem::path(kCli).parent_path().string(), "--keep", kAttackDir};
   if (o.who == Who::Nobody) argv.push_back("--as-nobody");
   if (o.canary) argv.push_back("--canary");
   if (o.leak_fd) argv.push_back("--leak-fd");

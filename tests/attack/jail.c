@@ -57,6 +57,8 @@ struct mount_attr {
 #endif
 
 static const char* rw_dir;
+static const char* keep_dirs[8];
+static int nkeep = 0;
 static const char* result_file;
 static const char* pty_log;
 static const char* type_text;
@@ -181,6 +183,7 @@ int main(int argc, char** argv) {
     else if (strcmp(a, "--stderr-unread") == 0) stderr_unread = 1;
     else if (!v) { fprintf(stderr, "attack_jail: %s needs a value\n", a); return 2; }
     else if (strcmp(a, "--rw") == 0) rw_dir = argv[++i];
+    else if (strcmp(a, "--keep") == 0) { if (nkeep < 8) keep_dirs[nkeep++] = argv[++i]; else ++i; }
     else if (strcmp(a, "--result") == 0) result_file = argv[++i];
     else if (strcmp(a, "--pty-log") == 0) pty_log = argv[++i];
     else if (strcmp(a, "--type") == 0) type_text = argv[++i];
@@ -225,6 +228,13 @@ int main(int argc, char** argv) {
    * scratch directory), with the test's directory bound back in place. */
   int keep = open(rw_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (keep < 0) die("opening the rw directory");
+  /* The directories of the programs the test runs (seccage, the attacks):
+   * a build under /tmp would vanish under the fresh tmpfs. */
+  int kept[8];
+  for (int k = 0; k < nkeep; ++k) {
+    kept[k] = open(keep_dirs[k], O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (kept[k] < 0) die("opening a --keep directory");
+  }
   for (const char* t = "/tmp\0/dev/shm\0"; *t; t += strlen(t) + 1) {
     if (mount("tmpfs", t, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0) die("mounting a tmpfs");
   }
@@ -240,6 +250,18 @@ int main(int argc, char** argv) {
   snprintf(from, sizeof from, "/proc/self/fd/%d", keep);
   if (mount(from, rw_dir, NULL, MS_BIND | MS_REC, NULL) != 0) die("binding the rw directory");
   close(keep);
+  for (int k = 0; k < nkeep; ++k) {  /* back in place, read-only like the rest of the root */
+    snprintf(path, sizeof path, "%s", keep_dirs[k]);
+    for (char* slash = path + 1; (slash = strchr(slash, '/')); ++slash) {
+      *slash = 0;
+      mkdir(path, 0755);
+      *slash = '/';
+    }
+    mkdir(path, 0755);
+    snprintf(from, sizeof from, "/proc/self/fd/%d", kept[k]);
+    if (mount(from, keep_dirs[k], NULL, MS_BIND | MS_REC, NULL) != 0) die("binding a --keep directory");
+    close(kept[k]);
+  }
   set_attr(rw_dir, 0, MOUNT_ATTR_RDONLY);
   struct stat cg;
   if (stat("/sys/fs/cgroup", &cg) == 0) {
