@@ -428,7 +428,9 @@ void Session::attach_supervisor() {
 // PID namespace), reaps them and reports; cgroup.kill, where there is one,
 // kills them all at once first. The init has kInitGraceMs to answer.
 void Session::stop_everything() {
-  if (stopping_ || !sb_) return;
+  // Once the init is reaped there is nothing left to stop, and its pid may
+  // be another process's already: never signal it then.
+  if (stopping_ || !sb_ || init_reaped_) return;
   stopping_ = true;
   stop_deadline_ = Clock::now() + std::chrono::milliseconds(kInitGraceMs);
   if (sb_->level == IsolationLevel::None) {
