@@ -207,6 +207,10 @@ class Session {
   void read_result();
   void stop_with_program();
   void stop_everything();
+  // The launcher (the program) has not ended: its pid, which is also its
+  // process group's id, cannot have been reused. Checked through its pidfd
+  // before anything is sent to the group by number.
+  bool launcher_alive() const { return sb_ && sb_->launcher > 0 && sb_->launcher_pidfd && !exited(sb_->launcher_pidfd.get()); }
   void finish();
   void conclude();
   Report failed(int status, std::string error);
@@ -438,7 +442,7 @@ void Session::stop_everything() {
     // there is one (the init too, which then cannot report: the program's
     // status is then SIGKILL, which is what it died of).
     if (cgroup_) cgroup_->kill_all();
-    if (sb_->launcher > 0) ::kill(-sb_->launcher, SIGKILL);
+    if (launcher_alive()) ::kill(-sb_->launcher, SIGKILL);
   }
   ::kill(sb_->init, SIGTERM);
 }
@@ -475,6 +479,7 @@ void Session::stop_with_program() {
     if (terminal_saved_) ::tcsetattr(0, TCSADRAIN, &terminal_settings_);
   }
   ::kill(0, SIGTSTP);  // the whole job, as the terminal would; returns once continued
+  if (!launcher_alive()) return;
   if (::tcgetpgrp(0) == ::getpgrp()) {
     if (saved) ::tcsetattr(0, TCSADRAIN, &program_settings);
     ::tcsetpgrp(0, sb_->launcher);
@@ -493,7 +498,7 @@ void Session::handle_signals() {
       continue;
     }
     for (int sig : {static_cast<int>(si.ssi_signo), SIGCONT}) {
-      ::kill(-sb_->launcher, sig);
+      if (launcher_alive()) ::kill(-sb_->launcher, sig);
       ::syscall(SYS_pidfd_send_signal, sb_->launcher_pidfd.get(), sig, nullptr, 0);
     }
   }
