@@ -126,10 +126,25 @@ void run_init(const InitPlan& ip, LaunchPlan& lp) noexcept {
   // Every signal is blocked (seccage cloned us so); the two that matter are
   // taken with sigwaitinfo.
   lp.parent = ::getpid();
+  // The launcher's exec is known to have succeeded when seccage reads
+  // end-of-file on the status socket, and until then seccage lets the
+  // launcher's calls through: so no copy of the launcher's end may outlive
+  // that exec. Ours is closed before the launcher may go on (it waits for
+  // this pipe), or a fast launcher could exec, and its program make its
+  // first denied call, while we still held it.
+  int order[2];
+  if (::pipe2(order, O_CLOEXEC) != 0) fail(lp, StageInitFork, errno);
+  lp.init_sync_fd = order[0];
   const pid_t launcher = ::fork();
   if (launcher < 0) fail(lp, StageInitFork, errno);
-  if (launcher == 0) launch(lp);
-  ::close(lp.status_fd);  // end-of-file at the launcher's exec must not wait for us
+  if (launcher == 0) {
+    ::close(order[1]);
+    launch(lp);
+  }
+  ::close(order[0]);
+  ::close(lp.status_fd);
+  [[maybe_unused]] ssize_t sent = ::write(order[1], "g", 1);
+  ::close(order[1]);
   if (ip.own_filter) {
     try {
       kernel::load_filter(*ip.own_filter);

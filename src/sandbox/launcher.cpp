@@ -82,6 +82,16 @@ void launch(const LaunchPlan& plan) noexcept {
   // Die with the init. PDEATHSIG is armed only now, so check that the
   // parent did not die between fork and here (we would have been reparented).
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != plan.parent) fail(plan, StageParent, errno);
+  if (plan.init_sync_fd >= 0) {
+    // Only the launcher may hold its end of the status socket when it execs.
+    char c = 0;
+    ssize_t n;
+    do {
+      n = ::read(plan.init_sync_fd, &c, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1) fail(plan, StageParent, errno ? errno : ECHILD);
+    ::close(plan.init_sync_fd);
+  }
 
   // seccage takes the listener from this process with pidfd_getfd, and knows
   // which notifications are its own launcher's by pid: a pidfd of ourselves

@@ -80,6 +80,7 @@ struct LaunchPlan {
   // Ctrl-C reaches it.
   bool take_terminal = false;
   pid_t parent = 0;                   // the init's pid as the launcher sees it
+  int init_sync_fd = -1;              // a byte here once the init holds no copy of status_fd (init.cpp)
   int status_fd = -1;                 // the launcher's end of the status socket
 
   void finish();                      // fills the pointer arrays
