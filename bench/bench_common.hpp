@@ -21,7 +21,7 @@ struct Setup {
   std::vector<std::string> dropped_names;
 };
 
-// Loaded once from SECCAGE_SHARED_DIR/profiles/docker-default.json. Throws
+// Loaded once from SECCAGE_TEST_DATA_DIR/profiles/docker-default.json. Throws
 // seccage::Error when the profile cannot be read or resolved.
 const std::vector<Setup>& setups();
 

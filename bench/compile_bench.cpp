@@ -62,7 +62,7 @@ std::vector<std::string> drop_unknown_to_libseccomp(Policy& policy) {
 }
 
 std::vector<Setup> load_setups() {
-  const std::string path = std::string(SECCAGE_SHARED_DIR) + "/profiles/docker-default.json";
+  const std::string path = std::string(SECCAGE_TEST_DATA_DIR) + "/profiles/docker-default.json";
   OciResolveOptions options;
   options.host_arch = Arch::x86_64;  // an amd64 host, whatever this binary runs as
   options.capabilities = docker_default_capabilities();

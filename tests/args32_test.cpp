@@ -316,7 +316,7 @@ TEST(Args32, CheckWarnsOnSidesteppableComparisons) {
 // `arg0 != AF_VSOCK` allow (socket(0x100000028) makes an AF_VSOCK socket);
 // personality's values and clone's mask within the low word stay quiet.
 TEST(Args32, DockerDefaultGetsOnlyTheSocketWarning) {
-  std::ifstream in(std::filesystem::path(SECCAGE_SHARED_DIR) / "profiles" / "docker-default.json");
+  std::ifstream in(std::filesystem::path(SECCAGE_TEST_DATA_DIR) / "profiles" / "docker-default.json");
   std::stringstream s;
   s << in.rdbuf();
   OciResolveOptions ro;

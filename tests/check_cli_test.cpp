@@ -13,7 +13,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kProfiles = fs::path(SECCAGE_SHARED_DIR) / "profiles";
+const fs::path kProfiles = fs::path(SECCAGE_TEST_DATA_DIR) / "profiles";
 
 test::CommandResult seccage(std::vector<std::string> args) {
   args.insert(args.begin(), SECCAGE_CLI_PATH);

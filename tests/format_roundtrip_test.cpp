@@ -54,7 +54,7 @@ TEST(FormatRoundTrip, OciToTextToOci) {
   for (const char* file : {"docker-default.json", "podman-default.json", "runc-syscall-test1.json"}) {
     OciResolveOptions o;
     o.host_arch = Arch::x86_64;
-    Policy original = read_oci_profile(fs::path(SECCAGE_SHARED_DIR) / "profiles" / file, o).policy;
+    Policy original = read_oci_profile(fs::path(SECCAGE_TEST_DATA_DIR) / "profiles" / file, o).policy;
     // The text language takes one arch list; keep the native one so every
     // name in the profile has a meaning on it.
     std::erase_if(original.rules, [](const Rule& r) {

@@ -1,4 +1,4 @@
-// The real container profiles in ../shared/profiles, read for several hosts.
+// The real container profiles in tests/data/profiles, read for several hosts.
 // Expectations are facts of the JSON files themselves, recomputed here from
 // the JSON by a deliberately plain second reading, not copied numbers.
 #include <gtest/gtest.h>
@@ -20,7 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-const fs::path kProfiles = fs::path(SECCAGE_SHARED_DIR) / "profiles";
+const fs::path kProfiles = fs::path(SECCAGE_TEST_DATA_DIR) / "profiles";
 
 OciResolveOptions host(Arch a, CapabilitySet caps = docker_default_capabilities(), KernelVersion k = {6, 1, 0}) {
   OciResolveOptions o;

@@ -1,4 +1,4 @@
-// Every shared profile (../shared/profiles) read, compiled by seccage and by
+// Every vendored profile (tests/data/profiles) read, compiled by seccage and by
 // libseccomp 2.5.4 for x86_64, aarch64 and i386 hosts, and both programs run
 // in the emulator on every syscall number of every resolved arch with
 // argument vectors built from the profile's own operands. They must agree:
@@ -33,7 +33,7 @@ namespace fs = std::filesystem;
 
 std::vector<std::string> shared_profiles() {
   std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(fs::path(SECCAGE_SHARED_DIR) / "profiles"))
+  for (const auto& e : fs::directory_iterator(fs::path(SECCAGE_TEST_DATA_DIR) / "profiles"))
     if (e.path().extension() == ".json") out.push_back(e.path().filename().string());
   std::sort(out.begin(), out.end());
   return out;
@@ -46,7 +46,7 @@ TEST_P(ProfilesLibseccomp, SeccageAndLibseccompAgree) {
   OciResolveOptions ro;
   ro.host_arch = host;
   ro.kernel = parse_kernel_version("6.1");
-  OciProfile profile = read_oci_profile(fs::path(SECCAGE_SHARED_DIR) / "profiles" / file, ro);
+  OciProfile profile = read_oci_profile(fs::path(SECCAGE_TEST_DATA_DIR) / "profiles" / file, ro);
   Policy& p = profile.policy;
   // libseccomp's filter, like runc's, treats socketcall/ipc sub-calls its
   // own way (MultiplexMode::Compatible); compare like with like.

@@ -76,7 +76,7 @@ OciProfile docker_profile() {
   OciResolveOptions ro;
   ro.host_arch = Arch::x86_64;
   ro.kernel = parse_kernel_version("6.1");
-  return read_oci_profile(fs::path(SECCAGE_SHARED_DIR) / "profiles" / "docker-default.json", ro);
+  return read_oci_profile(fs::path(SECCAGE_TEST_DATA_DIR) / "profiles" / "docker-default.json", ro);
 }
 
 TEST(GoldenWriters, SmallOci) { expect_golden("small.oci.json", write_oci_json(small_profile().policy)); }

@@ -172,7 +172,7 @@ TEST(ArchTables, LookupsRoundTrip) {
 
 TEST(ArchTables, GeneratedFileIsUpToDate) {
   const std::string script = std::string(SECCAGE_SOURCE_DIR) + "/scripts/gen-syscalls.py";
-  const std::string csv = std::string(SECCAGE_SHARED_DIR) + "/data/syscalls.csv";
+  const std::string csv = std::string(SECCAGE_TEST_DATA_DIR) + "/data/syscalls.csv";
   if (!std::ifstream(csv)) GTEST_SKIP() << "no " << csv;
   if (std::system("python3 --version >/dev/null 2>&1") != 0) GTEST_SKIP() << "no python3";
   const std::string cmd = "python3 '" + script + "' --stdout --csv '" + csv + "'";

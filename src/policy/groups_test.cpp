@@ -16,7 +16,7 @@ namespace {
 TEST(Groups, ExpansionMatchesTheDataFile) {
   // The data file carries systemd's own recursive expansion: ours must agree
   // for every group.
-  std::ifstream in(std::string(SECCAGE_SHARED_DIR) + "/data/systemd-syscall-groups.json");
+  std::ifstream in(std::string(SECCAGE_TEST_DATA_DIR) + "/data/systemd-syscall-groups.json");
   ASSERT_TRUE(in);
   const auto data = nlohmann::json::parse(in);
   std::size_t n = 0;

@@ -22,7 +22,7 @@
 namespace seccage::runtest {
 
 inline const std::string kCli = SECCAGE_CLI_PATH;
-inline const std::string kShared = SECCAGE_SHARED_DIR;
+inline const std::string kShared = SECCAGE_TEST_DATA_DIR;
 
 // A private directory per test, removed at the end.
 class TempDir {

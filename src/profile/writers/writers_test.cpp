@@ -193,7 +193,7 @@ class WriterRoundTrip : public ::testing::TestWithParam<std::tuple<std::string, 
 
 TEST_P(WriterRoundTrip, OciPolicyOciPolicyDecidesTheSame) {
   const auto& [file, host] = GetParam();
-  const std::filesystem::path path = std::filesystem::path(SECCAGE_SHARED_DIR) / "profiles" / file;
+  const std::filesystem::path path = std::filesystem::path(SECCAGE_TEST_DATA_DIR) / "profiles" / file;
   OciResolveOptions ro;
   ro.host_arch = host;
   ro.kernel = parse_kernel_version("6.1");
