@@ -19,7 +19,7 @@ import os
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_JSON = os.path.join(os.path.dirname(REPO), "shared", "data", "systemd-syscall-groups.json")
+DEFAULT_JSON = os.path.join(REPO, "tests", "data", "data", "systemd-syscall-groups.json")  # a copy of shared/data/, see tests/data/README.md
 DEFAULT_OUT = os.path.join(REPO, "src", "policy", "syscall_groups.inc")
 
 

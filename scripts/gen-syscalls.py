@@ -29,7 +29,7 @@ import subprocess
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_CSV = os.path.join(os.path.dirname(REPO), "shared", "data", "syscalls.csv")
+DEFAULT_CSV = os.path.join(REPO, "tests", "data", "data", "syscalls.csv")  # a copy of shared/data/, see tests/data/README.md
 DEFAULT_OUT = os.path.join(REPO, "src", "arch", "syscall_tables.inc")
 
 X32_BIT = 0x40000000
