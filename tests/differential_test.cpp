@@ -78,6 +78,9 @@ std::vector<Probe> probes(const Policy& p, std::mt19937_64& rng, bool all_unknow
       if (a == Arch::x32 && nr < kX32SyscallBit) continue;
       out.push_back({info.audit_arch, nr, info.little_endian});
     }
+    // -1, the number a tracer writes to skip a call: both hand it to the
+    // rules (the default action), on every arch, x86_64 without x32 too.
+    out.push_back({info.audit_arch, kNoSyscallNr, info.little_endian});
   }
   // The other ABI on AUDIT_ARCH_X86_64: a foreign arch for the filter.
   if (has_x86_64 && !has_x32) out.push_back({AUDIT_ARCH_X86_64, kX32SyscallBit + 1, true});

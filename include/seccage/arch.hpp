@@ -40,6 +40,9 @@ enum class Arch : std::uint8_t {
 };
 
 inline constexpr std::uint32_t kX32SyscallBit = 0x40000000u;
+// Syscall number -1: no syscall. A tracer sets it to skip a call; a filter
+// sees it like any number (libseccomp gives it the default action).
+inline constexpr std::uint32_t kNoSyscallNr = 0xffffffffu;
 
 struct ArchInfo {
   Arch arch;

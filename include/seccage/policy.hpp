@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -98,6 +99,20 @@ enum class MultiplexMode : std::uint8_t {
   Safe,
 };
 
+// What a container runtime takes from a profile besides the decisions: the
+// filter flags and the user-notification listener (OCI `flags`,
+// `listenerPath`, `listenerMetadata`). The compiler ignores them; every
+// reader and writer carries them, so no format conversion loses them.
+struct RuntimeSettings {
+  std::vector<std::string> flags;            // "SECCOMP_FILTER_FLAG_LOG", ..., as written
+  std::optional<std::string> listener_path;  // where the runtime sends the listener fd
+  std::string listener_metadata;             // passed to the agent as is
+  friend bool operator==(const RuntimeSettings&, const RuntimeSettings&) = default;
+};
+
+// The SECCOMP_FILTER_FLAG_* names runc and crun accept in a profile.
+std::span<const std::string_view> runtime_filter_flag_names();
+
 struct Policy {
   Action default_action = Action::kill_process();
   std::vector<Arch> arches;            // empty = the native arch
@@ -107,7 +122,11 @@ struct Policy {
   // get ENOSYS when the default action denies, so libc falls back as on an old
   // kernel. Off: they get the default action.
   bool enosys_for_unknown = true;
-  MultiplexMode multiplex = MultiplexMode::Compatible;
+  // Safe for every input (text, OCI, presets, Filter): never lets more
+  // through a multiplexer than the conditions allow. Compatible only when
+  // asked (matching libseccomp is then the point).
+  MultiplexMode multiplex = MultiplexMode::Safe;
+  RuntimeSettings runtime;
 
   // The arches the policy applies to (`arches`, or the native one).
   std::vector<Arch> effective_arches() const;

@@ -74,13 +74,19 @@ struct OciResolveOptions {
   // The host the profile is resolved for: archMap entry, includes/excludes
   // arches. Default: the arch seccage runs as.
   Arch host_arch = native_arch();
+  // The arches the filter covers (`--arch`), when not empty: they replace the
+  // profile's own, and a syscall name is kept when any of them has it (an
+  // i386-only name stays for i386 whatever the host). Empty: the profile's
+  // arches for host_arch, as Docker resolves them.
+  std::vector<Arch> arches;
   // The container's bounding set, for includes/excludes `caps`.
   CapabilitySet capabilities = docker_default_capabilities();
   // For `minKernel`; nullopt = the running kernel (read only when a profile
   // has a minKernel).
   std::optional<KernelVersion> kernel;
-  // Syscall names no resolved arch has, and ERRNO values 4096..65535 (which
-  // the kernel caps to 4095), become errors instead of warnings.
+  // Syscall names no resolved arch has become errors instead of warnings.
+  // (ERRNO data of 4095 and above is always an error: libseccomp refuses it,
+  // and runc and crun with it.)
   bool strict = false;
   ArgSplit arg_split = ArgSplit::Runtime;
 };
@@ -93,10 +99,7 @@ struct OciSkippedEntry {
 
 struct OciProfile {
   Policy policy;
-  // SECCOMP_FILTER_FLAG_* names as written (validated).
-  std::vector<std::string> flags;
-  std::optional<std::string> listener_path;
-  std::string listener_metadata;
+  // (flags, listenerPath and listenerMetadata are in policy.runtime.)
   // One line each, ready to show ("file: 3 syscall names ... skipped: ...").
   std::vector<std::string> warnings;
   // Origins of rules whose action equals the default action: kept in the

@@ -19,11 +19,8 @@
 
 namespace seccage {
 
-struct OciWriteOptions {
-  // SECCOMP_FILTER_FLAG_* names to write under "flags" (as read from a
-  // profile); empty = no "flags" key.
-  std::vector<std::string> flags;
-};
+// None yet: the filter flags and the listener come from Policy::runtime.
+struct OciWriteOptions {};
 
 // The OCI runtime-spec `linux.seccomp` object, resolved: `defaultAction`,
 // `defaultErrnoRet`, `architectures` and `syscalls`, with no Docker-only
@@ -41,7 +38,6 @@ struct SpoWriteOptions {
   std::string name = "seccage-profile";  // metadata.name (a DNS-1123 name; checked)
   std::string namespace_;                // metadata.namespace; empty = none
   std::string api_version = "security-profiles-operator.x-k8s.io/v1beta1";
-  std::vector<std::string> flags;
 };
 
 // A Security Profiles Operator `SeccompProfile` object whose spec mirrors the

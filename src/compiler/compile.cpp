@@ -121,8 +121,14 @@ NodeId audit_block(Graph& g, const Policy& policy, const std::vector<Arch>& arch
   } else {
     if (wanted(lower_half)) add_arch_ranges(g, ranges, decisions_of(lower_half->arch), 0, kX32SyscallBit - 1, options);
     else compiler::append_range(ranges, {0, kX32SyscallBit - 1, bad_arch, kGapWeight});
-    if (wanted(upper_half)) add_arch_ranges(g, ranges, decisions_of(upper_half->arch), kX32SyscallBit, 0xffffffffu, options);
-    else compiler::append_range(ranges, {kX32SyscallBit, 0xffffffffu, bad_arch, kGapWeight});
+    if (wanted(upper_half)) {
+      add_arch_ranges(g, ranges, decisions_of(upper_half->arch), kX32SyscallBit, 0xffffffffu, options);
+    } else {
+      compiler::append_range(ranges, {kX32SyscallBit, kNoSyscallNr - 1, bad_arch, kGapWeight});
+      // -1 is no x32 call: libseccomp gives it to the x86_64 rules.
+      if (wanted(lower_half)) add_arch_ranges(g, ranges, decisions_of(lower_half->arch), kNoSyscallNr, kNoSyscallNr, options);
+      else compiler::append_range(ranges, {kNoSyscallNr, kNoSyscallNr, bad_arch, kGapWeight});
+    }
   }
   return compiler::search_tree(g, ranges, kMaxExceptions);
 }

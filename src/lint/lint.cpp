@@ -96,12 +96,15 @@ void check_conditions(Context& ctx) {
       std::optional<std::string> never, always;
       switch (c.op) {
         case CmpOp::MaskedEq:
+          // libseccomp (and so runc, crun and seccage) compares with the
+          // value masked: bits outside the mask are dropped, not compared.
           if ((c.value & ~c.mask) != 0)
-            never = fmt::format("the value {:#x} has bits outside the mask {:#x}, so the masked argument never "
-                                "equals it",
-                                c.value, c.mask);
-          else if (c.mask == 0)
-            always = "the mask is 0, so the masked argument is always 0";
+            ctx.add(Severity::Warning, "masked-value-outside-mask",
+                    fmt::format("{}: condition `{}`: the value {:#x} has bits outside the mask {:#x}; they are "
+                                "dropped, so the rule applies when the masked argument is {:#x}; write that value",
+                                subject, cond, c.value, c.mask, c.value & c.mask),
+                    ctx.locate_origin(r.origin, subject), subject);
+          if (c.mask == 0) always = "the mask is 0, so the masked argument is always 0";
           break;
         case CmpOp::LT:
           if (c.value == 0) never = "no unsigned value is below 0";

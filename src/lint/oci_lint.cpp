@@ -62,22 +62,12 @@ LintReport lint_oci_profile(std::string_view json, std::string_view source, cons
                             const LintOptions& options) {
   OciResolveOptions ro = resolve;
   ro.strict = false;  // unknown names are findings here, not a reason to stop
-  OciProfile profile = read_oci_profile_text(json, source, ro);
+  // As `compile --arch`: the reader keeps a name when any kept arch has it.
   if (!options.restrict_to.empty()) {
-    // As `compile --arch`: rules on names none of the kept arches has were
-    // meant for the others, and go.
-    auto& rules = profile.policy.rules;
-    std::erase_if(rules, [&](const Rule& r) {
-      const auto* n = std::get_if<std::string>(&r.syscall);
-      if (!n) return false;
-      for (Arch a : options.restrict_to) {
-        if (syscall_number(a, *n)) return false;
-        if (auto m = multiplexed_call(*n); m && syscall_number(a, m->via)) return false;
-      }
-      return true;
-    });
-    profile.policy.arches = options.restrict_to;
+    ro.arches = options.restrict_to;
+    ro.host_arch = options.restrict_to.front();
   }
+  OciProfile profile = read_oci_profile_text(json, source, ro);
 
   lint_detail::Context ctx{profile.policy, std::string(source), options, json, std::nullopt, "", false, {}};
   nlohmann::json doc = nlohmann::json::parse(json.begin(), json.end(), nullptr, false);

@@ -43,7 +43,8 @@ bool Condition::matches(std::uint64_t raw) const {
     case CmpOp::LE: return argument <= value;
     case CmpOp::GT: return argument > value;
     case CmpOp::GE: return argument >= value;
-    case CmpOp::MaskedEq: return (argument & mask) == value;
+    // libseccomp masks the operand too: bits outside the mask are dropped.
+    case CmpOp::MaskedEq: return (argument & mask) == (value & mask);
   }
   return false;
 }
@@ -66,6 +67,19 @@ std::string Condition::to_string() const {
 std::string rule_origin(const Rule& rule, std::size_t number) {
   if (!rule.origin.empty()) return rule.origin;
   return fmt::format("rule {} ({})", number, to_string(rule.syscall));
+}
+
+std::span<const std::string_view> runtime_filter_flag_names() {
+  // The flags the runtime spec lists and runc/crun accept. The kernel's
+  // NEW_LISTENER and TSYNC_ESRCH are set by the runtimes themselves when they
+  // need them and are refused in a profile.
+  static constexpr std::array<std::string_view, 4> kNames = {
+      "SECCOMP_FILTER_FLAG_TSYNC",
+      "SECCOMP_FILTER_FLAG_LOG",
+      "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+      "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+  };
+  return kNames;
 }
 
 std::string to_string(const SyscallRef& ref) {

@@ -34,8 +34,10 @@ std::string hexish(std::uint32_t v) { return v < 0x10000 ? fmt::format("{}", v) 
 
 // x86_64 and x32 share AUDIT_ARCH_X86_64 and split the number space at bit 30;
 // a number belongs to exactly one of them.
+// The one exception is -1 (no syscall: what a tracer writes to skip a call),
+// which both take, as libseccomp does.
 bool number_belongs(Arch arch, std::uint32_t nr) {
-  if (arch == Arch::x86_64) return nr < kX32SyscallBit;
+  if (arch == Arch::x86_64) return nr < kX32SyscallBit || nr == kNoSyscallNr;
   if (arch == Arch::x32) return nr >= kX32SyscallBit;
   return true;
 }
@@ -275,8 +277,12 @@ ArchDecisions decisions_of(const Policy& policy, const Simulation& sim, std::siz
   out.by_number.reserve(table.size());
   for (const SyscallEntry& e : table) out.by_number.emplace_back(e.nr, tree.decision(e.nr, policy.default_action));
   // Numbers named directly by rules are known numbers even when every rule
-  // on them is a no-op or refused: they get the default, not ENOSYS.
+  // on them is a no-op or refused: they get the default, not ENOSYS. So is
+  // -1: libseccomp hands it to the rules (the default action), where a
+  // tracer skipping a call expects it; it is no newer syscall to fall back
+  // from.
   const std::size_t from_table = out.by_number.size();
+  out.by_number.emplace_back(kNoSyscallNr, tree.decision(kNoSyscallNr, policy.default_action));
   for (const Rule& rule : policy.rules) {
     const auto* nr = std::get_if<std::uint32_t>(&rule.syscall);
     if (nr == nullptr || !number_belongs(arch, *nr) || syscall_name(arch, *nr)) continue;

@@ -185,6 +185,7 @@ TEST(Semantics, MultiplexedSubCallsCompatibleAndSafe) {
   p.arches = {Arch::i386};
   p.default_action = Action::errno_(1);
   p.rules.push_back({std::string("socket"), Action::allow(), {arg(0) == 1 /* AF_UNIX */}, {}});
+  p.multiplex = MultiplexMode::Compatible;
 
   // Compatible is libseccomp's answer, whatever it is.
   for (Args args : {Args{sys_socket, 0x1000}, Args{sys_socket, 1}, Args{2, 1}}) {

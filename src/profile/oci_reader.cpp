@@ -38,15 +38,6 @@ constexpr std::array<CmpOp, 7> kOperators = {
     CmpOp::NE, CmpOp::LT, CmpOp::LE, CmpOp::EQ, CmpOp::GE, CmpOp::GT, CmpOp::MaskedEq,
 };
 
-// The flags the runtime spec lists and runc/crun accept. The kernel's
-// NEW_LISTENER and TSYNC_ESRCH are set by the runtimes themselves when they
-// need them and are refused in a profile.
-constexpr std::array<std::string_view, 4> kFlagNames = {
-    "SECCOMP_FILTER_FLAG_TSYNC",
-    "SECCOMP_FILTER_FLAG_LOG",
-    "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
-};
 
 constexpr std::array<std::string_view, 9> kProfileKeys = {
     "defaultAction", "defaultErrnoRet", "defaultErrno",     "architectures", "archMap",
@@ -353,15 +344,15 @@ class Reader {
     // silently turned into another number.
     if (data > 0xffff)
       fail(data_ptr, fmt::format("{} data must be at most 65535 (the filter has 16 bits for it), found {}", name, data));
-    if (is_errno && data > 4095) {
-      // The kernel caps ERRNO data at MAX_ERRNO (4095), so a container gets
-      // 4095 whatever the profile says. Docker's own test fixture uses 12345.
-      const std::string msg = fmt::format(
-          "errno {} is above 4095; the kernel returns 4095 (MAX_ERRNO) instead", data);
-      if (options_.strict) fail(data_ptr, msg + " (an error with strict)");
-      warn(data_ptr, msg);
-      data = 4095;
-    }
+    // libseccomp takes ERRNO data below MAX_ERRNO (4095) only: seccomp_init
+    // and seccomp_rule_add refuse the rest with EINVAL, so runc and crun
+    // refuse to start the container. The profile means nothing a container
+    // can run with; say so rather than guess (docs/oci.md).
+    if (is_errno && data >= 4095)
+      fail(data_ptr, fmt::format("errno {} is too large: libseccomp accepts ERRNO data up to 4094 only, so runc and "
+                                 "crun refuse to start a container with this profile (the kernel itself would "
+                                 "return at most 4095); use a real errno",
+                                 data));
     const auto d = static_cast<std::uint16_t>(data);
     return is_errno ? Action::errno_(d) : Action::trace(d);
   }
@@ -497,6 +488,9 @@ class Reader {
     std::vector<Arch> result = host_in_map ? mapped : listed;
     if (std::find(result.begin(), result.end(), options_.host_arch) == result.end())
       result.insert(result.begin(), options_.host_arch);
+    // The caller's list of covered arches wins: names are then checked
+    // against exactly the arches the filter will hold.
+    if (!options_.arches.empty()) result = options_.arches;
     for (Arch a : result)
       if (std::find(out_.policy.arches.begin(), out_.policy.arches.end(), a) == out_.policy.arches.end())
         out_.policy.arches.push_back(a);
@@ -531,17 +525,19 @@ class Reader {
     if (const json* flags = member(s, "flags", base_)) {
       auto names = get_string_array(*flags, base_ + "/flags");
       for (std::size_t i = 0; i < names.size(); ++i) {
-        if (std::find(kFlagNames.begin(), kFlagNames.end(), names[i]) == kFlagNames.end())
+        const auto known = runtime_filter_flag_names();
+        if (std::find(known.begin(), known.end(), names[i]) == known.end())
           fail(fmt::format("{}/flags/{}", base_, i),
                fmt::format("unknown seccomp flag \"{}\" (runc and crun accept {}){}", names[i],
                            "SECCOMP_FILTER_FLAG_TSYNC, _LOG, _SPEC_ALLOW, _WAIT_KILLABLE_RECV",
-                           suggestion_suffix(names[i], kFlagNames)));
-        out_.flags.push_back(names[i]);
+                           suggestion_suffix(names[i], known)));
+        out_.policy.runtime.flags.push_back(names[i]);
       }
     }
-    if (const json* lp = member(s, "listenerPath", base_)) out_.listener_path = get_string(*lp, base_ + "/listenerPath");
+    if (const json* lp = member(s, "listenerPath", base_))
+      out_.policy.runtime.listener_path = get_string(*lp, base_ + "/listenerPath");
     if (const json* lm = member(s, "listenerMetadata", base_))
-      out_.listener_metadata = get_string(*lm, base_ + "/listenerMetadata");
+      out_.policy.runtime.listener_metadata = get_string(*lm, base_ + "/listenerMetadata");
 
     if (const json* calls = member(s, "syscalls", base_)) {
       expect_type(*calls, json::value_t::array, base_ + "/syscalls", "an array of syscall rules");
@@ -550,7 +546,7 @@ class Reader {
 
     bool notify = out_.policy.default_action.kind == ActionKind::UserNotif;
     for (const auto& r : out_.policy.rules) notify = notify || r.action.kind == ActionKind::UserNotif;
-    if (notify && !out_.listener_path)
+    if (notify && !out_.policy.runtime.listener_path)
       warn(base_, "SCMP_ACT_NOTIFY is used but no listenerPath is given: runc and crun have no agent to send the notifications to");
 
     report_unknown_names();
@@ -658,7 +654,9 @@ class Reader {
       c.mask = v1;
       c.value = v2;
       if ((v2 & ~v1) != 0)
-        warn(p, fmt::format("valueTwo {:#x} has bits outside the mask {:#x}, so this condition never matches", v2, v1));
+        warn(p, fmt::format("valueTwo {:#x} has bits outside the mask {:#x}; libseccomp drops them, so this "
+                            "condition matches when (arg & {:#x}) == {:#x}",
+                            v2, v1, v1, v2 & v1));
     } else {
       c.value = v1;
       if (v2 != 0) warn(p + "/valueTwo", fmt::format("valueTwo is ignored by {} (only SCMP_CMP_MASKED_EQ uses it)", opname));

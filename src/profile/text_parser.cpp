@@ -89,6 +89,9 @@ struct RuleStmt {
 struct Parsed {
   std::optional<ActionAst> default_action;
   std::optional<std::pair<std::vector<Arch>, Loc>> arches;
+  std::optional<ActionAst> foreign_arch;  // `foreign-arch ACTION`
+  std::optional<Loc> flags_at;            // `flags ...`, once
+  RuntimeSettings runtime;                // flags, listener, listener-metadata
   std::vector<RuleStmt> rules;
   std::vector<std::string> files;
 };
@@ -114,7 +117,8 @@ const std::vector<std::string_view>& arch_names() {
 
 constexpr std::string_view kActionWords[] = {"allow", "deny",        "log",  "notify", "kill",
                                              "kill-process", "kill-thread", "trap", "trace", "errno"};
-constexpr std::string_view kStatementWords[] = {"default", "arch",         "include",     "on",   "allow",
+constexpr std::string_view kStatementWords[] = {"default", "arch", "include", "on", "foreign-arch", "flags", "listener",
+                                                "listener-metadata", "allow",
                                                 "deny",    "log",          "notify",      "kill", "kill-process",
                                                 "kill-thread", "trap",     "trace",       "errno"};
 
@@ -257,6 +261,8 @@ class Parser {
       if (!active) return;
       if (out_.arches) throw error(at, fmt::format("a second arch statement (the first is at {})", out_.arches->second.str()));
       out_.arches = std::make_pair(std::move(arches), loc(at));
+    } else if (word == "foreign-arch" || word == "flags" || word == "listener" || word == "listener-metadata") {
+      runtime_statement(active);
     } else if (word == "include") {
       Token at = next();
       if (peek().kind != Tok::String) throw expected("a file name in double quotes after include");
@@ -292,6 +298,52 @@ class Parser {
       else
         msg += suffix(word, kStatementWords);
       throw error(t, msg);
+    }
+  }
+
+  // What is not a rule but travels with the filter (docs/policy-language.md):
+  // the action for calls from arches the filter does not cover, and what a
+  // container runtime takes from a profile (filter flags, notify listener).
+  void runtime_statement(bool active) {
+    const Token t = next();
+    auto once = [&](bool seen) {
+      if (seen) throw error(t, fmt::format("a second `{}` statement", t.text));
+    };
+    if (t.text == "foreign-arch") {
+      ActionAst a = action();
+      if (a.deny) throw error(t, "`foreign-arch deny` says nothing: name the action, e.g. `foreign-arch kill-thread`");
+      if (!active) return;
+      once(out_.foreign_arch.has_value());
+      out_.foreign_arch = a;
+    } else if (t.text == "flags") {
+      std::vector<std::string> flags;
+      const auto known = runtime_filter_flag_names();
+      for (;;) {
+        if (peek().kind != Tok::Word) throw expected("a filter flag (SECCOMP_FILTER_FLAG_LOG, ...)");
+        const Token& f = next();
+        if (std::find(known.begin(), known.end(), f.text) == known.end())
+          throw error(f, fmt::format("unknown filter flag '{}' (runc and crun accept SECCOMP_FILTER_FLAG_TSYNC, _LOG, "
+                                     "_SPEC_ALLOW, _WAIT_KILLABLE_RECV){}",
+                                     f.text, suffix(f.text, known)));
+        flags.push_back(f.text);
+        if (peek().kind != Tok::Comma) break;
+        next();
+      }
+      if (!active) return;
+      once(out_.flags_at.has_value());
+      out_.flags_at = loc(t);
+      out_.runtime.flags = std::move(flags);
+    } else {
+      if (peek().kind != Tok::String) throw expected(fmt::format("a string in double quotes after {}", t.text));
+      std::string value = next().text;
+      if (!active) return;
+      if (t.text == "listener") {
+        once(out_.runtime.listener_path.has_value());
+        out_.runtime.listener_path = std::move(value);
+      } else {
+        once(!out_.runtime.listener_metadata.empty());
+        out_.runtime.listener_metadata = std::move(value);
+      }
     }
   }
 
@@ -548,6 +600,8 @@ class Compiler {
     const Action def = parsed_.default_action->action;
     out.policy.default_action = def;
     if (parsed_.arches) out.policy.arches = parsed_.arches->first;
+    if (parsed_.foreign_arch) out.policy.bad_arch_action = parsed_.foreign_arch->action;
+    out.policy.runtime = parsed_.runtime;
     if (!override_.empty()) out.policy.arches = override_;
     arches_ = out.policy.effective_arches();
 
@@ -659,6 +713,12 @@ class Compiler {
         Region r = any_region();
         for (const CmpAst& c : conj) {
           Condition model{c.arg, c.op, resolve_value(c.value), c.mask ? resolve_value(*c.mask) : 0};
+          if (c.mask && (model.value & ~model.mask) != 0)
+            throw InputError(fmt::format(
+                "{}: the value {:#x} has bits outside the mask {:#x}: `arg{} & {:#x}` can never equal it (an OCI "
+                "profile's SCMP_CMP_MASKED_EQ would compare with {:#x}, the value masked; write that if you mean it)",
+                c.loc.str(), model.value, model.mask, static_cast<unsigned>(c.arg), model.mask,
+                model.value & model.mask));
           Region one = region_of(model);
           if (c.negated_mask) one = complement(one);
           r = intersect(r, one);

@@ -316,6 +316,37 @@ TextPolicyOptions with_files(std::map<std::string, std::string> files) {
   return o;
 }
 
+// Issue 12: the language carries what OCI profiles carry besides rules.
+TEST(TextParser, ForeignArchFlagsAndListener) {
+  const TextPolicy t = parse(
+      "default errno(EPERM)\nforeign-arch kill-thread\nflags SECCOMP_FILTER_FLAG_LOG, SECCOMP_FILTER_FLAG_TSYNC\n"
+      "listener \"/run/a \\\"b\\\".sock\"\nlistener-metadata \"pod=x\"\nnotify mount\n");
+  EXPECT_EQ(t.policy.bad_arch_action, Action::kill_thread());
+  EXPECT_EQ(t.policy.runtime.flags, (std::vector<std::string>{"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_TSYNC"}));
+  EXPECT_EQ(t.policy.runtime.listener_path, "/run/a \"b\".sock");
+  EXPECT_EQ(t.policy.runtime.listener_metadata, "pod=x");
+  // Written and read back, nothing is lost.
+  const TextPolicy back = parse(write_text_policy(t.policy));
+  EXPECT_EQ(back.policy.bad_arch_action, t.policy.bad_arch_action);
+  EXPECT_EQ(back.policy.runtime, t.policy.runtime);
+  // Without them: the language's kill-process and no settings.
+  EXPECT_EQ(parse("default kill\n").policy.bad_arch_action, Action::kill_process());
+  EXPECT_NE(error_of("default kill\nflags SECCOMP_FILTER_FLAG_LGO\n").find("did you mean 'SECCOMP_FILTER_FLAG_LOG'"),
+            std::string::npos);
+  EXPECT_NE(error_of("default kill\nforeign-arch kill\nforeign-arch kill-thread\n").find("a second `foreign-arch`"),
+            std::string::npos);
+  EXPECT_NE(error_of("default kill\nlistener run\n").find("a string in double quotes"), std::string::npos);
+}
+
+// Issue 12: `arg & MASK == VALUE` with value bits outside the mask can never
+// hold as written; libseccomp would drop those bits. Refused, never dropped.
+TEST(TextParser, MaskedValueOutsideTheMaskIsAnError) {
+  const std::string e = error_of("default allow\nkill mmap: arg2 & 4 == 8\n");
+  EXPECT_NE(e.find("t.policy:2:"), std::string::npos) << e;
+  EXPECT_NE(e.find("has bits outside the mask"), std::string::npos) << e;
+  EXPECT_EQ(error_of("default allow\nkill mmap: arg2 & 12 == 8\n"), "");
+}
+
 TEST(TextParser, IncludesSplicePoliciesInPlace) {
   auto o = with_files({{"common.policy", "allow read, write\nkill ptrace\n"}});
   TextPolicy p = read_text_policy_text("default errno(EPERM)\narch x86_64\ninclude \"common.policy\"\ndeny write\n",

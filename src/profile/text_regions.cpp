@@ -211,9 +211,9 @@ Region region_of(const Condition& c) {
       break;
     case CmpOp::GE: t = range(c.value, kMax); break;
     case CmpOp::MaskedEq:
-      // Bits of the value outside the mask can never be equal.
-      if (c.value & ~c.mask) return {};
-      t = cube(c.mask, c.value);
+      // As libseccomp compiles it: the value's bits outside the mask are
+      // dropped, not compared (the text reader refuses them in a policy).
+      t = cube(c.mask, c.value & c.mask);
       break;
   }
   Conj conj{};

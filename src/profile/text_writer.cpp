@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "profile/text_regions.hpp"
+#include "seccage/error.hpp"
 #include "seccage/policy_text.hpp"
 
 namespace seccage {
@@ -40,13 +41,31 @@ bool action_less(const Action& a, const Action& b) {
 // The text language reads `argN` with the width the kernel gives the
 // argument (syscall_arg_width); any other width is written out, so that an
 // OCI profile's 64-bit comparison on an fd reads back as argN.u64.
-std::string condition_text(const SyscallRef& ref, const Condition& c) {
+std::string condition_text(const SyscallRef& ref, const Condition& condition) {
   const auto* name = std::get_if<std::string>(&ref);
-  const ArgWidth implied = name ? syscall_arg_width(*name, c.arg) : ArgWidth::U64;
+  const ArgWidth implied = name ? syscall_arg_width(*name, condition.arg) : ArgWidth::U64;
+  // A masked value's bits outside the mask are never compared (libseccomp
+  // masks the operand); the text language refuses them, so they are not
+  // written.
+  Condition c = condition;
+  if (c.op == CmpOp::MaskedEq) c.value &= c.mask;
   std::string text = c.to_string();  // "argN ..."
   if (c.width == implied) return text;
   const char* suffix = c.width == ArgWidth::U64 ? ".u64" : c.width == ArgWidth::U32 ? ".u32" : ".s32";
   return text.insert(4, suffix);
+}
+
+// A string as the lexer reads it back: in double quotes, with '"' and '\\'
+// escaped. A newline cannot be written in the language.
+std::string quoted(const std::string& s) {
+  if (s.find('\n') != std::string::npos)
+    throw InputError("a listener path or metadata with a newline cannot be written as a text policy");
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
 }
 
 std::string conj_text(const SyscallRef& ref, std::vector<Condition> conds) {
@@ -88,6 +107,18 @@ std::string write_text_policy(const Policy& policy, const TextWriteOptions& opti
     for (Arch a : policy.arches) list += (list.empty() ? "" : ", ") + std::string(arch_name(a));
     out += "arch " + list + "\n";
   }
+  // The language's own default is kill-process; OCI profiles bring
+  // kill-thread (libseccomp's), which must survive a round trip.
+  if (policy.bad_arch_action != Action::kill_process())
+    out += "foreign-arch " + action_text(policy.bad_arch_action) + "\n";
+  const RuntimeSettings& rt = policy.runtime;
+  if (!rt.flags.empty()) {
+    std::string list;
+    for (const std::string& f : rt.flags) list += (list.empty() ? "" : ", ") + f;
+    out += "flags " + list + "\n";
+  }
+  if (rt.listener_path) out += "listener " + quoted(*rt.listener_path) + "\n";
+  if (!rt.listener_metadata.empty()) out += "listener-metadata " + quoted(rt.listener_metadata) + "\n";
 
   // Rules equal to the default decide nothing (libseccomp refuses them). An
   // unconditional rule on a syscall overrides its conditional ones (as in

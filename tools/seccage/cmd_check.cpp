@@ -35,7 +35,7 @@ struct Options {
 LintReport check_one(const std::string& file, const OciResolveOptions& resolve, const LintOptions& options) {
   const std::string text = read_profile_text(file);
   const std::string name = file == "-" ? "stdin" : file;
-  if (looks_like_json(text)) return lint_oci_profile(text, name, resolve, options);
+  if (detect_policy_format(text) == PolicyFormat::OciJson) return lint_oci_profile(text, name, resolve, options);
   // The text language: its rules carry file:line:col origins already.
   TextPolicyOptions to;
   to.host_arch = resolve.host_arch;

@@ -51,12 +51,11 @@ std::string render(const Options& o, const LoadedPolicy& loaded, const bpf::Prog
     if (arches.size() == 1) d.arch = arches.front();
     return bpf::disassemble(program, d);
   }
-  if (format == "oci") return write_oci_json(loaded.policy, OciWriteOptions{loaded.flags}, &warnings);
+  if (format == "oci") return write_oci_json(loaded.policy, OciWriteOptions{}, &warnings);
   if (format == "spo") {
     SpoWriteOptions spo;
     if (!o.name.empty()) spo.name = o.name;
     spo.namespace_ = o.k8s_namespace;
-    spo.flags = loaded.flags;
     return write_spo_yaml(loaded.policy, spo, &warnings);
   }
   if (format == "dot") return write_dot(loaded.policy, loaded.source);

@@ -28,32 +28,6 @@ std::string read_profile_text(const std::string& file) {
   return s.str();
 }
 
-bool looks_like_json(const std::string& text) {
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
-    return c == '{';
-  }
-  return false;
-}
-
-namespace {
-
-// Narrows a resolved profile to the --arch list. Rules naming syscalls that
-// exist only on the arches left out (chown32 when only x86_64 remains) are
-// dropped: the profile meant them for those arches.
-void restrict_arches(Policy& policy, const std::vector<Arch>& arches) {
-  std::erase_if(policy.rules, [&](const Rule& rule) {
-    const auto* name = std::get_if<std::string>(&rule.syscall);
-    if (!name) return false;
-    for (Arch a : arches)
-      if (syscall_number(a, *name)) return false;
-    return true;
-  });
-  policy.arches = arches;
-}
-
-}  // namespace
-
 void add_policy_options(CLI::App& app, PolicyInput& input) {
   app.add_option("--preset", input.preset, "use a built-in policy (`seccage presets` lists them)");
   app.add_option("--arch", input.arches,
@@ -70,49 +44,18 @@ void add_policy_options(CLI::App& app, PolicyInput& input) {
 }
 
 LoadedPolicy load_policy(const PolicyInput& input) {
-  std::vector<Arch> arches;
-  for (const std::string& a : input.arches) arches.push_back(parse_arch_or_throw(a));
   if (!input.preset.empty() && !input.profile.empty())
     throw InputError("give either a profile or --preset, not both");
   if (input.preset.empty() && input.profile.empty())
     throw InputError("no policy: give a profile file or --preset NAME (`seccage presets` lists them)");
-
-  LoadedPolicy out;
-  if (!input.preset.empty()) {
-    out.policy = preset_policy(input.preset, arches);
-    out.source = "preset " + input.preset;
-  } else {
-    const std::string text = read_profile_text(input.profile);
-    const std::string name = input.profile == "-" ? "stdin" : input.profile;
-    if (!looks_like_json(text)) {
-      // Anything that does not start with '{' is the text policy language.
-      TextPolicyOptions options;
-      if (!arches.empty()) {
-        options.host_arch = arches.front();
-        options.arches = arches;
-      }
-      // Includes are resolved against the file's folder (stdin: the current one).
-      TextPolicy policy = read_text_policy_text(text, name, options);
-      out.policy = std::move(policy.policy);
-      out.warnings = std::move(policy.warnings);
-      out.source = name;
-      out.policy.multiplex = input.compatible_multiplex ? MultiplexMode::Compatible : MultiplexMode::Safe;
-      return out;
-    }
-    OciResolveOptions options;
-    if (!arches.empty()) options.host_arch = arches.front();
-    options.capabilities = parse_capabilities(input.caps);
-    if (!input.kernel.empty()) options.kernel = parse_kernel_version(input.kernel);
-    options.strict = input.strict;
-    OciProfile profile = read_oci_profile_text(text, name, options);
-    out.policy = std::move(profile.policy);
-    out.warnings = std::move(profile.warnings);
-    out.flags = std::move(profile.flags);
-    out.source = name;
-    if (!arches.empty()) restrict_arches(out.policy, arches);
-  }
-  out.policy.multiplex = input.compatible_multiplex ? MultiplexMode::Compatible : MultiplexMode::Safe;
-  return out;
+  PolicyLoadOptions options;
+  for (const std::string& a : input.arches) options.arches.push_back(parse_arch_or_throw(a));
+  options.capabilities = parse_capabilities(input.caps);
+  if (!input.kernel.empty()) options.kernel = parse_kernel_version(input.kernel);
+  options.strict = input.strict;
+  options.multiplex = input.compatible_multiplex ? MultiplexMode::Compatible : MultiplexMode::Safe;
+  if (!input.preset.empty()) return load_preset(input.preset, options);
+  return load_policy_text(read_profile_text(input.profile), input.profile == "-" ? "stdin" : input.profile, options);
 }
 
 }  // namespace seccage::cli

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "seccage/load_policy.hpp"
 #include "seccage/policy.hpp"
 
 namespace seccage::cli {
@@ -25,22 +26,13 @@ struct PolicyInput {
 // profile itself is added by each command (positional or --profile).
 void add_policy_options(CLI::App& app, PolicyInput& input);
 
-struct LoadedPolicy {
-  Policy policy;
-  std::vector<std::string> warnings;  // shown on stderr by the caller
-  std::vector<std::string> flags;     // SECCOMP_FILTER_FLAG_* the profile asks for
-  std::string source;                 // "docker-default.json", "preset default"
-};
+using seccage::LoadedPolicy;
 
 // A profile's bytes: FILE, or standard input for "-". Throws InputError
 // naming the file when it cannot be read.
 std::string read_profile_text(const std::string& file);
-// JSON profiles start with '{'; anything else is the text policy language.
-bool looks_like_json(const std::string& text);
-
-// Reads the profile (format detected from its content) or builds the preset,
-// resolved for the first --arch (or the native arch), restricted to the --arch
-// list when one is given.
+// Reads the profile or builds the preset through the library's one loader
+// (load_policy.hpp), with the options turned into PolicyLoadOptions.
 LoadedPolicy load_policy(const PolicyInput& input);
 
 }  // namespace seccage::cli

@@ -29,6 +29,9 @@ struct OciModel {
   std::string default_action;
   std::optional<std::uint32_t> default_errno_ret;
   std::vector<std::string> architectures;  // SCMP_ARCH_*
+  std::vector<std::string> flags;          // SECCOMP_FILTER_FLAG_*
+  std::optional<std::string> listener_path;
+  std::string listener_metadata;
   std::vector<OciEntry> syscalls;
 };
 

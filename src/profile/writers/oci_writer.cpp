@@ -37,7 +37,14 @@ OciAction oci_action(const Action& a, const std::string& where) {
                                      "data 0; use TRAP without data",
                                      where, a.data));
       return {"SCMP_ACT_TRAP", {}};
-    case ActionKind::Errno: return {"SCMP_ACT_ERRNO", a.data};
+    case ActionKind::Errno:
+      // libseccomp takes errno data up to 4094: runc and crun would refuse
+      // to start a container with more (the reader refuses it too).
+      if (a.data >= 4095)
+        throw InputError(fmt::format("{}: ERRNO({}) cannot be written as OCI JSON: libseccomp accepts errno data up "
+                                     "to 4094 only, so runc and crun would refuse the profile",
+                                     where, a.data));
+      return {"SCMP_ACT_ERRNO", a.data};
     case ActionKind::UserNotif: return {"SCMP_ACT_NOTIFY", {}};
     // runc and crun pass errnoRet as the trace data (EPERM when absent):
     // always write it so the data survives.
@@ -296,6 +303,9 @@ OciModel build_oci_model(const Policy& policy, std::vector<std::string>* warning
   m.default_action = def.name;
   m.default_errno_ret = def.errno_ret;
   for (Arch a : policy.effective_arches()) m.architectures.emplace_back(arch_info(a).oci_name);
+  m.flags = policy.runtime.flags;
+  m.listener_path = policy.runtime.listener_path;
+  m.listener_metadata = policy.runtime.listener_metadata;
   if (policy.bad_arch_action != Action::kill_thread()) {
     warn(fmt::format("OCI JSON has no bad-arch action: runc and crun kill the thread (KILL_THREAD) on arches the "
                      "profile does not list, not {}",
@@ -355,14 +365,16 @@ OciModel build_oci_model(const Policy& policy, std::vector<std::string>* warning
 
 }  // namespace writer_detail
 
-std::string write_oci_json(const Policy& policy, const OciWriteOptions& options, std::vector<std::string>* warnings) {
+std::string write_oci_json(const Policy& policy, const OciWriteOptions&, std::vector<std::string>* warnings) {
   using nlohmann::ordered_json;
   const writer_detail::OciModel m = writer_detail::build_oci_model(policy, warnings);
   ordered_json j = ordered_json::object();
   j["defaultAction"] = m.default_action;
   if (m.default_errno_ret) j["defaultErrnoRet"] = *m.default_errno_ret;
   j["architectures"] = m.architectures;
-  if (!options.flags.empty()) j["flags"] = options.flags;
+  if (!m.flags.empty()) j["flags"] = m.flags;
+  if (m.listener_path) j["listenerPath"] = *m.listener_path;
+  if (!m.listener_metadata.empty()) j["listenerMetadata"] = m.listener_metadata;
   ordered_json calls = ordered_json::array();
   for (const writer_detail::OciEntry& e : m.syscalls) {
     ordered_json entry = ordered_json::object();
@@ -424,9 +436,9 @@ std::string write_spo_yaml(const Policy& policy, const SpoWriteOptions& options,
   }
   out += "  architectures:\n";
   for (const std::string& a : m.architectures) out += fmt::format("    - {}\n", a);
-  if (!options.flags.empty()) {
+  if (!m.flags.empty()) {
     out += "  flags:\n";
-    for (const std::string& f : options.flags) out += fmt::format("    - {}\n", f);
+    for (const std::string& f : m.flags) out += fmt::format("    - {}\n", f);
   }
   if (!m.syscalls.empty()) out += "  syscalls:\n";
   for (const writer_detail::OciEntry& e : m.syscalls) {

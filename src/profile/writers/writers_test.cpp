@@ -210,7 +210,6 @@ TEST_P(WriterRoundTrip, OciPolicyOciPolicyDecidesTheSame) {
 
 INSTANTIATE_TEST_SUITE_P(WriterShared, WriterRoundTrip,
                          ::testing::Combine(::testing::Values("docker-default.json", "podman-default.json",
-                                                              "docker-fixture-example.json",
                                                               "docker-fixture-conditional-include.json",
                                                               "runc-syscall-test1.json", "runc-syscall-test2.json"),
                                             ::testing::Values(Arch::x86_64, Arch::aarch64)),
