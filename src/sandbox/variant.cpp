@@ -9,7 +9,11 @@ namespace {
 
 constexpr std::uint16_t kEnosys = 38;
 
-Action notified(const Action& a) { return a.denies() ? Action::user_notif() : a; }
+// TRAP stays in the kernel: only the kernel can raise the SIGSYS a handler
+// expects (si_code SYS_SECCOMP, si_syscall, si_call_addr), and only the
+// kernel kills a program that blocks or ignores it. Every other denial goes
+// to the supervisor.
+Action notified(const Action& a) { return a.denies() && a.kind != ActionKind::Trap ? Action::user_notif() : a; }
 
 bool names_one_of(const Rule& rule, const std::vector<Arch>& arches, const std::vector<std::string>& names) {
   if (const auto* name = std::get_if<std::string>(&rule.syscall))
@@ -47,6 +51,9 @@ std::string describe_rule(const Rule& rule) {
 Policy notify_variant(const Policy& original, const std::vector<std::string>& observe) {
   Policy v = original;
   v.default_action = notified(original.default_action);
+  // A call from an ABI the policy does not cover reaches the supervisor too,
+  // which names it (its arch and number) and carries out the bad-arch action.
+  v.bad_arch_action = notified(original.bad_arch_action);
   const std::vector<Arch> arches = original.effective_arches();
   std::vector<std::string> always{"execve", "execveat"};
   always.insert(always.end(), observe.begin(), observe.end());
