@@ -74,6 +74,13 @@ Supervisor::Supervisor(kernel::UniqueFd listener, const LazyClassifier& classifi
   const auto sizes = kernel::notif_sizes();
   req_.resize(std::max<std::size_t>(sizes ? sizes->notif : 0, sizeof(seccomp_notif)));
   resp_.resize(std::max<std::size_t>(sizes ? sizes->notif_resp : 0, sizeof(seccomp_notif_resp)));
+  // Linux 6.6+: the kernel wakes the supervisor and the notified task
+  // synchronously (on the same CPU where it can), which makes a round trip
+  // several times cheaper; a program repeating a denied call is answered
+  // faster. Older kernels refuse the ioctl, and nothing changes.
+  constexpr unsigned long kSetFlags = _IOW('!', 4, std::uint64_t);  // SECCOMP_IOCTL_NOTIF_SET_FLAGS
+  constexpr unsigned long kSyncWakeUp = 1;                          // SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+  ::ioctl(listener_.get(), kSetFlags, kSyncWakeUp);
 }
 
 // The kernel ranks a filter's ERRNO and TRAP above seccage's USER_NOTIF:
