@@ -121,7 +121,7 @@ TEST(RunVerdicts, TrapKillsAProgramThatCannotTakeSigsysOnce) {
     EXPECT_EQ(j["sigsys"]["cause"], "policy_trap") << j.dump(2);
     ASSERT_EQ(j["violations"].size(), 1u);
     EXPECT_EQ(j["violations"][0]["rule"], "write: arg0 == 2");
-    EXPECT_EQ(j["violations"][0]["action"], "TRAP");
+    EXPECT_EQ(j["violations"][0]["action"].get<std::string>().rfind("TRAP", 0), 0u) << j["violations"][0]["action"];
   }
   auto h = seccage({"run", "--default", "allow", "--trap", "write:arg0==2", "--", prog, "handle"});
   EXPECT_EQ(h.exit_code(), 0) << h.err;
@@ -148,7 +148,8 @@ TEST(RunVerdicts, KillSysFromAShellIsASignalNotAViolation) {
 // The seed's first program kills itself with its own libseccomp filter.
 TEST(RunVerdicts, TheProgramsOwnKillIsItsOwn) {
   TempDir dir;
-  const std::string prog = compile_c(dir, "seed_kill", R"(
+  const std::string src = dir / "seed_kill.c";
+  std::ofstream(src) << R"(
 #include <seccomp.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -162,9 +163,9 @@ int main(void) {
   fflush(stdout);
   fprintf(stderr, "someting to stderr\n");
   return 0;
-})");
-  // compile_c does not link libseccomp: relink.
-  auto link = test::run_command({"/usr/bin/cc", "-O1", "-o", prog, dir / "seed_kill.c", "-lseccomp"});
+})";
+  const std::string prog = dir / "seed_kill";
+  auto link = test::run_command({"/usr/bin/cc", "-O1", "-o", prog, src, "-lseccomp"});
   ASSERT_EQ(link.exit_code(), 0) << link.err;
   const std::string report = dir / "r.json";
   auto r = seccage({"run", "--report", report, "--", prog});
@@ -178,30 +179,35 @@ int main(void) {
   EXPECT_EQ(j["own_filters"], 1);
 }
 
-// A call from an ABI the policy does not cover (int 0x80 from a 64-bit
-// program) is named: its arch and number.
+// A call from an ABI the policy does not cover is named: its arch and
+// number. The x32 ABI (x86_64's numbers with bit 30) from a 64-bit program:
+// the filter sees it whether or not the kernel was built with x32.
 TEST(RunVerdicts, ForeignArchitectureOnlyWhenItWas) {
   TempDir dir;
-  const std::string prog = compile_c(dir, "int80", R"(
+  const std::string prog = compile_c(dir, "x32call", R"(
 #include <stdio.h>
-int main(int argc, char** argv) {
-  long r;
-  __asm__ volatile("int $0x80" : "=a"(r) : "a"(20L) : "memory");  /* i386 getpid */
-  printf("getpid via int 0x80: %ld\n", r);
+#include <unistd.h>
+#include <sys/syscall.h>
+int main(void) {
+  long r = syscall(0x40000000L | SYS_getpid);
+  printf("x32 getpid: %ld\n", r);
   return 0;
 })");
-  auto plain = test::run_command({prog});
-  if (plain.exit_code() != 0) GTEST_SKIP() << "no i386 emulation in this kernel: " << plain.status.describe();
   const std::string report = dir / "r.json";
   auto r = seccage({"run", "--default", "allow", "--arch", "x86_64", "--report", report, "--", prog});
   EXPECT_EQ(r.exit_code(), 159) << r.err;
+  EXPECT_NE(r.err.find("foreign architecture"), std::string::npos) << r.err;
   auto j = read_report(report);
   EXPECT_EQ(j["verdict"], "violation");
   ASSERT_EQ(j["violations"].size(), 1u) << j.dump(2);
-  EXPECT_EQ(j["violations"][0]["arch"], "audit 0x40000003");
-  EXPECT_EQ(j["violations"][0]["nr"], 20);
+  EXPECT_EQ(j["violations"][0]["nr"], 0x40000000 + 39);
   EXPECT_EQ(j["violations"][0]["rule"], "foreign architecture");
   EXPECT_EQ(j["sigsys"]["cause"], "policy_kill");
+
+  // A program that stays on its arch never hears of one.
+  auto fine = seccage({"run", "--default", "allow", "--arch", "x86_64", "--", "/bin/sh", "-c", "kill -SYS $$"});
+  EXPECT_EQ(fine.exit_code(), 159);
+  EXPECT_EQ(fine.err.find("foreign"), std::string::npos) << fine.err;
 }
 
 // ---------------------------------------------------------------------------
@@ -347,7 +353,7 @@ TEST(RunVerdicts, ARepeatedDeniedCallIsSummarisedInBoundedMemory) {
 // 5c. --report - : seccage's stdout is the report's alone.
 
 TEST(RunVerdicts, ReportOnStdoutNeverMixesWithTheProgramsOutput) {
-  auto r = seccage({"run", "--default", "allow", "--deny", "getppid:EPERM", "--report", "-", "--", "/bin/sh", "-c",
+  auto r = seccage({"run", "--default", "allow", "--report", "-", "--", "/bin/sh", "-c",
                     "echo '{ \"verdict\": \"forged\" }'; echo hello"});
   EXPECT_EQ(r.exit_code(), 0) << r.err;
   nlohmann::json j;

@@ -23,6 +23,9 @@ bool policy_kills(const Decision& d) {
 }  // namespace
 
 bool installs_filter(const std::string& name, const std::array<std::uint64_t, 6>& args) {
+  // A NULL program is a probe (libseccomp asks the kernel which flags it
+  // knows that way): the kernel answers EFAULT and installs nothing.
+  if (args[2] == 0) return false;
   if (name == "seccomp") return static_cast<std::uint32_t>(args[0]) == kSeccompSetModeFilter;
   if (name == "prctl") return static_cast<std::uint32_t>(args[0]) == kPrSetSeccomp && args[1] == kSeccompModeFilter;
   return false;

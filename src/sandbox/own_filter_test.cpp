@@ -59,11 +59,12 @@ TEST(SandboxOwnFilter, KillsAndAllowsOutrankNothing) {
 }
 
 TEST(SandboxOwnFilter, RecognisesTheInstallCalls) {
-  EXPECT_TRUE(installs_filter("seccomp", {1, 0, 0, 0, 0, 0}));
-  EXPECT_FALSE(installs_filter("seccomp", {0, 0, 0, 0, 0, 0}));  // strict mode
-  EXPECT_TRUE(installs_filter("prctl", {22, 2, 0, 0, 0, 0}));
-  EXPECT_FALSE(installs_filter("prctl", {22, 1, 0, 0, 0, 0}));
-  EXPECT_FALSE(installs_filter("write", {1, 0, 0, 0, 0, 0}));
+  EXPECT_TRUE(installs_filter("seccomp", {1, 0, 0x1000, 0, 0, 0}));
+  EXPECT_FALSE(installs_filter("seccomp", {1, 4, 0, 0, 0, 0}));  // libseccomp's probe of a flag: NULL, EFAULT
+  EXPECT_FALSE(installs_filter("seccomp", {0, 0, 0x1000, 0, 0, 0}));  // strict mode
+  EXPECT_TRUE(installs_filter("prctl", {22, 2, 0x1000, 0, 0, 0}));
+  EXPECT_FALSE(installs_filter("prctl", {22, 1, 0x1000, 0, 0, 0}));
+  EXPECT_FALSE(installs_filter("write", {1, 0, 0x1000, 0, 0, 0}));
 }
 
 }  // namespace

@@ -232,6 +232,9 @@ const CommandRegistration registration{
       auto a = std::make_shared<RunArgs>();
       sub.add_option("--profile", a->input.profile, "an OCI/Docker/Podman JSON seccomp profile ('-' for stdin)");
       add_policy_options(sub, a->input);
+      // One value per --arch here: a list would run on past `--` and move the
+      // program's own options (`sh -c ...`) behind its other words.
+      sub.get_option("--arch")->allow_extra_args(false);
       sub.add_option("--allow", a->allow, "allow syscalls: NAME[,NAME...] or NAME:COND[,COND...] (repeatable)")->allow_extra_args(false);
       sub.add_option("--deny", a->deny,
                      "fail syscalls with an errno: NAME[:COND,...][:ERRNO], ERRNO a name or number, EPERM by default "
