@@ -123,6 +123,17 @@ TEST(RunVerdicts, TrapKillsAProgramThatCannotTakeSigsysOnce) {
     EXPECT_EQ(j["violations"][0]["rule"], "write: arg0 == 2");
     EXPECT_EQ(j["violations"][0]["action"].get<std::string>().rfind("TRAP", 0), 0u) << j["violations"][0]["action"];
   }
+  // --permissive lets a trap through and reports it, like every denial.
+  const std::string report = dir / "permissive.json";
+  auto p = seccage({"run", "--permissive", "--default", "allow", "--trap", "write:arg0==2", "--report", report, "--",
+                    prog, "default"});
+  EXPECT_EQ(p.exit_code(), 0) << p.err;
+  EXPECT_NE(p.status.output.find("survived: write returned 1"), std::string::npos) << p.status.output;
+  auto pj = read_report(report);
+  ASSERT_EQ(pj["violations"].size(), 1u) << pj.dump(2);
+  EXPECT_EQ(pj["violations"][0]["outcome"], "allowed (permissive)");
+  EXPECT_EQ(pj["violations"][0]["syscall"], "write");
+
   auto h = seccage({"run", "--default", "allow", "--trap", "write:arg0==2", "--", prog, "handle"});
   EXPECT_EQ(h.exit_code(), 0) << h.err;
   EXPECT_NE(h.status.output.find("handler: si_code=1 si_syscall=1\n"), std::string::npos) << h.status.output;

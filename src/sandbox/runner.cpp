@@ -292,7 +292,8 @@ void Session::prepare() {
     observe.push_back("prlimit64");
     observe.push_back("setrlimit");
   }
-  plan_.program = compile(supervise_ ? notify_variant(o_.policy, observe) : o_.policy);
+  // In permissive mode a trap is let through and reported like the rest.
+  plan_.program = compile(supervise_ ? notify_variant(o_.policy, observe, o_.mode != Mode::Permissive) : o_.policy);
   plan_.hardening = hardening_program(o_.policy);
   plan_.supervise = supervise_;
   plan_.wait_killable = wait_killable;

@@ -31,7 +31,10 @@ namespace seccage::sandbox {
 // `observe` names more syscalls that always notify for the same reason (the
 // runner adds exit_group under --memory to read the peak address space just
 // before the process ends).
-Policy notify_variant(const Policy& original, const std::vector<std::string>& observe = {});
+//
+// `kernel_traps` false (--permissive) sends the TRAPs to the supervisor too,
+// which then lets them through and reports them like every other denial.
+Policy notify_variant(const Policy& original, const std::vector<std::string>& observe = {}, bool kernel_traps = true);
 
 // What the original policy says about one call, and why.
 struct Classification {

@@ -61,6 +61,10 @@ TEST(SandboxVariant, TrapsStayInTheKernelAndForeignArchesNotify) {
   EXPECT_EQ(var.classify(audit, *syscall_number(arch, "write"), {}).action, Action::allow());
   p.bad_arch_action = Action::trap();
   EXPECT_EQ(notify_variant(p).bad_arch_action, Action::trap());
+  // --permissive: traps are reported and let through like every denial.
+  const Policy permissive = notify_variant(p, {}, false);
+  EXPECT_EQ(permissive.default_action, Action::user_notif());
+  EXPECT_EQ(permissive.bad_arch_action, Action::user_notif());
 }
 
 TEST(SandboxVariant, SeedPolicyAndMixedActions) {
