@@ -27,7 +27,7 @@ TEST(RunCli, BadInputIsAClearErrorWithStatus2) {
       {{"run", "--default", "allow", "--kill", "write:arg9!=1", "--", "/bin/true"}, "arg0 .. arg5"},
       {{"run", "--default", "allow", "--deny", "execve:EWHAT", "--", "/bin/true"}, "not an errno"},
       {{"run", "--default", "sometimes", "--", "/bin/true"}, "unknown action"},
-      {{"run", "--", "/bin/true"}, "no policy"},
+      {{"run", "--permissive", "--no-notify", "--", "/bin/true"}, "drop --no-notify"},
       {{"run", "--preset", "default"}, "no program"},
       {{"run", "--preset", "default", "--time", "3 fortnights", "--", "/bin/true"}, "invalid duration"},
       {{"run", "--preset", "default", "--memory", "lots", "--", "/bin/true"}, "invalid size"},

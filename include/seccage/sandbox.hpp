@@ -96,11 +96,19 @@ struct RunOptions {
   std::string stdin_file, stdout_file, stderr_file;  // empty: inherited
   std::optional<std::uint32_t> uid, gid;    // dropped to in the child (needs root)
 
+  // The program's stdout goes to seccage's stderr (unless stdout_file is
+  // set): `--report -` keeps seccage's own stdout for the report alone.
+  bool stdout_to_stderr = false;
+
   // Bytes of a string argument read from the process's memory; longer strings
   // are cut and marked with "...".
   std::size_t string_limit = 96;
-  // Violations kept in the report (later ones are counted, not stored).
-  std::size_t max_violations = 1000;
+  // Violations kept one by one in the report (later ones are counted in
+  // Report::summary, not stored).
+  std::size_t max_violations = 100;
+  // What the policy was made from, as the report names it ("preset default",
+  // "profile x.json, --kill write:arg0!=1").
+  std::string policy_name;
 };
 
 // ---------------------------------------------------------------------------
@@ -133,6 +141,43 @@ struct Violation {
   std::string outcome;                 // "killed", "errno EPERM", "allowed (permissive)", ...
 };
 
+// Every denied call of one kind (same syscall, rule, action and arch): how
+// many, when, and the first one in full. Bounded by the number of distinct
+// calls, however often a program repeats one.
+struct CallSummary {
+  std::string syscall;
+  std::string arch;
+  std::string rule;
+  Action action;
+  std::size_t count = 0;
+  std::int64_t first_ms = 0;  // since the run started
+  std::int64_t last_ms = 0;
+  Violation example;          // the first one
+};
+
+// Why the program died of SIGSYS, when it did (docs/run.md, "Verdicts").
+struct SigsysCause {
+  // "policy_kill" (seccage carried out a kill of the policy), "policy_trap"
+  // (a TRAP of the policy the program did not handle), "own_filter" (a filter
+  // the program installed), "signal" (a process sent it), "uncertain" (more
+  // than one of these could have; `detail` names them), "unknown".
+  std::string cause;
+  std::string detail;
+};
+
+// A seccomp filter the program installed itself (docs/run.md, "Stacked filters").
+struct OwnFilter {
+  std::int32_t pid = 0;
+  std::string call;                   // "seccomp" or "prctl"
+  std::int64_t time_ms = 0;
+  std::size_t instructions = 0;       // 0 when the filter could not be read
+  // Syscalls the policy kills that this filter answers with an errno or a
+  // trap: the kernel ranks those above seccage's notification, so such a call
+  // is answered by the program's filter and never reaches seccage.
+  std::vector<std::string> outranks_kills;
+  bool exact = true;                  // false: the filter reads arguments, so "may answer"
+};
+
 // How the run was contained (docs/SECURITY.md).
 struct Isolation {
   std::vector<std::string> namespaces;  // "user", "pid", "mount": the ones the program ran in
@@ -153,6 +198,9 @@ struct Report {
   bool permissive = false;
   std::vector<Violation> violations;   // denied calls, first max_violations
   std::size_t violation_count = 0;     // all of them
+  std::vector<CallSummary> summary;    // one entry per distinct denied call, in order of first appearance
+  std::string policy;                  // RunOptions::policy_name
+  std::optional<SigsysCause> sigsys;   // set when the program died of SIGSYS
   // ENOSYS answers (syscalls newer than the table, clone3 in the default
   // preset): denials meant to make libc fall back, kept apart so that a
   // program that runs fine reports no violation.
@@ -164,6 +212,7 @@ struct Report {
   // Filters the program installed itself (seccomp(2), PR_SET_SECCOMP): the
   // kernel lets their ERRNO and TRAP answers outrank seccage's supervision.
   std::size_t own_filters = 0;
+  std::vector<OwnFilter> own_filter_list;  // the first max_violations of them
 };
 
 // Exit statuses of seccage's own failures (the program's status otherwise).

@@ -5,6 +5,7 @@
 #include <linux/close_range.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <termios.h>
@@ -151,7 +152,13 @@ void launch(const LaunchPlan& plan) noexcept {
   if (sfd > 3 && ::syscall(SYS_close_range, 3u, sfd - 1, 0u) != 0 && errno != ENOSYS) fail(plan, StageFds, errno);
   if (::syscall(SYS_close_range, sfd + 1, ~0u, 0u) != 0 && errno != ENOSYS) fail(plan, StageFds, errno);
 
-  if (int bad = apply_rlimits(plan.rlimits); bad >= 0) fail(plan, StageRlimit + bad, errno);
+  // RLIMIT_NOFILE comes last when supervising: the listener is a new
+  // descriptor, and a limit at or below the descriptors already open (0 to
+  // 3) would refuse it. seccage needs no descriptor after it: the status
+  // socket is open already, and execve opens none. The call always notifies
+  // (the runner observes prlimit64), so the policy cannot refuse it to us.
+  const int late = plan.supervise ? RLIMIT_NOFILE : -1;
+  if (int bad = apply_rlimits(plan.rlimits, -1, late); bad >= 0) fail(plan, StageRlimit + bad, errno);
 
   int listener_number = -1;
   if (plan.supervise) {
@@ -166,6 +173,9 @@ void launch(const LaunchPlan& plan) noexcept {
   if (!plan.hardening.empty()) install(plan, plan.hardening, false);
   if (plan.supervise) send_launch_message(plan.status_fd, LaunchMessage{LaunchMessage::ListenerFd, listener_number, 0});
   install(plan, plan.program, plan.supervise);
+  if (late >= 0) {
+    if (int bad = apply_rlimits(plan.rlimits, late); bad >= 0) fail(plan, StageRlimit + bad, errno);
+  }
 
   ::execve(plan.path.c_str(), plan.argv_ptrs.data(), plan.envp_ptrs.data());
   const int err = errno;

@@ -23,8 +23,9 @@ std::vector<RlimitSetting> rlimits_for(const Limits& l, CgroupEnforced by_cgroup
   return out;
 }
 
-int apply_rlimits(const std::vector<RlimitSetting>& settings) noexcept {
+int apply_rlimits(const std::vector<RlimitSetting>& settings, int only, int except) noexcept {
   for (std::size_t i = 0; i < settings.size(); ++i) {
+    if ((only >= 0 && settings[i].resource != only) || (except >= 0 && settings[i].resource == except)) continue;
     rlimit r{settings[i].soft, settings[i].hard};
     if (::setrlimit(settings[i].resource, &r) != 0) return static_cast<int>(i);
   }

@@ -30,9 +30,10 @@ struct CgroupEnforced {
 };
 std::vector<RlimitSetting> rlimits_for(const Limits& limits, CgroupEnforced by_cgroup = {});
 
-// In the child: applies every setting; on failure returns the failing one's
-// index and leaves errno set, else -1.
-int apply_rlimits(const std::vector<RlimitSetting>& settings) noexcept;
+// In the child: applies every setting (or, with `only` >= 0, that resource
+// alone; with `except` >= 0, every other one); on failure returns the failing
+// one's index and leaves errno set, else -1.
+int apply_rlimits(const std::vector<RlimitSetting>& settings, int only = -1, int except = -1) noexcept;
 
 // The verdict for an ended run, from what the runner observed. Pure, so the
 // rules are tested on their own (docs/run.md, "Verdicts").

@@ -52,12 +52,20 @@ std::optional<TaskStatus> read_status(pid_t tid) {
   std::istringstream in(*text);
   std::string line;
   while (std::getline(in, line)) {
-    auto value = [&](const char* key) -> std::optional<std::uint64_t> {
+    auto value = [&](const char* key, int base = 10) -> std::optional<std::uint64_t> {
       const std::size_t len = std::strlen(key);
       if (line.compare(0, len, key) != 0) return std::nullopt;
-      return std::strtoull(line.c_str() + len, nullptr, 10);
+      return std::strtoull(line.c_str() + len, nullptr, base);
     };
     if (auto v = value("Tgid:")) st.tgid = static_cast<pid_t>(*v);
+    else if (auto b = value("SigBlk:", 16)) st.sig_blocked = *b;
+    else if (auto i = value("SigIgn:", 16)) st.sig_ignored = *i;
+    else if (auto c = value("SigCgt:", 16)) st.sig_caught = *c;
+    else if (line.compare(0, 6, "NSpid:") == 0) {
+      // The innermost namespace's pid is the last one on the line.
+      const auto last = line.find_last_of(" \t");
+      st.ns_pid = static_cast<pid_t>(std::strtol(line.c_str() + last + 1, nullptr, 10));
+    }
     else if (auto t = value("Threads:")) st.threads = static_cast<int>(*t);
     else if (auto p = value("VmPeak:")) st.vm_peak_kb = *p;
     else if (auto h = value("VmHWM:")) st.vm_hwm_kb = *h;

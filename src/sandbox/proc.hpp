@@ -25,6 +25,10 @@ struct TaskStatus {
   int threads = 0;
   std::uint64_t vm_peak_kb = 0;
   std::uint64_t vm_hwm_kb = 0;  // peak resident set
+  // Signal masks, bit N-1 for signal N: blocked (this thread's), ignored and
+  // caught (the process's dispositions).
+  std::uint64_t sig_blocked = 0, sig_ignored = 0, sig_caught = 0;
+  pid_t ns_pid = 0;             // its pid in its own (innermost) PID namespace
 };
 std::optional<TaskStatus> read_status(pid_t tid);
 

@@ -1,4 +1,5 @@
 // Reports: the JSON document of --report and the lines on stderr.
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <map>
@@ -36,6 +37,12 @@ std::string verb(const Violation& v, bool permissive) {
 }
 
 std::string line(const Violation& v, bool permissive) {
+  if (!v.action.denies()) {
+    // A call the policy allows that still defeats it: a stacked filter
+    // outranking the policy's kills (src/sandbox/own_filter.hpp).
+    return fmt::format("seccage: pid {} stacked a seccomp filter of its own: {}: {}; {} ({})", v.pid, v.decoded, v.rule,
+                       v.outcome, v.arch);
+  }
   std::string who = v.tid != 0 && v.tid != v.pid ? fmt::format("pid {} (thread {})", v.pid, v.tid) : fmt::format("pid {}", v.pid);
   std::string how;
   if (v.action.kind == ActionKind::Errno) {
@@ -48,6 +55,21 @@ std::string line(const Violation& v, bool permissive) {
   out += fmt::format(" ({})", v.arch);
   if (permissive) out += ", allowed (permissive)";
   return out;
+}
+
+nlohmann::json summary_json(const CallSummary& c) {
+  return {{"syscall", c.syscall}, {"arch", c.arch},         {"rule", c.rule},
+          {"action", c.action.to_string()}, {"count", c.count}, {"first_ms", c.first_ms},
+          {"last_ms", c.last_ms}, {"example", violation_json(c.example)}};
+}
+
+nlohmann::json own_filter_json(const OwnFilter& f) {
+  return {{"pid", f.pid},
+          {"call", f.call},
+          {"time_ms", f.time_ms},
+          {"instructions", f.instructions},
+          {"outranks_kills", f.outranks_kills},
+          {"exact", f.exact}};
 }
 
 }  // namespace
@@ -83,8 +105,10 @@ std::string to_json(const Report& r) {
       {"supervised", r.supervised},
       {"mode", r.permissive ? "permissive" : "enforce"},
       {"program", r.program},
+      {"policy", r.policy},
       {"violations", violations},
       {"violation_count", r.violation_count},
+      {"violations_omitted", r.violation_count - std::min(r.violation_count, r.violations.size())},
       {"fallbacks", fallbacks},
       {"fallback_count", r.fallback_count},
   };
@@ -94,35 +118,30 @@ std::string to_json(const Report& r) {
       {"accounting", r.isolation.accounting},
       {"notes", r.isolation.notes},
   };
+  nlohmann::json calls = nlohmann::json::array();
+  for (const auto& c : r.summary) calls.push_back(summary_json(c));
+  out["summary"] = calls;
+  out["sigsys"] = r.sigsys ? nlohmann::json{{"cause", r.sigsys->cause}, {"detail", r.sigsys->detail}} : nlohmann::json(nullptr);
   out["own_filters"] = r.own_filters;
+  nlohmann::json installs = nlohmann::json::array();
+  for (const auto& f : r.own_filter_list) installs.push_back(own_filter_json(f));
+  out["own_filter_installs"] = installs;
   if (!r.error.empty()) out["error"] = r.error;
   return out.dump(2) + "\n";
 }
 
 std::string summary(const Report& r) {
-  // One line per distinct call (the syscall, the rule that decided and what
-  // happened), with the first one's arguments and a count: a program that
-  // repeats a denied call gets one line, not thousands.
-  struct Seen {
-    const Violation* first;
-    std::size_t count;
-  };
-  std::vector<Seen> distinct;
-  std::map<std::string, std::size_t> index;
-  for (const auto& v : r.violations) {
-    const std::string key = v.syscall + '\0' + v.rule + '\0' + v.outcome + '\0' + v.arch;
-    auto [it, fresh] = index.emplace(key, distinct.size());
-    if (fresh) distinct.push_back({&v, 0});
-    ++distinct[it->second].count;
-  }
+  // One line per distinct call (the syscall, the rule that decided and the
+  // action), with the first one's arguments and how many there were: a
+  // program that repeats a denied call gets one line, not thousands.
   std::string out;
-  for (const Seen& d : distinct) {
-    out += line(*d.first, r.permissive);
-    if (d.count > 1) out += fmt::format(" ({} times)", d.count);
+  for (const CallSummary& c : r.summary) {
+    out += line(c.example, r.permissive);
+    if (c.count > 1) out += fmt::format(" ({} times)", c.count);
     out += "\n";
   }
-  if (r.violation_count > r.violations.size())
-    out += fmt::format("seccage: ... and {} more denied calls\n", r.violation_count - r.violations.size());
+  if (r.sigsys && r.sigsys->cause != "policy_kill")
+    out += fmt::format("seccage: SIGSYS: {}: {}\n", r.sigsys->cause, r.sigsys->detail);
   if (r.verdict == Verdict::SystemError) {
     out += fmt::format("seccage: {}\n", r.error);
     return out;

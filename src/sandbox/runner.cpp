@@ -34,8 +34,10 @@
 #include "sandbox/program_setup.hpp"
 #include "sandbox/relay.hpp"
 #include "sandbox/sandbox_start.hpp"
+#include "sandbox/sigsys.hpp"
 #include "sandbox/supervisor.hpp"
 #include "sandbox/variant.hpp"
+#include "sandbox/violation_log.hpp"
 #include "sandbox/watchdog.hpp"
 #include "seccage/compiler.hpp"
 #include "seccage/error.hpp"
@@ -190,7 +192,7 @@ struct ProcessSettings {
 // One run, from the prepared plan to the report.
 class Session {
  public:
-  explicit Session(const RunOptions& o) : o_(o), classifier_(o.policy) {}
+  explicit Session(const RunOptions& o) : o_(o), classifier_(o.policy), log_(report_, o.max_violations, started_) {}
   Report run();
 
  private:
@@ -213,12 +215,14 @@ class Session {
   bool launcher_alive() const { return sb_ && sb_->launcher > 0 && sb_->launcher_pidfd && !exited(sb_->launcher_pidfd.get()); }
   void finish();
   void conclude();
+  void explain_sigsys_death(bool killed_by_us);
   Report failed(int status, std::string error);
 
   const RunOptions& o_;
   LazyClassifier classifier_;
   Report report_;
   Clock::time_point started_ = Clock::now();
+  ViolationLog log_;
   LaunchPlan plan_;
   bool supervise_ = false;
   std::vector<UniqueFd> keep_;  // files opened for the program
@@ -259,6 +263,7 @@ Report Session::failed(int status, std::string error) {
 
 void Session::prepare() {
   report_.permissive = o_.mode == Mode::Permissive;
+  report_.policy = o_.policy_name;
   validate(o_.policy);
   supervise_ = o_.supervise;
   if (supervise_) {
@@ -275,10 +280,20 @@ void Session::prepare() {
     } catch (const SystemError&) {
     }
   }
-  // Filters the program stacks on its own are reported (Report::own_filters).
-  std::vector<std::string> observe{"seccomp", "prctl"};
+  // Filters the program stacks on its own are reported (Report::own_filters),
+  // and so is every SIGSYS a process of the sandbox sends (a death by SIGSYS
+  // is then told apart from a trap: src/sandbox/sigsys.hpp).
+  std::vector<std::string> observe{"seccomp",         "prctl", "kill", "tkill", "tgkill", "rt_sigqueueinfo",
+                                   "rt_tgsigqueueinfo", "pidfd_send_signal"};
   if (o_.limits.memory) observe.push_back("exit_group");
-  plan_.program = compile(supervise_ ? notify_variant(o_.policy, observe) : o_.policy);
+  // The launcher sets RLIMIT_NOFILE after its filter (and listener) are on,
+  // whatever the policy says of prlimit64 (src/sandbox/launcher.cpp).
+  if (o_.limits.nofile && supervise_) {
+    observe.push_back("prlimit64");
+    observe.push_back("setrlimit");
+  }
+  // In permissive mode a trap is let through and reported like the rest.
+  plan_.program = compile(supervise_ ? notify_variant(o_.policy, observe, o_.mode != Mode::Permissive) : o_.policy);
   plan_.hardening = hardening_program(o_.policy);
   plan_.supervise = supervise_;
   plan_.wait_killable = wait_killable;
@@ -300,6 +315,7 @@ void Session::open_io() {
   };
   if (!o_.stdin_file.empty()) plan_.stdin_fd = open_file(o_.stdin_file, O_RDONLY);
   int out_dest = o_.stdout_file.empty() ? -1 : open_file(o_.stdout_file, O_WRONLY | O_CREAT | O_TRUNC);
+  if (out_dest < 0 && o_.stdout_to_stderr) out_dest = 2;  // seccage's stdout carries the report alone
   int err_dest = o_.stderr_file.empty() ? -1 : open_file(o_.stderr_file, O_WRONLY | O_CREAT | O_TRUNC);
   if (o_.limits.output) {
     // The output limit needs to see the bytes: the program writes into
@@ -415,8 +431,8 @@ void Session::attach_supervisor() {
     SupervisorConfig cfg;
     cfg.mode = o_.mode;
     cfg.string_limit = o_.string_limit;
-    cfg.max_violations = o_.max_violations;
     cfg.launcher = sb_->launcher;
+    if (auto st = sandbox::read_status(sb_->launcher)) cfg.launcher_ns_pid = st->ns_pid;
     cfg.launched = [this] {
       read_status(false);
       return launched_;
@@ -613,7 +629,7 @@ void Session::loop() {
 
     // Notifications first: a blocked task waits for them.
     if (listening && fds[1].revents) {
-      if (!(fds[1].revents & POLLIN) || !supervisor_->handle_one(report_)) listener_open_ = false;
+      if (!(fds[1].revents & POLLIN) || !supervisor_->handle_one(log_)) listener_open_ = false;
     }
     if (!status_eof_ && fds[status_at].revents) read_status(false);
     if (result_at < timers_at && fds[result_at].revents) read_result();
@@ -703,30 +719,59 @@ Report Session::run() {
   return report_;
 }
 
+// Why the program died of SIGSYS (src/sandbox/sigsys.hpp), and the
+// violation it stands for when none was recorded yet: a trap of the policy
+// the program did not survive, or a kill the plain filter carried out.
+void Session::explain_sigsys_death(bool killed_by_us) {
+  SigsysFacts f;
+  f.supervised = supervisor_.has_value();
+  f.killed_by_seccage = killed_by_us;
+  const pid_t program = sb_->launcher;
+  if (supervisor_) {
+    f.trapped_by_seccage = supervisor_->trapped().count(program) > 0;
+    f.own_filter = supervisor_->own_filter_pids().count(program) > 0;
+    for (const SigsysSent& s : supervisor_->sigsys_sent())
+      if (s.may_reach_program) f.sent_by = s.call;  // the last one: the program died of a SIGSYS
+  }
+  const Policy& p = o_.policy;
+  std::vector<const Rule*> traps;
+  for (const Rule& r : p.rules) {
+    if (r.action.kind == ActionKind::Trap) traps.push_back(&r);
+    if (r.action.kind == ActionKind::KillProcess || r.action.kind == ActionKind::KillThread) f.policy_kills = true;
+  }
+  for (const Action& a : {p.default_action, p.bad_arch_action}) {
+    if (a.kind == ActionKind::Trap) f.policy_traps = true;
+    if (a.kind == ActionKind::KillProcess || a.kind == ActionKind::KillThread) f.policy_kills = true;
+  }
+  if (!traps.empty()) f.policy_traps = true;
+  if (traps.size() == 1 && p.default_action.kind != ActionKind::Trap && p.bad_arch_action.kind != ActionKind::Trap)
+    f.trap_rule = describe_rule(*traps[0]);
+  const SigsysVerdict sv = explain_sigsys(f);
+  report_.sigsys = sv.cause;
+  if (killed_by_us || f.trapped_by_seccage) seen_.killed_by_policy = true;
+  if (!sv.violation) return;
+  Violation v;
+  v.pid = v.tid = program;
+  v.syscall = "?";
+  v.args_known = false;
+  v.arch = "?";
+  v.decoded = "?(the kernel does not show the call)";
+  v.rule = sv.rule;
+  v.origin = supervisor_ ? "policy (carried out by the kernel)" : "policy";
+  v.action = f.policy_traps && supervisor_ ? Action::trap() : Action::kill_process();
+  v.outcome = "killed by the kernel's SIGSYS";
+  log_.record(std::move(v));
+  seen_.killed_by_policy = true;
+}
+
 // The program's status, the resources used and the verdict.
 void Session::conclude() {
   const int ws = result_.wait_status;
   const bool killed_by_us = supervisor_ && supervisor_->killed().count(sb_->launcher);
-  const bool killed_by_kernel = WIFSIGNALED(ws) && WTERMSIG(ws) == SIGSYS && !killed_by_us;
-  if (killed_by_kernel) {
-    // The kernel killed it (a foreign-arch call, or the plain filter
-    // without notification); a dead process no longer shows its call.
-    Violation v;
-    v.pid = v.tid = sb_->launcher;
-    v.outcome = "killed by the kernel";
-    v.syscall = "?";
-    v.args_known = false;
-    v.arch = "?";
-    v.decoded = "?(the kernel does not show a dead process's call)";
-    v.rule = supervisor_ ? "foreign architecture (bad-arch action)" : "the policy (plain filter)";
-    v.origin = supervisor_ ? "bad-arch action" : "policy";
-    v.action = supervisor_ ? o_.policy.bad_arch_action : Action::kill_process();
-    ++report_.violation_count;
-    report_.violations.push_back(std::move(v));
-    seen_.killed_by_policy = true;
-  }
-  if (killed_by_us || killed_by_kernel) {
-    // The kernel's KILL leaves SIGSYS; seccage's SIGKILL stands in for it.
+  const bool died_of_sigsys = killed_by_us || (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGSYS);
+  if (died_of_sigsys) {
+    // seccage's SIGKILL stands in for the kernel's SIGSYS.
+    explain_sigsys_death(killed_by_us);
     report_.signal = SIGSYS;
     report_.exit_code = -1;
     report_.status = 128 + SIGSYS;

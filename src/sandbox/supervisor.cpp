@@ -14,7 +14,7 @@
 #include <fmt/core.h>
 
 #include "sandbox/decode.hpp"
-#include "sandbox/proc.hpp"
+#include "sandbox/own_filter.hpp"
 
 namespace seccage::sandbox {
 namespace {
@@ -35,20 +35,38 @@ void kill_process(pid_t tgid) {
   }
 }
 
-// seccomp(SECCOMP_SET_MODE_FILTER, ...) or prctl(PR_SET_SECCOMP,
-// SECCOMP_MODE_FILTER, ...): the program stacks a filter of its own.
-bool installs_filter(const std::string& name, const std::array<std::uint64_t, 6>& args) {
-  if (name == "seccomp") return static_cast<std::uint32_t>(args[0]) == 1;
-  if (name == "prctl") return static_cast<std::uint32_t>(args[0]) == 22 && args[1] == 2;
-  return false;
-}
-
 std::string outcome_for_errno(int err) {
   if (auto name = errno_name(err)) return fmt::format("errno {}", *name);
   return fmt::format("errno {}", err);
 }
 
+// The calls that send a signal, and which argument is the signal.
+std::optional<int> signal_argument(const std::string& name) {
+  if (name == "kill" || name == "tkill" || name == "rt_sigqueueinfo" || name == "pidfd_send_signal") return 1;
+  if (name == "tgkill" || name == "rt_tgsigqueueinfo") return 2;
+  return std::nullopt;
+}
+
+// Whether a signal sent by `name` with `args` can reach the process whose
+// pid in the sandbox's namespace is `target`. A pidfd's process is not
+// looked up: it may.
+bool may_reach(const std::string& name, const std::array<std::uint64_t, 6>& args, pid_t target) {
+  const auto first = static_cast<pid_t>(static_cast<std::int32_t>(args[0]));
+  if (name == "pidfd_send_signal") return true;
+  if (name == "kill") return first <= 0 || first == target;  // 0, -1 and groups: it may be among them
+  return first == target;
+}
+
 }  // namespace
+
+// One notification as received.
+struct Supervisor::Call {
+  std::uint64_t id = 0;
+  pid_t tid = 0;
+  std::uint32_t nr = 0;
+  std::uint32_t audit_arch = 0;
+  std::array<std::uint64_t, 6> args{};
+};
 
 Supervisor::Supervisor(kernel::UniqueFd listener, const LazyClassifier& classifier, SupervisorConfig config)
     : listener_(std::move(listener)), classifier_(classifier), config_(std::move(config)) {
@@ -56,19 +74,142 @@ Supervisor::Supervisor(kernel::UniqueFd listener, const LazyClassifier& classifi
   const auto sizes = kernel::notif_sizes();
   req_.resize(std::max<std::size_t>(sizes ? sizes->notif : 0, sizeof(seccomp_notif)));
   resp_.resize(std::max<std::size_t>(sizes ? sizes->notif_resp : 0, sizeof(seccomp_notif_resp)));
+  // Linux 6.6+: the kernel wakes the supervisor and the notified task
+  // synchronously (on the same CPU where it can), which makes a round trip
+  // several times cheaper; a program repeating a denied call is answered
+  // faster. Older kernels refuse the ioctl, and nothing changes.
+  constexpr unsigned long kSetFlags = _IOW('!', 4, std::uint64_t);  // SECCOMP_IOCTL_NOTIF_SET_FLAGS
+  constexpr unsigned long kSyncWakeUp = 1;                          // SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+  ::ioctl(listener_.get(), kSetFlags, kSyncWakeUp);
 }
 
-// The kernel ranks a filter's ERRNO above seccage's USER_NOTIF: from now on
-// a call the program's own filter answers with an errno never reaches
+// The kernel ranks a filter's ERRNO and TRAP above seccage's USER_NOTIF:
+// from now on a call the program's own filter answers that way never reaches
 // seccage, even one seccage's policy kills. That cannot be prevented from
 // outside (no supervisor can install or inspect the filter race-free), so
-// it is reported: the run's report says the kill may have been preempted.
-void Supervisor::record_own_filter(Report& report, pid_t tid, const std::string& call) {
+// it is reported, with the kills the filter outranks (read from the task's
+// memory while it waits: for the report only).
+void Supervisor::record_own_filter(ViolationLog& log, const Call& call, const Classification& c) {
+  Report& report = log.report();
+  const auto st = read_status(call.tid);
+  const pid_t pid = st ? st->tgid : call.tid;
+  own_filter_pids_.insert(pid);
+  OwnFilter f;
+  f.pid = pid;
+  f.call = *c.name;
+  f.time_ms = log.now_ms();
+  if (auto prog = read_installing_filter(call.tid, c.arch, call.args)) {
+    f.instructions = prog->size();
+    find_outranked_kills(*prog, classifier_.get(), c.arch, f);
+  } else {
+    f.exact = false;
+  }
+  std::string outranked;
+  for (const auto& name : f.outranks_kills) outranked += (outranked.empty() ? "" : ", ") + name;
   if (report.own_filters++ == 0) {
     report.isolation.notes.push_back(fmt::format(
         "pid {} installed a seccomp filter of its own ({}): calls that filter answers with an errno or a trap are "
-        "answered before seccage's supervisor sees them, so they are neither reported nor killed by seccage's policy",
-        tid, call));
+        "answered before seccage's supervisor sees them, so they are neither reported nor killed by seccage's policy{}",
+        call.tid, *c.name,
+        outranked.empty() ? std::string() : fmt::format(" ({}the policy's kill of {})", f.exact ? "it outranks " : "it may outrank ", outranked)));
+  }
+  if (!f.outranks_kills.empty()) {
+    // Not silent: the kernel will answer these calls from the program's
+    // filter, so the policy's kills of them cannot happen. A violation of its
+    // own, naming the install and the kills it outranks.
+    Violation v;
+    v.syscall = *c.name;
+    v.nr = call.nr;
+    v.arch = std::string(arch_name(c.arch));
+    v.pid = pid;
+    v.tid = call.tid;
+    v.args = call.args;
+    v.decoded = decode_call(c.arch, v.syscall, call.args, MemoryReader{}, DecodeOptions{});
+    v.action = c.action;
+    v.rule = fmt::format("a stacked filter {} the policy's kill of {}", f.exact ? "outranks" : "may outrank", outranked);
+    v.origin = "own filter";
+    v.outcome = fmt::format("installed: the kernel answers {} from this filter (errno or trap) before seccage, so "
+                            "seccage cannot kill or report them", outranked);
+    log.record(std::move(v));
+  }
+  if (report.own_filter_list.size() < 100) report.own_filter_list.push_back(std::move(f));
+}
+
+void Supervisor::record_sigsys_sent(const Call& call, const Classification& c) {
+  const std::string& name = *c.name;
+  const auto at = signal_argument(name);
+  if (!at || static_cast<int>(call.args[static_cast<std::size_t>(*at)]) != SIGSYS) return;
+  if (sigsys_sent_.size() >= 100) return;
+  const auto st = read_status(call.tid);
+  SigsysSent s;
+  s.sender = st ? st->tgid : call.tid;
+  s.call = fmt::format("pid {}: {}", s.sender, decode_call(c.arch, name, call.args, MemoryReader{}, DecodeOptions{}));
+  s.may_reach_program = may_reach(name, call.args, config_.launcher_ns_pid);
+  sigsys_sent_.push_back(std::move(s));
+}
+
+// Calls the policy does not deny that still notify: execve, execveat and the
+// observed ones (seccomp and prctl, the signal senders, exit_group under
+// --memory, prlimit64 under --nofile), and the policy's own USER_NOTIF/TRACE.
+void Supervisor::observe_allowed(ViolationLog& log, const Call& call, const Classification& c) {
+  if (c.name && *c.name == "exit_group") {
+    if (auto st = read_status(call.tid)) peak_vm_kb_ = std::max(peak_vm_kb_, st->vm_peak_kb);
+  }
+  if (c.name && installs_filter(*c.name, call.args)) record_own_filter(log, call, c);
+  if (c.name) record_sigsys_sent(call, c);
+  if (c.action.kind == ActionKind::Allow || c.action.kind == ActionKind::Log) {
+    // Exact: the policy allowed the call on the registers the kernel
+    // captured, which the blocked task cannot change.
+    respond(call.id, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
+  } else {
+    // USER_NOTIF or TRACE in the policy itself: seccage is not the
+    // supervisor or tracer the policy meant, and the kernel answers ENOSYS
+    // when there is none.
+    respond(call.id, 0, -kEnosys, 0);
+  }
+}
+
+// A TRAP on a call that always notifies (execve, the observed calls): the
+// kernel's trap would skip the call and raise SIGSYS with SYS_SECCOMP, which
+// no other process can forge. When the program cannot take the signal (no
+// handler, or SIGSYS blocked or ignored) the kernel would kill it, and so
+// does seccage; otherwise its handler gets a SIGSYS from seccage (si_code
+// SI_TKILL) and the call returns ENOSYS.
+void Supervisor::trap_from_outside(const Call& call, Violation& v, const std::optional<TaskStatus>& st) {
+  const std::uint64_t bit = 1ULL << (SIGSYS - 1);
+  const bool handled = st && (st->sig_caught & bit) && !(st->sig_blocked & bit) && !(st->sig_ignored & bit);
+  if (!handled) {
+    kill_process(v.pid);
+    killed_.insert(v.pid);
+    v.outcome = "killed (trap: SIGSYS not handled)";
+    return;
+  }
+  ::syscall(SYS_tgkill, v.pid, call.tid, SIGSYS);
+  respond(call.id, 0, -kEnosys, 0);
+  trapped_.insert(v.pid);
+  v.outcome = "SIGSYS sent (trap, from seccage: si_code SI_TKILL)";
+}
+
+void Supervisor::carry_out(const Call& call, const Classification& c, Violation& v, const std::optional<TaskStatus>& st) {
+  switch (c.action.kind) {
+    case ActionKind::Errno:
+      respond(call.id, 0, -static_cast<int>(c.action.data), 0);
+      v.outcome = outcome_for_errno(c.action.data);
+      break;
+    case ActionKind::Trap: trap_from_outside(call, v, st); break;
+    case ActionKind::KillThread:
+    case ActionKind::KillProcess:
+    default:
+      // SIGKILL, not SIGSYS: a SIGSYS could be caught, blocked or ignored
+      // by the program, and the kernel's kill cannot be. The task never
+      // returns from the call. The runner reports the process as dead of
+      // SIGSYS, as the kernel's kill would have left it.
+      kill_process(v.pid);
+      killed_.insert(v.pid);
+      v.outcome = (c.action.kind == ActionKind::KillThread && st && st->threads > 1)
+                      ? "killed (the whole process: seccage cannot kill one thread)"
+                      : "killed";
+      break;
   }
 }
 
@@ -84,113 +225,76 @@ void Supervisor::respond(std::uint64_t id, std::int64_t val, int error, std::uin
   ::ioctl(listener_.get(), SECCOMP_IOCTL_NOTIF_SEND, resp);
 }
 
-bool Supervisor::handle_one(Report& report) {
+bool Supervisor::handle_one(ViolationLog& log) {
   std::fill(req_.begin(), req_.end(), 0);
   auto* req = reinterpret_cast<seccomp_notif*>(req_.data());
   if (::ioctl(listener_.get(), SECCOMP_IOCTL_NOTIF_RECV, req) != 0) {
     // ENOENT: the task died or was interrupted between the poll and RECV.
     return errno == EINTR || errno == ENOENT;
   }
-  const std::uint64_t id = req->id;
-  const auto tid = static_cast<pid_t>(req->pid);
-  std::array<std::uint64_t, 6> args{};
-  std::copy(std::begin(req->data.args), std::end(req->data.args), args.begin());
-  const auto nr = static_cast<std::uint32_t>(req->data.nr);
+  Call call;
+  call.id = req->id;
+  call.tid = static_cast<pid_t>(req->pid);
+  std::copy(std::begin(req->data.args), std::end(req->data.args), call.args.begin());
+  call.nr = static_cast<std::uint32_t>(req->data.nr);
+  call.audit_arch = req->data.arch;
 
   if (!launched_) launched_ = config_.launched ? config_.launched() : true;
-  if (!launched_ && tid == config_.launcher) {
+  if (!launched_ && call.tid == config_.launcher) {
     // Before the launcher's execve has succeeded, the only task under the
     // filter is seccage's own launcher: its execve (and, if that fails, the
     // write of the errno and the _exit) go through.
-    respond(id, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
+    respond(call.id, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
     return true;
   }
-  const Classification c = classifier_.get().classify(req->data.arch, nr, args);
-
+  const Classification c = classifier_.get().classify(call.audit_arch, call.nr, call.args);
   if (!c.action.denies()) {
-    // Calls that always notify (execve, execveat, exit_group under
-    // --memory), and the policy's own USER_NOTIF/TRACE actions.
-    if (c.name && *c.name == "exit_group") {
-      if (auto st = read_status(tid)) peak_vm_kb_ = std::max(peak_vm_kb_, st->vm_peak_kb);
-    }
-    if (c.name && installs_filter(*c.name, args)) record_own_filter(report, tid, *c.name);
-    if (c.action.kind == ActionKind::Allow || c.action.kind == ActionKind::Log) {
-      // Exact: the policy allowed the call on the registers the kernel
-      // captured, which the blocked task cannot change.
-      respond(id, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
-    } else {
-      // USER_NOTIF or TRACE in the policy itself: seccage is not the
-      // supervisor or tracer the policy meant, and the kernel answers ENOSYS
-      // when there is none.
-      respond(id, 0, -kEnosys, 0);
-    }
+    observe_allowed(log, call, c);
     return true;
   }
 
   Violation v;
-  v.nr = nr;
-  v.tid = tid;
-  v.args = args;
+  v.nr = call.nr;
+  v.tid = call.tid;
+  v.args = call.args;
   v.action = c.action;
   v.rule = c.rule_text;
   v.origin = c.origin;
-  v.arch = c.known_arch ? std::string(arch_name(c.arch)) : fmt::format("audit {:#x}", req->data.arch);
-  v.syscall = c.name ? *c.name : fmt::format("#{}", nr);
-  const auto status = read_status(tid);
-  v.pid = status ? status->tgid : tid;
-  MemoryReader reader = [tid](std::uint64_t addr, std::size_t max, bool cstring) {
-    return read_memory(tid, addr, max, cstring);
-  };
+  v.arch = c.known_arch ? std::string(arch_name(c.arch)) : fmt::format("audit {:#x}", call.audit_arch);
+  v.syscall = c.name ? *c.name : fmt::format("#{}", call.nr);
+  const std::string key = ViolationLog::key(v.syscall, v.rule, v.action, v.arch);
+  // A kill or trap needs the process (and its signal state); anything else
+  // needs it only for a call the report keeps whole.
+  const bool details = log.wants_details(key);
+  const bool fatal = c.action.kind != ActionKind::Errno;
+  std::optional<TaskStatus> status;
+  if (details || fatal) status = read_status(call.tid);
+  v.pid = status ? status->tgid : call.tid;
   DecodeOptions dopt;
   dopt.string_limit = config_.string_limit;
-  v.decoded = decode_call(c.arch, v.syscall, args, reader, dopt);
+  if (details) {
+    const pid_t tid = call.tid;
+    MemoryReader reader = [tid](std::uint64_t addr, std::size_t max, bool cstring) {
+      return read_memory(tid, addr, max, cstring);
+    };
+    v.decoded = decode_call(c.arch, v.syscall, call.args, reader, dopt);
+  }
 
   // What was read is the task's only if the notification is still pending:
   // otherwise the task died and its pid (and so /proc/PID/mem) may be another
   // process's now.
-  std::uint64_t check_id = id;
-  const bool alive = ::ioctl(listener_.get(), SECCOMP_IOCTL_NOTIF_ID_VALID, &check_id) == 0;
+  std::uint64_t check_id = call.id;
+  const bool alive = !details || ::ioctl(listener_.get(), SECCOMP_IOCTL_NOTIF_ID_VALID, &check_id) == 0;
   if (!alive) {
-    v.decoded = decode_call(c.arch, v.syscall, args, MemoryReader{}, dopt);
+    v.decoded = decode_call(c.arch, v.syscall, call.args, MemoryReader{}, dopt);
     v.outcome = "none: the task ended before the answer";
   } else if (config_.mode == Mode::Permissive) {
-    respond(id, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
+    respond(call.id, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
     v.outcome = "allowed (permissive)";
   } else {
-    switch (c.action.kind) {
-      case ActionKind::Errno:
-        respond(id, 0, -static_cast<int>(c.action.data), 0);
-        v.outcome = outcome_for_errno(c.action.data);
-        break;
-      case ActionKind::Trap:
-        // The kernel would skip the call and raise SIGSYS; the signal is
-        // queued before the answer, so it is delivered on the way back to
-        // user space, before the program's next instruction.
-        ::syscall(SYS_tgkill, v.pid, tid, SIGSYS);
-        respond(id, 0, -kEnosys, 0);
-        v.outcome = "SIGSYS sent (trap)";
-        break;
-      case ActionKind::KillThread:
-      case ActionKind::KillProcess:
-      default:
-        // SIGKILL, not SIGSYS: a SIGSYS could be caught, blocked or ignored
-        // by the program, and the kernel's kill cannot be. The task never
-        // returns from the call. The runner reports the process as dead of
-        // SIGSYS, as the kernel's kill would have left it.
-        kill_process(v.pid);
-        killed_.insert(v.pid);
-        v.outcome = (c.action.kind == ActionKind::KillThread && status && status->threads > 1)
-                        ? "killed (the whole process: seccage cannot kill one thread)"
-                        : "killed";
-        break;
-    }
+    carry_out(call, c, v, status);
   }
-
-  const bool fallback = c.action == Action::errno_(kEnosys);
-  auto& list = fallback ? report.fallbacks : report.violations;
-  auto& count = fallback ? report.fallback_count : report.violation_count;
-  ++count;
-  if (list.size() < config_.max_violations) list.push_back(std::move(v));
+  log.record(key, std::move(v), c.action == Action::errno_(kEnosys));
   return true;
 }
 

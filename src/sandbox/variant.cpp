@@ -9,7 +9,13 @@ namespace {
 
 constexpr std::uint16_t kEnosys = 38;
 
-Action notified(const Action& a) { return a.denies() ? Action::user_notif() : a; }
+// TRAP stays in the kernel: only the kernel can raise the SIGSYS a handler
+// expects (si_code SYS_SECCOMP, si_syscall, si_call_addr), and only the
+// kernel kills a program that blocks or ignores it. Every other denial goes
+// to the supervisor.
+Action notified(const Action& a, bool kernel_traps) {
+  return a.denies() && !(kernel_traps && a.kind == ActionKind::Trap) ? Action::user_notif() : a;
+}
 
 bool names_one_of(const Rule& rule, const std::vector<Arch>& arches, const std::vector<std::string>& names) {
   if (const auto* name = std::get_if<std::string>(&rule.syscall))
@@ -44,14 +50,17 @@ std::string describe_rule(const Rule& rule) {
   return out;
 }
 
-Policy notify_variant(const Policy& original, const std::vector<std::string>& observe) {
+Policy notify_variant(const Policy& original, const std::vector<std::string>& observe, bool kernel_traps) {
   Policy v = original;
-  v.default_action = notified(original.default_action);
+  v.default_action = notified(original.default_action, kernel_traps);
+  // A call from an ABI the policy does not cover reaches the supervisor too,
+  // which names it (its arch and number) and carries out the bad-arch action.
+  v.bad_arch_action = notified(original.bad_arch_action, kernel_traps);
   const std::vector<Arch> arches = original.effective_arches();
   std::vector<std::string> always{"execve", "execveat"};
   always.insert(always.end(), observe.begin(), observe.end());
   std::erase_if(v.rules, [&](const Rule& r) { return names_one_of(r, arches, always); });
-  for (Rule& r : v.rules) r.action = notified(r.action);
+  for (Rule& r : v.rules) r.action = notified(r.action, kernel_traps);
   // Unconditional, so no conditional rule could shadow it; if the default is
   // USER_NOTIF already the rules are no-ops with the same effect.
   for (const std::string& name : always) {

@@ -13,14 +13,14 @@
 
 namespace seccage::sandbox {
 
-// The policy the kernel runs when seccage supervises: every denying action
-// (Action::denies(): kill, trap, errno) in the rules and the default becomes
-// USER_NOTIF, so exactly the deny paths reach the supervisor; allowed, logged
-// and traced calls keep their action and never leave the kernel. The bad-arch
-// action stays: a call from an ABI the policy does not cover is killed in the
-// kernel (the runner names it from /proc/PID/syscall). Numbers newer than the
-// table follow the default (now USER_NOTIF), and the supervisor answers them
-// with the original ENOSYS.
+// The policy the kernel runs when seccage supervises: every kill and errno
+// in the rules, the default and the bad-arch action becomes USER_NOTIF, so
+// those deny paths reach the supervisor; allowed, logged and traced calls keep
+// their action and never leave the kernel. TRAP stays TRAP: the kernel alone
+// can raise the SIGSYS a program's handler expects (si_code SYS_SECCOMP), and
+// kill a program that blocks or ignores it (docs/run.md, "Traps"). Numbers
+// newer than the table follow the default (USER_NOTIF when it kills or
+// errnos), and the supervisor answers them with the original ENOSYS.
 //
 // execve and execveat always notify, whatever the policy says: the launcher's
 // own execve is the moment the supervisor takes over (docs/run.md, "The
@@ -31,7 +31,10 @@ namespace seccage::sandbox {
 // `observe` names more syscalls that always notify for the same reason (the
 // runner adds exit_group under --memory to read the peak address space just
 // before the process ends).
-Policy notify_variant(const Policy& original, const std::vector<std::string>& observe = {});
+//
+// `kernel_traps` false (--permissive) sends the TRAPs to the supervisor too,
+// which then lets them through and reports them like every other denial.
+Policy notify_variant(const Policy& original, const std::vector<std::string>& observe = {}, bool kernel_traps = true);
 
 // What the original policy says about one call, and why.
 struct Classification {
@@ -50,6 +53,7 @@ class Classifier {
   explicit Classifier(const Policy& policy);
   Classification classify(std::uint32_t audit_arch, std::uint32_t nr, const std::array<std::uint64_t, 6>& args) const;
   const Policy& policy() const { return evaluator_.policy(); }
+  const Evaluator& evaluator() const { return evaluator_; }
 
  private:
   Evaluator evaluator_;

@@ -26,12 +26,13 @@ namespace {
 
 struct RunArgs {
   PolicyInput input;
-  std::vector<std::string> allow, deny, kill;
+  std::vector<std::string> allow, deny, kill, trap;
   std::string default_action;
   std::string time, wall_time, memory, stack, fsize, output;
   std::string nofile, nproc;
   bool core = false;
   std::string report;
+  std::string max_violations;
   bool permissive = false, audit_log = false, no_notify = false, quiet = false, no_namespaces = false;
   bool env_clear = false;
   std::vector<std::string> env;
@@ -96,19 +97,28 @@ int run_command(const RunArgs& a) {
   if (a.command.empty()) throw InputError("no program to run: seccage run [OPTIONS] -- PROGRAM [ARGS...]");
   sandbox::RunOptions o;
 
+  if (a.permissive && a.no_notify)
+    throw InputError("--permissive needs user notification: without it seccage cannot let a denied call through "
+                     "and report it (the kernel carries out the policy's action itself); drop --no-notify");
   // The policy: a profile or preset, or only --default; then the rule options.
-  const bool have_rules = !a.allow.empty() || !a.deny.empty() || !a.kill.empty();
-  if (!a.input.profile.empty() || !a.input.preset.empty()) {
-    LoadedPolicy loaded = load_policy(a.input);
+  // With none of them, the `default` preset.
+  const bool have_rules = !a.allow.empty() || !a.deny.empty() || !a.kill.empty() || !a.trap.empty();
+  PolicyInput input = a.input;
+  std::string policy_name;
+  if (input.profile.empty() && input.preset.empty() && a.default_action.empty() && !have_rules) input.preset = "default";
+  if (!input.profile.empty()) policy_name = "profile " + input.profile;
+  else if (!input.preset.empty()) policy_name = "preset " + input.preset;
+  else policy_name = "--default " + a.default_action;
+  if (!input.profile.empty() || !input.preset.empty()) {
+    LoadedPolicy loaded = load_policy(input);
     for (const auto& w : loaded.warnings) fmt::print(stderr, "seccage: warning: {}\n", w);
     o.policy = std::move(loaded.policy);
+    if (!a.default_action.empty()) policy_name += ", --default " + a.default_action;
   } else if (!a.default_action.empty() || have_rules) {
     if (a.default_action.empty())
       throw InputError("rule options need a base: give --default ACTION (e.g. --default allow), --preset or --profile");
     for (const auto& arch : a.input.arches) o.policy.arches.push_back(parse_arch_or_throw(arch));
     o.policy.multiplex = a.input.compatible_multiplex ? MultiplexMode::Compatible : MultiplexMode::Safe;
-  } else {
-    throw InputError("no policy: give --profile FILE, --preset NAME (`seccage presets`), or --default ACTION with rule options");
   }
   if (!a.default_action.empty()) o.policy.default_action = sandbox::parse_default_action(a.default_action);
   std::vector<Rule> added;
@@ -124,6 +134,15 @@ int run_command(const RunArgs& a) {
     auto r = sandbox::parse_rule_option("--kill", t, Action::kill_process());
     added.insert(added.end(), r.begin(), r.end());
   }
+  for (const auto& t : a.trap) {
+    auto r = sandbox::parse_rule_option("--trap", t, Action::trap());
+    added.insert(added.end(), r.begin(), r.end());
+  }
+  for (const auto* list : {&a.allow, &a.deny, &a.kill, &a.trap}) {
+    const char* name = list == &a.allow ? "--allow" : list == &a.deny ? "--deny" : list == &a.kill ? "--kill" : "--trap";
+    for (const auto& t : *list) policy_name += fmt::format(", {} {}", name, t);
+  }
+  o.policy_name = policy_name;
   sandbox::overlay_rules(o.policy, added);
   if (!a.default_action.empty()) guard_io_uring(o.policy, allows_io_uring_by_name(o.policy));  // a new default may deny
   validate(o.policy);
@@ -139,7 +158,10 @@ int run_command(const RunArgs& a) {
   if (!a.nproc.empty()) l.nproc = parse_count("--nproc", a.nproc);
   l.core_dumps = a.core;
 
+  if (!a.max_violations.empty()) o.max_violations = parse_count("--max-violations", a.max_violations);
   o.mode = a.permissive ? sandbox::Mode::Permissive : sandbox::Mode::Enforce;
+  // seccage's stdout is the report's alone: the program's goes to stderr.
+  o.stdout_to_stderr = a.report == "-";
   o.audit_log = a.audit_log;
   o.supervise = !a.no_notify;
   o.namespaces = !a.no_namespaces;
@@ -210,12 +232,17 @@ const CommandRegistration registration{
       auto a = std::make_shared<RunArgs>();
       sub.add_option("--profile", a->input.profile, "an OCI/Docker/Podman JSON seccomp profile ('-' for stdin)");
       add_policy_options(sub, a->input);
+      // One value per --arch here: a list would run on past `--` and move the
+      // program's own options (`sh -c ...`) behind its other words.
+      sub.get_option("--arch")->allow_extra_args(false);
       sub.add_option("--allow", a->allow, "allow syscalls: NAME[,NAME...] or NAME:COND[,COND...] (repeatable)")->allow_extra_args(false);
       sub.add_option("--deny", a->deny,
                      "fail syscalls with an errno: NAME[:COND,...][:ERRNO], ERRNO a name or number, EPERM by default "
                      "(e.g. execve:EPERM; repeatable)")->allow_extra_args(false);
       sub.add_option("--kill", a->kill, "kill the process at these syscalls: NAME[:COND,...], COND like arg0!=1, "
                                         "arg1>=5, arg2&0x4==0 (repeatable)")->allow_extra_args(false);
+      sub.add_option("--trap", a->trap, "raise SIGSYS at these syscalls, as the kernel's TRAP does (a handler sees "
+                                        "SYS_SECCOMP): NAME[:COND,...] (repeatable)")->allow_extra_args(false);
       sub.add_option("--default", a->default_action,
                      "the action for syscalls no rule names: allow, kill, kill-thread, trap, log, EPERM, errno(13)...");
       auto* limits = sub.add_option_group("limits", "durations: 1.5, 500ms, 2s, 1m; sizes: 4096, 64K, 64M, 1G");
@@ -228,7 +255,11 @@ const CommandRegistration registration{
       limits->add_option("--nproc", a->nproc, "processes of the (dropped-to) user, RLIMIT_NPROC");
       limits->add_option("--output", a->output, "bytes the program may write to stdout and stderr together");
       limits->add_flag("--core", a->core, "allow core dumps (off by default)");
-      sub.add_option("--report", a->report, "write the JSON report to FILE ('-' for stdout)");
+      sub.add_option("--report", a->report,
+                     "write the JSON report to FILE; '-': to stdout, which then carries the report alone (the "
+                     "program's stdout goes to stderr unless --stdout FILE)");
+      sub.add_option("--max-violations", a->max_violations,
+                     "denied calls kept one by one in the report (default 100; the rest are counted in its summary)");
       sub.add_flag("--permissive", a->permissive, "allow and report what the policy would deny (complain mode)");
       sub.add_flag("--audit-log", a->audit_log, "set SECCOMP_FILTER_FLAG_LOG (the kernel logs every non-allow action)");
       sub.add_flag("--no-notify", a->no_notify,
@@ -252,6 +283,7 @@ const CommandRegistration registration{
       sub.footer(
           "Exit status: the program's; 128+N if it died of signal N (159 = SIGSYS, a policy kill);\n"
           "125 seccage failed before the program ran; 126 cannot execute; 127 not found; 2 bad arguments.\n"
+          "Without --profile, --preset, --default or a rule option the policy is the `default` preset.\n"
           "Example: seccage run --default allow --kill 'write:arg0!=1' -- ./prog");
       CLI::App* app = &sub;
       return [a, app] {
