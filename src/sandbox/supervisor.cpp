@@ -143,7 +143,9 @@ bool Supervisor::handle_one(Report& report) {
   };
   DecodeOptions dopt;
   dopt.string_limit = config_.string_limit;
-  v.decoded = decode_call(c.arch, v.syscall, args, reader, dopt);
+  DecodedCall decoded = decode_call_structured(c.arch, v.syscall, args, reader, dopt);
+  v.decoded = std::move(decoded.line);
+  v.arguments = std::move(decoded.args);
 
   // What was read is the task's only if the notification is still pending:
   // otherwise the task died and its pid (and so /proc/PID/mem) may be another
@@ -151,7 +153,9 @@ bool Supervisor::handle_one(Report& report) {
   std::uint64_t check_id = id;
   const bool alive = ::ioctl(listener_.get(), SECCOMP_IOCTL_NOTIF_ID_VALID, &check_id) == 0;
   if (!alive) {
-    v.decoded = decode_call(c.arch, v.syscall, args, MemoryReader{}, dopt);
+    decoded = decode_call_structured(c.arch, v.syscall, args, MemoryReader{}, dopt);
+    v.decoded = std::move(decoded.line);
+    v.arguments = std::move(decoded.args);
     v.outcome = "none: the task ended before the answer";
   } else if (config_.mode == Mode::Permissive) {
     respond(id, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
