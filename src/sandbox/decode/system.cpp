@@ -225,8 +225,8 @@ std::string mount_attr_flags(std::uint64_t flags) {
                                      {0x80, "MOUNT_ATTR_NODIRATIME"}, {0x100000, "MOUNT_ATTR_IDMAP"},
                                      {0x200000, "MOUNT_ATTR_NOSYMFOLLOW"}};
   const auto f = static_cast<std::uint32_t>(flags);
-  // The atime mode is a 3-bit field; RELATIME (0) is named only when set
-  // explicitly would be ambiguous, so a zero field is not named.
+  // The atime mode is a 3-bit field whose default, RELATIME, is 0: a zero
+  // field is left unnamed, as it says nothing the caller chose.
   std::string first;
   if ((f & 0x70) != 0) {
     const auto a = find_name(f & 0x70, kAtime);
