@@ -85,7 +85,8 @@ std::string socket_type(Arch arch, std::uint64_t type) {
   if (family == Family::Mips) nonblock = 0x80;
   if (family == Family::Parisc) nonblock = 0x40000000, cloexec = 010000000;
   const Named flags[] = {{nonblock, "SOCK_NONBLOCK"}, {cloexec, "SOCK_CLOEXEC"}};
-  return flag_names(type, flags, base);
+  // accept4 and socketpair's flags alone: no type to name.
+  return flag_names(type, flags, kind == 0 ? std::string() : base);
 }
 
 std::string socket_protocol(const Call& call, std::size_t i, std::size_t domain_index) {

@@ -92,7 +92,9 @@ TEST(DecodeNet, SocketDomainTypeAndProtocol) {
             "socket(domain=AF_PACKET, type=SOCK_RAW, protocol=htons(ETH_P_ALL))");
   // MIPS swaps SOCK_STREAM and SOCK_DGRAM, and SOCK_NONBLOCK is 0x80.
   EXPECT_EQ(socket_type(Arch::mipsel, 2 | 0x80), "SOCK_STREAM|SOCK_NONBLOCK");
-  EXPECT_EQ(socket_type(Arch::mipsel, 04000), "0|0x800");
+  EXPECT_EQ(socket_type(Arch::mipsel, 04000), "0x800");
+  EXPECT_EQ(decode_call(Arch::x86_64, "accept4", {3, 0, 0, 02000000, 0, 0}, {}),
+            "accept4(sockfd=3, addr=NULL, addrlen=NULL, flags=SOCK_CLOEXEC)");
   EXPECT_EQ(socket_level(Arch::x86_64, 1), "SOL_SOCKET");
   EXPECT_EQ(socket_level(Arch::mips, 0xffff), "SOL_SOCKET");
   EXPECT_EQ(socket_level(Arch::mips, 1), "1");
