@@ -126,6 +126,13 @@ enum class Verdict : std::uint8_t {
 };
 std::string_view to_string(Verdict verdict);  // "ok", "runtime_error", ...
 
+// One argument of a denied call as the report shows it (docs/run.md).
+struct DecodedArg {
+  std::string name;        // the man page's ("pathname"), or "arg3" where the decoder has none
+  std::uint64_t raw = 0;   // the register as the filter saw it
+  std::string value;       // "\"/etc/passwd\"", "O_RDONLY|O_CLOEXEC", "{AF_INET, 127.0.0.1:80}"
+};
+
 struct Violation {
   std::string syscall;                 // the name, or "#NR" when the table has none
   std::uint32_t nr = 0;
@@ -135,6 +142,7 @@ struct Violation {
   std::array<std::uint64_t, 6> args{};
   bool args_known = true;              // false in the fallback without notification
   std::string decoded;                 // write(fd=2, buf="...", count=19)
+  std::vector<DecodedArg> arguments;   // the same, per argument; empty when args_known is false
   Action action;                       // what the policy says
   std::string rule;                    // "write: arg0 != 1" or "default action"
   std::string origin;                  // Rule::origin, or "default"

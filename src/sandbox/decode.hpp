@@ -1,7 +1,8 @@
-// Decoding a syscall's arguments for reports: integers, flags and enums by
-// name for the common syscalls, and path and string arguments read from the
-// caller's memory through a reader the supervisor provides (so the decoder
-// runs in tests on plain buffers).
+// Decoding a syscall's arguments for reports: each argument's name, raw
+// value and readable form (flags and enums by name, paths, strings, socket
+// addresses and structs read from the caller's memory through a reader the
+// supervisor provides, so the decoder runs in tests on plain buffers), and
+// the one-line form people read. The tables live in src/sandbox/decode/.
 #pragma once
 
 #include <array>
@@ -10,8 +11,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "seccage/arch.hpp"
+#include "seccage/sandbox.hpp"
 
 namespace seccage::sandbox {
 
@@ -24,18 +27,31 @@ struct DecodeOptions {
   std::size_t argv_limit = 8;     // execve: argv entries shown
 };
 
-// "write(fd=2, buf=\"hi\\n\", count=3)". Unknown syscalls show six raw
-// arguments in hex. `reader` may be empty: pointers are then shown as
-// addresses. Flags are named for the native arch (and the x86 ABIs sharing
-// its constants); on other arches they are shown in hex.
+struct DecodedCall {
+  std::string syscall;
+  std::vector<DecodedArg> args;  // DecodedArg: seccage/sandbox.hpp
+  std::string line;              // "write(fd=2, buf=\"hi\\n\", count=3)"
+};
+
+// The call's arguments, named and decoded for `arch`. A syscall without a
+// signature gets six arguments arg0..arg5 in hex. `reader` may be empty:
+// pointers are then shown as addresses. Constants are named only where
+// their values are carried for that arch (src/sandbox/decode/common.hpp),
+// else shown as numbers. On 32-bit ABIs that split a 64-bit argument over
+// two registers, the arguments from the split on are shown raw (arg3=...).
+DecodedCall decode_call_structured(Arch arch, std::string_view name, const std::array<std::uint64_t, 6>& args,
+                                   const MemoryReader& reader, const DecodeOptions& options = {});
+// Its one-line form.
 std::string decode_call(Arch arch, std::string_view name, const std::array<std::uint64_t, 6>& args,
                         const MemoryReader& reader, const DecodeOptions& options = {});
+
+// Whether the decoder knows the syscall's arguments on `arch`.
+bool has_signature(Arch arch, std::string_view name);
 
 // C-style escaping for a shown string: \n, \t, \", \\, \xNN; `cut` appends "...".
 std::string quote(std::string_view bytes, bool cut);
 
-// Flag and enum names (exposed for tests): "O_WRONLY|O_CREAT|O_TRUNC",
-// "PROT_READ|PROT_EXEC", "SIGKILL", "AF_INET".
+// Names on the native arch: "O_WRONLY|O_CREAT|O_TRUNC", "PROT_READ|PROT_EXEC", "SIGKILL".
 std::string open_flags(std::uint64_t flags);
 std::string prot_flags(std::uint64_t prot);
 std::string signal_name(std::uint64_t sig);

@@ -23,6 +23,12 @@ nlohmann::json violation_json(const Violation& v) {
       {"rule", v.rule},       {"origin", v.origin}, {"outcome", v.outcome},
   };
   if (!v.args_known) out["args"] = nullptr;
+  // Each argument decoded; raw as a hex string, since JSON numbers above
+  // 2^53 lose precision in most parsers (an address, a negative int).
+  nlohmann::json arguments = nlohmann::json::array();
+  for (const DecodedArg& a : v.arguments)
+    arguments.push_back({{"name", a.name}, {"raw", fmt::format("{:#x}", a.raw)}, {"value", a.value}});
+  out["arguments"] = arguments;
   return out;
 }
 

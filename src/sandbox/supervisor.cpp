@@ -277,7 +277,9 @@ bool Supervisor::handle_one(ViolationLog& log) {
     MemoryReader reader = [tid](std::uint64_t addr, std::size_t max, bool cstring) {
       return read_memory(tid, addr, max, cstring);
     };
-    v.decoded = decode_call(c.arch, v.syscall, call.args, reader, dopt);
+    DecodedCall decoded = decode_call_structured(c.arch, v.syscall, call.args, reader, dopt);
+    v.decoded = std::move(decoded.line);
+    v.arguments = std::move(decoded.args);
   }
 
   // What was read is the task's only if the notification is still pending:
@@ -286,7 +288,9 @@ bool Supervisor::handle_one(ViolationLog& log) {
   std::uint64_t check_id = call.id;
   const bool alive = !details || ::ioctl(listener_.get(), SECCOMP_IOCTL_NOTIF_ID_VALID, &check_id) == 0;
   if (!alive) {
-    v.decoded = decode_call(c.arch, v.syscall, call.args, MemoryReader{}, dopt);
+    DecodedCall decoded = decode_call_structured(c.arch, v.syscall, call.args, MemoryReader{}, dopt);
+    v.decoded = std::move(decoded.line);
+    v.arguments = std::move(decoded.args);
     v.outcome = "none: the task ended before the answer";
   } else if (config_.mode == Mode::Permissive) {
     respond(call.id, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
