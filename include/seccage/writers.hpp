@@ -10,6 +10,7 @@
 // docs/writers.md describes each format and what it cannot carry.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,15 +40,23 @@ std::string write_oci_json(const Policy& policy, const OciWriteOptions& options 
 
 struct SpoWriteOptions {
   std::string name = "seccage-profile";  // metadata.name (a DNS-1123 name; checked)
-  std::string namespace_;                // metadata.namespace; empty = none
-  std::string api_version = "security-profiles-operator.x-k8s.io/v1beta1";
+  // metadata.namespace; empty = none. SeccompProfile has been cluster-scoped
+  // since SPO 0.9 (the API server refuses a namespace there); give one only
+  // for an older operator.
+  std::string namespace_;
+  // v1 is the version SPO stores; v1beta1 is still served.
+  std::string api_version = "security-profiles-operator.x-k8s.io/v1";
   std::vector<std::string> flags;
+  std::optional<std::string> listener_path;  // spec.listenerPath (SCMP_ACT_NOTIFY's agent)
+  std::string listener_metadata;             // spec.listenerMetadata; empty = none
 };
 
 // A Security Profiles Operator `SeccompProfile` object whose spec mirrors the
-// OCI fields written by write_oci_json. Same errors; SPO's spec has no
-// `defaultErrnoRet`, so a default errno other than EPERM is written anyway
-// and warned about.
+// OCI fields written by write_oci_json. Same errors, and an InputError for an
+// argument value of 2^63 or more: the CRD's value and valueTwo are int64 with
+// minimum 0, so the API server refuses them (and a negative two's-complement
+// spelling too). SPO's spec has no `defaultErrnoRet`, so a default errno other
+// than EPERM is written anyway and warned about.
 std::string write_spo_yaml(const Policy& policy, const SpoWriteOptions& options = {},
                            std::vector<std::string>* warnings = nullptr);
 
