@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "seccage/error.hpp"
+#include "seccage/formats.hpp"
 #include "seccage/policy_text.hpp"
 #include "seccage/presets.hpp"
 #include "seccage/profile.hpp"
@@ -84,7 +85,16 @@ LoadedPolicy load_policy(const PolicyInput& input) {
   } else {
     const std::string text = read_profile_text(input.profile);
     const std::string name = input.profile == "-" ? "stdin" : input.profile;
-    if (!looks_like_json(text)) {
+    const PolicyFormat format = detect_policy_format(text);
+    if (format == PolicyFormat::Minijail || format == PolicyFormat::Lxc) {
+      ForeignPolicy policy = read_foreign_policy_text(format, text, name, {arches, arches.empty() ? native_arch() : arches.front(), {}});
+      out.policy = std::move(policy.policy);
+      out.warnings = std::move(policy.warnings);
+      out.source = name;
+      out.policy.multiplex = input.compatible_multiplex ? MultiplexMode::Compatible : MultiplexMode::Safe;
+      return out;
+    }
+    if (format == PolicyFormat::Text) {
       // Anything that does not start with '{' is the text policy language.
       TextPolicyOptions options;
       if (!arches.empty()) {
@@ -104,7 +114,8 @@ LoadedPolicy load_policy(const PolicyInput& input) {
     options.capabilities = parse_capabilities(input.caps);
     if (!input.kernel.empty()) options.kernel = parse_kernel_version(input.kernel);
     options.strict = input.strict;
-    OciProfile profile = read_oci_profile_text(text, name, options);
+    OciProfile profile = format == PolicyFormat::SpoYaml ? read_spo_profile_text(text, name, {options, {}})
+                                                         : read_oci_profile_text(text, name, options);
     out.policy = std::move(profile.policy);
     out.warnings = std::move(profile.warnings);
     out.flags = std::move(profile.flags);
