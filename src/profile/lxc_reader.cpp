@@ -111,6 +111,8 @@ class LxcReader {
       if (style.find("allowlist") == std::string_view::npos && style.find("whitelist") == std::string_view::npos)
         fail(2, "version 1 supports only 'allowlist' policies");
       out_.policy.default_action = Action::kill_thread();
+      // Version 1 adds its rules to libseccomp's native context only.
+      if (options_.arches.empty()) out_.policy.arches = {options_.host_arch};
       for (std::size_t i = 2; i < lines.size(); ++i) v1_line(i + 1, lines[i]);
       return;
     }

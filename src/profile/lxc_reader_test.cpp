@@ -34,6 +34,7 @@ TEST(LxcReader, Version1IsAnAllowlistOfNumbers) {
   EXPECT_EQ(decide(p, "read"), Action::allow());
   EXPECT_EQ(decide(p, "exit"), Action::allow());
   EXPECT_EQ(decide(p, "openat"), Action::kill_thread());
+  EXPECT_EQ(p.policy.arches, std::vector<Arch>{Arch::x86_64}) << "numbers of the native arch only";
   EXPECT_NE(error_of("1\nallowlist\n0\nread\n").find("c.seccomp:4: LXC: version 1 lines are syscall numbers"),
             std::string::npos);
   EXPECT_NE(error_of("1\ndenylist\n").find("only 'allowlist'"), std::string::npos);
