@@ -143,6 +143,14 @@ class PolicyParser {
       const std::size_t col = i + 1;
       if (c == ' ' || c == '\t' || c == '\r') {
         ++i;
+      } else if (!out.empty() && out.back().kind == Tok::Directive && out.size() == 1 &&
+                 (out[0].text == "@include" || out[0].text == "@frequency")) {
+        // The path is one word whatever it holds; whether it is explicit
+        // enough is the directive's business.
+        std::size_t j = i;
+        while (j < s.size() && !std::isspace(static_cast<unsigned char>(s[j]))) ++j;
+        out.push_back({Tok::Path, s.substr(i, j - i), col});
+        i = j;
       } else if (c == '@') {
         std::size_t j = i + 1;
         while (j < s.size() && is_ident(s[j])) ++j;
@@ -198,7 +206,7 @@ class PolicyParser {
     const Token d = next();
     if (d.text == "@frequency") {
       // Only the order of the compiled search tree depends on it.
-      if (peek().kind != Tok::Path) fail(peek(), "@frequency needs a path starting with '/' or './'");
+      if (peek().kind != Tok::Path) fail(peek(), "@frequency needs a path");
       next();
       warn(d, "@frequency only tunes minijail's code layout; ignored");
       return;
@@ -211,8 +219,10 @@ class PolicyParser {
       fail(d, "@denylist policies (minijail's Python compiler with --denylist) are not supported");
     if (d.text != "@include") fail(d, fmt::format("unknown statement '{}'", d.text));
     const Token p = next();
-    if (p.kind != Tok::Path)
-      fail(p, "@include needs a path starting with '/' or './' (minijail refuses implicit relative paths)");
+    if (p.kind != Tok::Path || !(p.text.starts_with("/") || p.text.starts_with("./")))
+      fail(p, fmt::format("@include needs a path starting with '/' or './'; '{}' is an implicit relative path, which "
+                          "minijail refuses",
+                          p.text));
     if (depth + 1 >= kIncludeDepthLimit) fail(p, "@include statement nested too deep");
     const std::filesystem::path target = (path.parent_path() / p.text).lexically_normal();
     if (std::find(stack_.begin(), stack_.end(), target) != stack_.end())

@@ -179,7 +179,7 @@ class SpoReader {
         json& arg = (*args)[k];
         if (!arg.is_object()) continue;
         check_keys(d, arg, kArgKeys, fmt::format("{}/args/{}", cp, k), "a syscall argument");
-        if (!arg.contains("value") || arg["value"].is_null()) arg["value"] = 0;
+        if (!arg.contains("value") || arg["value"].is_null()) arg["value"] = std::uint64_t{0};
       }
     }
     return out;

@@ -328,8 +328,12 @@ OciModel build_oci_model(const Policy& policy, std::vector<std::string>* warning
         auto it = last_entry_for.find(n);
         if (it != last_entry_for.end()) earliest = std::max(earliest, it->second);
       }
+      // The first entry it may join, not the last: reading the output back
+      // gives the rules in entry order, and each then lands in the entry it
+      // came from, so writing is a fixed point of read + write (SPO and OCI
+      // round trips are byte-identical on the writer's own output).
       std::optional<std::size_t> target;
-      for (std::size_t e = keys.size(); e-- > earliest;) {
+      for (std::size_t e = earliest; e < keys.size(); ++e) {
         if (keys[e] == key) {
           target = e;
           break;
