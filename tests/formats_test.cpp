@@ -4,6 +4,7 @@
 // the writer byte for byte, and every real profile survives OCI -> SPO -> read.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -171,6 +172,32 @@ TEST(Formats, SpoKeepsTheListenerAndFlags) {
   EXPECT_EQ(again.listener_metadata, p.listener_metadata);
   EXPECT_EQ(again.flags, p.flags);
   EXPECT_EQ(write_spo_yaml(again.policy, w), out);
+}
+
+// The policy each file compiles to, written as resolved OCI JSON (which shows
+// every rule, condition and action), against a reviewed copy beside it. After
+// an intended change: SECCAGE_UPDATE_GOLDEN=1, then review `git diff`.
+void expect_golden(const std::string& golden, const Policy& policy) {
+  const std::string actual = write_oci_json(policy);
+  const fs::path path = kFormats / golden;
+  if (std::getenv("SECCAGE_UPDATE_GOLDEN")) {
+    std::ofstream(path, std::ios::binary) << actual;
+    return;
+  }
+  EXPECT_EQ(slurp(path), actual) << golden << " differs; SECCAGE_UPDATE_GOLDEN=1 rewrites it";
+}
+
+TEST(Formats, GoldenPolicies) {
+  ForeignPolicyOptions mo;
+  mo.arches = {Arch::x86_64};
+  expect_golden("web.minijail.golden.json", read_minijail_policy(kFormats / "web.minijail.policy", mo).policy);
+  ForeignPolicyOptions lo;
+  lo.host_arch = Arch::x86_64;
+  expect_golden("web.lxc.golden.json", read_lxc_policy_text(slurp(kFormats / "web.lxc"), "web.lxc", lo).policy);
+  OciResolveOptions ro;
+  ro.host_arch = Arch::x86_64;
+  expect_golden("web.spo.golden.json",
+                read_spo_profile_text(slurp(kFormats / "web.spo.yaml"), "web.spo.yaml", {ro, {}}).policy);
 }
 
 TEST(Formats, CliReadsEachFormat) {
