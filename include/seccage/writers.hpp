@@ -40,9 +40,9 @@ std::string write_oci_json(const Policy& policy, const OciWriteOptions& options 
 
 struct SpoWriteOptions {
   std::string name = "seccage-profile";  // metadata.name (a DNS-1123 name; checked)
-  // metadata.namespace; empty = none. SeccompProfile has been cluster-scoped
-  // since SPO 0.9 (the API server refuses a namespace there); give one only
-  // for an older operator.
+  // metadata.namespace; empty = none. The v1 SeccompProfile is cluster-scoped
+  // (a namespace means nothing there); give one only for an older operator
+  // whose namespaced v1beta1 CRD needs it.
   std::string namespace_;
   // v1 is the version SPO stores; v1beta1 is still served.
   std::string api_version = "security-profiles-operator.x-k8s.io/v1";

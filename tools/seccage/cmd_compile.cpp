@@ -59,6 +59,8 @@ std::string render(const Options& o, const LoadedPolicy& loaded, const bpf::Prog
     spo.namespace_ = o.k8s_namespace;
     if (!o.spo_version.empty()) spo.api_version = "security-profiles-operator.x-k8s.io/" + o.spo_version;
     spo.flags = loaded.flags;
+    spo.listener_path = loaded.listener_path;
+    spo.listener_metadata = loaded.listener_metadata;
     return write_spo_yaml(loaded.policy, spo, &warnings);
   }
   if (format == "dot") return write_dot(loaded.policy, loaded.source);
@@ -132,7 +134,7 @@ const CommandRegistration registration{
           ->check(CLI::IsMember({"json", "text"}));
       sub.add_option("--name", o->name, "--format spo: metadata.name (default seccage-profile)");
       sub.add_option("--namespace", o->k8s_namespace,
-                     "--format spo: metadata.namespace (default: none; SeccompProfile is cluster-scoped since SPO 0.9)");
+                     "--format spo: metadata.namespace (default: none; the v1 SeccompProfile is cluster-scoped)");
       sub.add_option("--spo-version", o->spo_version, "--format spo: apiVersion v1 (default) or v1beta1")
           ->check(CLI::IsMember({"v1", "v1beta1"}));
       sub.add_flag("--stats", o->stats,

@@ -119,6 +119,8 @@ LoadedPolicy load_policy(const PolicyInput& input) {
     out.policy = std::move(profile.policy);
     out.warnings = std::move(profile.warnings);
     out.flags = std::move(profile.flags);
+    out.listener_path = std::move(profile.listener_path);
+    out.listener_metadata = std::move(profile.listener_metadata);
     out.source = name;
     if (!arches.empty()) restrict_arches(out.policy, arches);
   }

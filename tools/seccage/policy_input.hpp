@@ -2,6 +2,7 @@
 // --preset, --arch, --caps, --kernel, --strict), and reading the policy.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ struct LoadedPolicy {
   Policy policy;
   std::vector<std::string> warnings;  // shown on stderr by the caller
   std::vector<std::string> flags;     // SECCOMP_FILTER_FLAG_* the profile asks for
+  std::optional<std::string> listener_path;  // the profile's listenerPath / listenerMetadata
+  std::string listener_metadata;
   std::string source;                 // "docker-default.json", "preset default"
 };
 
