@@ -296,8 +296,10 @@ void LxcReader::rule_line(std::string_view l) {
     for (Arch a : out_.policy.arches) known = known || syscall_number(a, m->via).has_value();
   if (!known) {
     // lxc logs these and goes on.
+    const auto everywhere = all_syscall_names();
+    const bool elsewhere = std::binary_search(everywhere.begin(), everywhere.end(), std::string_view(name));
     warn(fmt::format("'{}' is not a syscall on any arch of the filter; lxc skips it{}", name,
-                     profile_detail::suggestion_suffix(name, all_syscall_names())));
+                     elsewhere ? "" : profile_detail::suggestion_suffix(name, everywhere)));
     return;
   }
   out_.policy.rules.push_back(Rule{name, act, std::move(conds), origin});

@@ -10,6 +10,7 @@
 // and named constants joined by |, each optionally ~negated or parenthesised.
 // Comparisons are on the whole argument word: 64 bits on 64-bit arches, the
 // low 32 bits on 32-bit ones (there the value must fit in 32 bits).
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -283,8 +284,12 @@ class PolicyParser {
         if (syscall_number(a, m->via)) return t;
     std::vector<std::string> arch_names;
     for (Arch a : arches_) arch_names.emplace_back(arch_name(a));
+    // A name another arch has is not a typo: no did-you-mean for it.
+    const auto everywhere = all_syscall_names();
+    const bool elsewhere = std::binary_search(everywhere.begin(), everywhere.end(), std::string_view(t.text));
     fail(t, fmt::format("nonexistent syscall '{}' on {}{}", t.text, fmt::join(arch_names, ", "),
-                        profile_detail::suggestion_suffix(t.text, all_syscall_names())));
+                        elsewhere ? " (it exists on other arches; minijail policies are written per arch)"
+                                  : profile_detail::suggestion_suffix(t.text, everywhere)));
   }
 
   void filter(Pending& p) {
@@ -400,7 +405,7 @@ class PolicyParser {
       try {
         return text_detail::resolve_constant(t.text, arches_);
       } catch (const InputError& e) {
-        fail(t, fmt::format("constant '{}': {}", t.text, e.what()));
+        fail(t, e.what());
       }
     }
     if (t.kind != Tok::Number) fail(t, fmt::format("expected a number or a named constant but found '{}'", t.text));
