@@ -47,6 +47,7 @@ struct Line {
 };
 
 constexpr std::size_t kIncludeDepthLimit = 10;  // the Python parser's limit
+constexpr std::size_t kMaxParenDepth = 64;
 
 std::string read_from_disk(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -114,7 +115,15 @@ class PolicyParser {
 
   // Rules come out once the whole file is read: @default may come last.
   void finish() {
-    for (const Pending& p : pending_) emit(p);
+    for (const Pending& p : pending_) {
+      try {
+        emit(p);
+      } catch (const text_detail::RegionTooComplex&) {
+        throw InputError(fmt::format("{}: minijail: the expression on {} needs more seccomp rules than seccage emits "
+                                     "for one line; split it",
+                                     p.origin, p.name));
+      }
+    }
   }
 
  private:
@@ -261,7 +270,11 @@ class PolicyParser {
     expect_punct(":", "':' after the syscall name");
     Pending p;
     p.origin = fmt::format("{}:{}:{}", source_, line_, names.front().column);
-    filter(p);
+    try {
+      filter(p);
+    } catch (const text_detail::RegionTooComplex&) {
+      fail(names.front(), "the expression needs more seccomp rules than seccage emits for one line; split it");
+    }
     for (const Token& n : names) {
       if (auto prev = seen_.find(n.text); prev != seen_.end())
         fail(n, fmt::format("'{}' already has a filter at {}; minijail refuses a syscall defined twice", n.text,
@@ -391,9 +404,13 @@ class PolicyParser {
   std::uint64_t constant() {
     const bool negate = accept("~");
     std::uint64_t v = 0;
-    if (accept("(")) {
+    if (peek().kind == Tok::Punct && peek().text == "(") {
+      // Bounded, so a hostile file cannot exhaust the stack.
+      if (++depth_ > kMaxParenDepth) fail(peek(), "parentheses nested too deep");
+      next();
       v = value();
       expect_punct(")", "')'");
+      --depth_;
     } else {
       v = single_constant(next());
     }
@@ -466,6 +483,7 @@ class PolicyParser {
   std::vector<Pending> pending_;
   std::map<std::string, std::string> seen_;
   std::vector<std::filesystem::path> stack_;
+  std::size_t depth_ = 0;
 };
 
 }  // namespace

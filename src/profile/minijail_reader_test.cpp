@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include <fmt/format.h>
+
 #include "profile/text_test_util.hpp"
 #include "seccage/compiler.hpp"
 #include "seccage/error.hpp"
@@ -129,6 +131,17 @@ TEST(MinijailReader, ErrorsNameTheFormatLineAndColumn) {
   EXPECT_NE(error_of("read: return 5000\n").find("out of range"), std::string::npos);
   EXPECT_NE(error_of("read: 1 2\n").find("unexpected '2'"), std::string::npos);
   EXPECT_NE(error_of("@default allow\n").find("cannot be the default"), std::string::npos);
+}
+
+TEST(MinijailReader, HostileInputGetsAnErrorNotACrash) {
+  EXPECT_NE(error_of("read: arg0 == " + std::string(100000, '(') + "1\n").find("nested too deep"), std::string::npos);
+  std::string wide = "read: arg0 != 1";
+  for (int i = 1; i < 6; ++i) wide += fmt::format(" && arg{} != {}", i, i);
+  for (int k = 0; k < 12; ++k) wide += fmt::format(" || arg0 & {} && arg1 & {} && arg2 & {}", 1 << k, 2 << k, 4 << k);
+  const std::string e = error_of(wide + "\n");
+  EXPECT_TRUE(e == "no error" || e.find("split it") != std::string::npos) << e;
+  EXPECT_NE(error_of("read: arg0 == 99999999999999999999\n").find("does not fit in 64 bits"), std::string::npos);
+  EXPECT_NE(error_of("read: arg0 == 0x\n").find("not a number"), std::string::npos);
 }
 
 TEST(MinijailReader, ContinuationsAndComments) {
