@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "seccage/arch.hpp"
+#include "seccage/formats.hpp"
 #include "seccage/policy.hpp"
 #include "seccage/profile.hpp"
 
@@ -33,9 +34,6 @@ struct PolicyLoadOptions {
   MultiplexMode multiplex = MultiplexMode::Safe;
 };
 
-enum class PolicyFormat : std::uint8_t { Text, OciJson };
-std::string_view to_string(PolicyFormat format);  // "text", "OCI JSON"
-
 struct LoadedPolicy {
   Policy policy;
   PolicyFormat format = PolicyFormat::Text;
@@ -43,11 +41,8 @@ struct LoadedPolicy {
   std::string source;                 // "docker-default.json", "preset default"
 };
 
-// Which reader `text` is for. JSON profiles start with '{'; anything else is
-// the text policy language.
-PolicyFormat detect_policy_format(std::string_view text);
-
-// Reads and resolves a policy from its bytes; `source_name` names it in
+// Reads and resolves a policy from its bytes, in any format of formats.hpp
+// (detect_policy_format); `source_name` names it in
 // messages and origins (text includes are resolved against its folder).
 // Throws InputError on bad input.
 LoadedPolicy load_policy_text(std::string_view text, std::string_view source_name, const PolicyLoadOptions& options = {});

@@ -10,6 +10,7 @@
 // docs/writers.md describes each format and what it cannot carry.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,14 +37,21 @@ std::string write_oci_json(const Policy& policy, const OciWriteOptions& options 
 
 struct SpoWriteOptions {
   std::string name = "seccage-profile";  // metadata.name (a DNS-1123 name; checked)
-  std::string namespace_;                // metadata.namespace; empty = none
-  std::string api_version = "security-profiles-operator.x-k8s.io/v1beta1";
+  // metadata.namespace; empty = none. The v1 SeccompProfile is cluster-scoped
+  // (a namespace means nothing there); give one only for an older operator
+  // whose namespaced v1beta1 CRD needs it.
+  std::string namespace_;
+  // v1 is the version SPO stores; v1beta1 is still served.
+  std::string api_version = "security-profiles-operator.x-k8s.io/v1";
+  // (flags, listenerPath and listenerMetadata come from Policy::runtime.)
 };
 
 // A Security Profiles Operator `SeccompProfile` object whose spec mirrors the
-// OCI fields written by write_oci_json. Same errors; SPO's spec has no
-// `defaultErrnoRet`, so a default errno other than EPERM is written anyway
-// and warned about.
+// OCI fields written by write_oci_json. Same errors, and an InputError for an
+// argument value of 2^63 or more: the CRD's value and valueTwo are int64 with
+// minimum 0, so the API server refuses them (and a negative two's-complement
+// spelling too). SPO's spec has no `defaultErrnoRet`, so a default errno other
+// than EPERM is written anyway and warned about.
 std::string write_spo_yaml(const Policy& policy, const SpoWriteOptions& options = {},
                            std::vector<std::string>* warnings = nullptr);
 

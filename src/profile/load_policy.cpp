@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include <fmt/core.h>
 
@@ -15,22 +16,6 @@
 #include "seccage/presets.hpp"
 
 namespace seccage {
-
-std::string_view to_string(PolicyFormat format) {
-  switch (format) {
-    case PolicyFormat::Text: return "text";
-    case PolicyFormat::OciJson: return "OCI JSON";
-  }
-  return "?";
-}
-
-PolicyFormat detect_policy_format(std::string_view text) {
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
-    return c == '{' ? PolicyFormat::OciJson : PolicyFormat::Text;
-  }
-  return PolicyFormat::Text;
-}
 
 namespace {
 
@@ -47,26 +32,52 @@ LoadedPolicy load_text(std::string_view text, std::string_view name, const Polic
   return out;
 }
 
-LoadedPolicy load_oci(std::string_view text, std::string_view name, const PolicyLoadOptions& options) {
+OciResolveOptions oci_options(const PolicyLoadOptions& options) {
   OciResolveOptions oci;
   if (!options.arches.empty()) oci.host_arch = options.arches.front();
   oci.arches = options.arches;
   oci.capabilities = options.capabilities;
   oci.kernel = options.kernel;
   oci.strict = options.strict;
-  OciProfile read = read_oci_profile_text(text, name, oci);
+  return oci;
+}
+
+LoadedPolicy from_oci(OciProfile read) {
   LoadedPolicy out;
   out.policy = std::move(read.policy);
   out.warnings = std::move(read.warnings);
   return out;
 }
 
+LoadedPolicy load_foreign(PolicyFormat format, std::string_view text, std::string_view name,
+                          const PolicyLoadOptions& options) {
+  ForeignPolicyOptions foreign;
+  foreign.arches = options.arches;
+  if (!options.arches.empty()) foreign.host_arch = options.arches.front();
+  ForeignPolicy read = read_foreign_policy_text(format, text, name, foreign);
+  LoadedPolicy out;
+  out.policy = std::move(read.policy);
+  out.warnings = std::move(read.warnings);
+  return out;
+}
+
+LoadedPolicy load_any(PolicyFormat format, std::string_view text, std::string_view name,
+                      const PolicyLoadOptions& options) {
+  switch (format) {
+    case PolicyFormat::Text: return load_text(text, name, options);
+    case PolicyFormat::OciJson: return from_oci(read_oci_profile_text(text, name, oci_options(options)));
+    case PolicyFormat::SpoYaml: return from_oci(read_spo_profile_text(text, name, {oci_options(options), {}}));
+    case PolicyFormat::Minijail:
+    case PolicyFormat::Lxc: return load_foreign(format, text, name, options);
+  }
+  throw std::logic_error("unknown policy format");
+}
+
 }  // namespace
 
 LoadedPolicy load_policy_text(std::string_view text, std::string_view source_name, const PolicyLoadOptions& options) {
   const PolicyFormat format = detect_policy_format(text);
-  LoadedPolicy out = format == PolicyFormat::OciJson ? load_oci(text, source_name, options)
-                                                     : load_text(text, source_name, options);
+  LoadedPolicy out = load_any(format, text, source_name, options);
   out.format = format;
   out.source = std::string(source_name);
   out.policy.multiplex = options.multiplex;

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "profile/json_locate.hpp"
+#include "profile/oci_reader_hooks.hpp"
 #include "profile/suggest.hpp"
 #include "seccage/error.hpp"
 #include "seccage/profile.hpp"
@@ -106,8 +107,18 @@ class Reader {
  public:
   Reader(std::string_view text, std::string_view source, const OciResolveOptions& options)
       : text_(text), source_(source), options_(options) {}
+  // A profile already parsed from another syntax (SPO YAML): `where` places
+  // pointers in that text, `base` is the profile's own pointer.
+  Reader(const json& given, std::string_view source, std::string_view base, profile_detail::PointerLocator where,
+         const OciResolveOptions& options)
+      : source_(source), options_(options), base_(base), given_(&given), where_(std::move(where)) {}
 
   OciProfile run() {
+    if (given_) {
+      expect_type(*given_, json::value_t::object, base_, "an object");
+      read_profile(*given_);
+      return std::move(out_);
+    }
     json root = parse();
     if (!root.is_object())
       fail("", fmt::format("expected a JSON object (a seccomp profile or an OCI config.json), found {}", describe(root)));
@@ -136,8 +147,8 @@ class Reader {
   // ---- errors and positions -------------------------------------------------
 
   [[noreturn]] void fail(const std::string& pointer, const std::string& message) const {
-    auto pos = profile_detail::locate_pointer(text_, pointer);
-    std::string where = profile_detail::describe_position(source_, pos);
+    std::string where = where_ ? where_(pointer)
+                               : profile_detail::describe_position(source_, profile_detail::locate_pointer(text_, pointer));
     if (pointer.empty()) throw InputError(fmt::format("{}: {}", where, message));
     throw InputError(fmt::format("{}: {}: {}", where, pointer, message));
   }
@@ -145,7 +156,7 @@ class Reader {
   void warn(const std::string& pointer, const std::string& message) {
     // A warning about the whole profile (pointer "") has no useful line.
     auto pos = pointer.empty() ? std::nullopt : profile_detail::locate_pointer(text_, pointer);
-    std::string where = profile_detail::describe_position(source_, pos);
+    std::string where = where_ && !pointer.empty() ? where_(pointer) : profile_detail::describe_position(source_, pos);
     out_.warnings.push_back(pointer.empty() ? fmt::format("{}: {}", where, message)
                                             : fmt::format("{}: {}: {}", where, pointer, message));
   }
@@ -730,6 +741,8 @@ class Reader {
   std::optional<KernelVersion> kernel_;
   std::map<std::string, std::string> unknown_first_ptr_;
   std::vector<std::string> unknown_order_;
+  const json* given_ = nullptr;
+  profile_detail::PointerLocator where_;
 };
 
 }  // namespace
@@ -737,6 +750,13 @@ class Reader {
 OciProfile read_oci_profile_text(std::string_view json_text, std::string_view source_name, const OciResolveOptions& options) {
   return Reader(json_text, source_name, options).run();
 }
+
+namespace profile_detail {
+OciProfile read_oci_profile_value(const nlohmann::json& profile, std::string_view source, std::string_view base,
+                                  PointerLocator where, const OciResolveOptions& options) {
+  return Reader(profile, source, base, std::move(where), options).run();
+}
+}  // namespace profile_detail
 
 OciProfile read_oci_profile(const std::filesystem::path& path, const OciResolveOptions& options) {
   std::error_code ec;

@@ -31,6 +31,7 @@ struct Options {
   std::string input_format;  // "", "json" or "text"
   std::string name;          // SPO metadata.name
   std::string k8s_namespace; // SPO metadata.namespace
+  std::string spo_version;   // SPO apiVersion's version: v1 (default) or v1beta1
   bool stats = false;
 };
 
@@ -56,6 +57,7 @@ std::string render(const Options& o, const LoadedPolicy& loaded, const bpf::Prog
     SpoWriteOptions spo;
     if (!o.name.empty()) spo.name = o.name;
     spo.namespace_ = o.k8s_namespace;
+    if (!o.spo_version.empty()) spo.api_version = "security-profiles-operator.x-k8s.io/" + o.spo_version;
     return write_spo_yaml(loaded.policy, spo, &warnings);
   }
   if (format == "dot") return write_dot(loaded.policy, loaded.source);
@@ -113,7 +115,9 @@ int run(const Options& o) {
 const CommandRegistration registration{
     "compile", "Compile a profile or preset into a seccomp-BPF program", [](CLI::App& sub) {
       auto o = std::make_shared<Options>();
-      sub.add_option("profile", o->input.profile, "OCI/Docker/Podman JSON profile (- for stdin)");
+      sub.add_option("profile", o->input.profile,
+                     "policy file (- for stdin): text, OCI/Docker/Podman JSON, SPO YAML, minijail or LXC, detected "
+                     "from the content (docs/formats.md)");
       add_policy_options(sub, o->input);
       sub.add_option("-o,--output", o->output, "write here (atomically) instead of stdout; default format raw");
       sub.add_option("--format", o->format,
@@ -126,7 +130,10 @@ const CommandRegistration registration{
                      "json or text; default: detected from the content (JSON starts with '{')")
           ->check(CLI::IsMember({"json", "text"}));
       sub.add_option("--name", o->name, "--format spo: metadata.name (default seccage-profile)");
-      sub.add_option("--namespace", o->k8s_namespace, "--format spo: metadata.namespace (default: none)");
+      sub.add_option("--namespace", o->k8s_namespace,
+                     "--format spo: metadata.namespace (default: none; the v1 SeccompProfile is cluster-scoped)");
+      sub.add_option("--spo-version", o->spo_version, "--format spo: apiVersion v1 (default) or v1beta1")
+          ->check(CLI::IsMember({"v1", "v1beta1"}));
       sub.add_flag("--stats", o->stats,
                    "print program length and, per arch, instructions executed (min/mean/max over every known "
                    "syscall, max over argument checks) and how many allowed syscalls the kernel caches");

@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "seccage/error.hpp"
+#include "seccage/formats.hpp"
 #include "seccage/policy_text.hpp"
 #include "seccage/presets.hpp"
 #include "seccage/profile.hpp"

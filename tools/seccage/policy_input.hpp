@@ -2,6 +2,7 @@
 // --preset, --arch, --caps, --kernel, --strict), and reading the policy.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 

@@ -1,10 +1,13 @@
 // OCI JSON and SPO YAML writers: Policy -> resolved OCI seccomp object.
 #include <algorithm>
+#include <cctype>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "policy/low_word.hpp"
@@ -335,8 +338,12 @@ OciModel build_oci_model(const Policy& policy, std::vector<std::string>* warning
         auto it = last_entry_for.find(n);
         if (it != last_entry_for.end()) earliest = std::max(earliest, it->second);
       }
+      // The first entry it may join, not the last: reading the output back
+      // gives the rules in entry order, and each then lands in the entry it
+      // came from, so writing is a fixed point of read + write (SPO and OCI
+      // round trips are byte-identical on the writer's own output).
       std::optional<std::size_t> target;
-      for (std::size_t e = keys.size(); e-- > earliest;) {
+      for (std::size_t e = earliest; e < keys.size(); ++e) {
         if (keys[e] == key) {
           target = e;
           break;
@@ -412,6 +419,46 @@ void check_k8s_name(const std::string& name, std::string_view what) {
                                  what, name));
 }
 
+// The CRD declares value and valueTwo as int64 with minimum 0: the API server
+// refuses 2^63 and above, and a negative spelling of the same bits fails the
+// minimum (and SPO's own types). runc and crun take the full uint64 in OCI
+// JSON, so the profile can be written there instead.
+void check_spo_int64(const writer_detail::OciModel& m) {
+  constexpr std::uint64_t kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  for (std::size_t i = 0; i < m.syscalls.size(); ++i) {
+    for (const writer_detail::OciArg& a : m.syscalls[i].args) {
+      const bool big_value = a.value > kMax, big_two = a.value_two && *a.value_two > kMax;
+      if (!big_value && !big_two) continue;
+      throw InputError(fmt::format(
+          "syscalls[{}] ({}): {} {:#x} on argument {} cannot be written as SPO YAML: the SeccompProfile CRD holds "
+          "argument values as int64 (0 to 2^63-1), so the API server refuses it; write the profile as OCI JSON "
+          "(--format oci), which runc and crun read as uint64",
+          i, fmt::join(m.syscalls[i].names, ", "), big_value ? "value" : "valueTwo", big_value ? a.value : *a.value_two,
+          a.index));
+    }
+  }
+}
+
+// listenerPath and listenerMetadata are free text: written as JSON strings,
+// which are YAML double-quoted scalars.
+void write_spo_listener(std::string& out, const writer_detail::OciModel& m, std::vector<std::string>* warnings) {
+  if (m.listener_path) {
+    out += fmt::format("  listenerPath: {}\n", nlohmann::json(*m.listener_path).dump());
+    const std::string_view dir = "/var/run/security-profiles-operator/";
+    const std::string& p = *m.listener_path;
+    const bool ok = p.starts_with(dir) && p.size() > dir.size() && p.size() <= 107 &&
+                    std::all_of(p.begin() + static_cast<std::ptrdiff_t>(dir.size()), p.end(), [](char c) {
+                      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+                    });
+    if (!ok && warnings)
+      warnings->push_back(fmt::format("the v1 SeccompProfile CRD accepts a listenerPath only under {} (at most 107 "
+                                      "characters); the API server refuses {}",
+                                      dir, p));
+  }
+  if (!m.listener_metadata.empty())
+    out += fmt::format("  listenerMetadata: {}\n", nlohmann::json(m.listener_metadata).dump());
+}
+
 }  // namespace
 
 std::string write_spo_yaml(const Policy& policy, const SpoWriteOptions& options, std::vector<std::string>* warnings) {
@@ -440,6 +487,8 @@ std::string write_spo_yaml(const Policy& policy, const SpoWriteOptions& options,
     out += "  flags:\n";
     for (const std::string& f : m.flags) out += fmt::format("    - {}\n", f);
   }
+  write_spo_listener(out, m, warnings);
+  check_spo_int64(m);
   if (!m.syscalls.empty()) out += "  syscalls:\n";
   for (const writer_detail::OciEntry& e : m.syscalls) {
     out += fmt::format("    - action: {}\n", e.action);

@@ -134,9 +134,13 @@ TEST(WriterSpo, ChecksTheNameAndMirrorsOci) {
   o.name = "my-app";
   o.namespace_ = "prod";
   const std::string y = write_spo_yaml(p, o);
-  EXPECT_NE(y.find("apiVersion: security-profiles-operator.x-k8s.io/v1beta1\nkind: SeccompProfile\n"),
-            std::string::npos);
-  EXPECT_NE(y.find("  name: my-app\n  namespace: prod\n"), std::string::npos);
+  EXPECT_NE(y.find("  name: my-app\n  namespace: prod\n"), std::string::npos) << "only when asked";
+  o.namespace_.clear();
+  const std::string v1 = write_spo_yaml(p, o);
+  EXPECT_EQ(v1.rfind("apiVersion: security-profiles-operator.x-k8s.io/v1\nkind: SeccompProfile\nmetadata:\n  name: my-app\nspec:\n", 0), 0u)
+      << v1;
+  o.api_version = "security-profiles-operator.x-k8s.io/v1beta1";
+  EXPECT_NE(write_spo_yaml(p, o).find("/v1beta1\n"), std::string::npos);
   EXPECT_NE(y.find("  defaultAction: SCMP_ACT_ERRNO\n"), std::string::npos);
   EXPECT_EQ(y.find("defaultErrnoRet"), std::string::npos) << "EPERM is the runtimes' default";
   std::vector<std::string> warnings;
@@ -230,6 +234,39 @@ TEST(WriterDot, DrawsEveryArchAndTheConditionalTests) {
   EXPECT_NE(dot.find("shape=diamond"), std::string::npos);
   EXPECT_NE(dot.find("small \\\"profile\\\""), std::string::npos) << "quotes in the title are escaped";
   EXPECT_EQ(std::count(dot.begin(), dot.end(), '{'), std::count(dot.begin(), dot.end(), '}'));
+}
+
+}  // namespace
+}  // namespace seccage
+
+namespace seccage {
+namespace {
+
+TEST(WriterSpo, RefusesValuesTheCrdsInt64CannotHold) {
+  Policy p = simple({{std::string("lseek"), Action::allow(), {arg(1) == 0x7fffffffffffffffull}, ""}});
+  EXPECT_NO_THROW(write_spo_yaml(p));
+  p.rules[0].conditions[0].value = 0x8000000000000000ull;
+  try {
+    (void)write_spo_yaml(p);
+    ADD_FAILURE() << "2^63 must be refused";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("int64"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("lseek"), std::string::npos) << e.what();
+  }
+  p.rules[0].conditions[0] = (arg(1) & 0xffffffff00000000ull) == 0;  // the mask is written as value
+  EXPECT_THROW(write_spo_yaml(p), InputError);
+  EXPECT_NO_THROW(write_oci_json(p)) << "OCI JSON holds the full uint64";
+}
+
+TEST(WriterSpo, WritesTheListener) {
+  Policy p = simple({{std::string("mkdir"), Action::user_notif(), {}, ""}});
+  p.runtime.listener_path = "/tmp/agent.sock";
+  p.runtime.listener_metadata = "x\"y";
+  std::vector<std::string> warnings;
+  const std::string y = write_spo_yaml(p, {}, &warnings);
+  EXPECT_NE(y.find("  listenerPath: \"/tmp/agent.sock\"\n  listenerMetadata: \"x\\\"y\"\n"), std::string::npos) << y;
+  ASSERT_EQ(warnings.size(), 1u) << "the v1 CRD's pattern";
+  EXPECT_NE(warnings[0].find("/var/run/security-profiles-operator/"), std::string::npos);
 }
 
 }  // namespace
