@@ -12,6 +12,7 @@
 #include <fmt/core.h>
 
 #include "seccage/error.hpp"
+#include "seccage/groups.hpp"
 #include "seccage/io_uring_guard.hpp"
 #include "seccage/sandbox.hpp"
 
@@ -131,8 +132,19 @@ std::vector<Rule> parse_rule_option(std::string_view option, std::string_view te
     for (std::string_view c : split(conds, ',')) conditions.push_back(parse_condition(option, text, c));
   }
   std::vector<Rule> rules;
+  std::vector<std::string> names;
   for (std::string_view raw : split(names_part, ',')) {
     const std::string_view name = trim(raw);
+    // A group (@network-io) stands for its members, as in the text language.
+    if (name.starts_with('@')) {
+      if (!find_syscall_group(name))
+        throw InputError(fmt::format("{} '{}': unknown group '{}' (`seccage groups` lists them)", option, text, name));
+      for (std::string& member : expand_syscall_group(name)) names.push_back(std::move(member));
+      continue;
+    }
+    names.emplace_back(name);
+  }
+  for (const std::string& name : names) {
     if (!valid_name(name))
       throw InputError(fmt::format("{} '{}': '{}' is not a syscall name or number (expected NAME[,NAME...] or "
                                    "NAME:CONDITION[,CONDITION...])",
@@ -200,6 +212,15 @@ std::optional<Condition> negate(const Condition& c) {
 
 void overlay_rules(Policy& policy, const std::vector<Rule>& added) {
   if (added.empty()) return;
+  // Two options on the same syscall and the same conditions with different
+  // actions contradict each other: say so rather than let one win silently.
+  for (std::size_t i = 0; i < added.size(); ++i)
+    for (std::size_t j = i + 1; j < added.size(); ++j)
+      if (added[i].syscall == added[j].syscall && added[i].conditions == added[j].conditions &&
+          added[i].action != added[j].action)
+        throw InputError(fmt::format("{} and {} contradict each other on '{}': give one action per syscall and "
+                                     "conditions",
+                                     added[i].origin, added[j].origin, seccage::to_string(added[i].syscall)));
   // Group the added rules by the syscall they name.
   std::vector<SyscallRef> touched;
   for (const Rule& r : added)

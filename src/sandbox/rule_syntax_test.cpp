@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "seccage/error.hpp"
+#include "seccage/groups.hpp"
 #include "seccage/presets.hpp"
 #include "seccage/sandbox.hpp"
 
@@ -99,6 +100,48 @@ TEST(SandboxRuleSyntax, OverlayKeepsThePolicysActionForTheRest) {
   auto more = parse_rule_option("--kill", "write:arg0==3", Action::kill_process());
   two.insert(two.end(), more.begin(), more.end());
   EXPECT_THROW(overlay_rules(r, two), InputError);
+}
+
+}  // namespace
+}  // namespace seccage::sandbox
+
+namespace seccage::sandbox {
+namespace {
+
+// Issue 11: groups work in every rule option, as in the text language.
+TEST(RuleOptions, GroupsStandForTheirMembers) {
+  const auto rules = parse_rule_option("--allow", "@network-io,read", Action::allow());
+  const auto members = expand_syscall_group("@network-io");
+  ASSERT_EQ(rules.size(), members.size() + 1);
+  for (std::size_t i = 0; i < members.size(); ++i) EXPECT_EQ(rules[i].syscall, SyscallRef(members[i]));
+  EXPECT_EQ(rules.back().syscall, SyscallRef(std::string("read")));
+  const auto denied = parse_deny_option("@network-io:EACCES");
+  ASSERT_EQ(denied.size(), members.size());
+  EXPECT_EQ(denied[0].action, Action::errno_(13));
+  EXPECT_THROW(parse_rule_option("--kill", "@no-such-group", Action::kill_process()), InputError);
+}
+
+// Issue 11: `--allow write --kill write` is an error naming both options.
+TEST(RuleOptions, ContradictingOptionsAreAnError) {
+  Policy p;
+  p.default_action = Action::allow();
+  std::vector<Rule> added = parse_rule_option("--allow", "write", Action::allow());
+  const auto kill = parse_rule_option("--kill", "write", Action::kill_process());
+  added.insert(added.end(), kill.begin(), kill.end());
+  try {
+    overlay_rules(p, added);
+    ADD_FAILURE() << "accepted";
+  } catch (const InputError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("--allow write and --kill write contradict"), std::string::npos) << m;
+  }
+  // Different conditions do not contradict.
+  Policy q;
+  q.default_action = Action::allow();
+  std::vector<Rule> ok = parse_rule_option("--kill", "write:arg0==2", Action::kill_process());
+  const auto errno_rule = parse_deny_option("write:arg0==3:EBADF");
+  ok.insert(ok.end(), errno_rule.begin(), errno_rule.end());
+  EXPECT_NO_THROW(overlay_rules(q, ok));
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ namespace {
 
 struct RunArgs {
   PolicyInput input;
-  std::vector<std::string> allow, deny, kill, trap;
+  std::vector<std::string> allow, deny, kill, trap, log, errno_;
   std::string default_action;
   std::string time, wall_time, memory, stack, fsize, output;
   std::string nofile, nproc;
@@ -102,7 +102,8 @@ int run_command(const RunArgs& a) {
                      "and report it (the kernel carries out the policy's action itself); drop --no-notify");
   // The policy: a profile or preset, or only --default; then the rule options.
   // With none of them, the `default` preset.
-  const bool have_rules = !a.allow.empty() || !a.deny.empty() || !a.kill.empty() || !a.trap.empty();
+  const bool have_rules = !a.allow.empty() || !a.deny.empty() || !a.kill.empty() || !a.trap.empty() ||
+                          !a.log.empty() || !a.errno_.empty();
   PolicyInput input = a.input;
   std::string policy_name;
   if (input.profile.empty() && input.preset.empty() && a.default_action.empty() && !have_rules) input.preset = "default";
@@ -138,8 +139,23 @@ int run_command(const RunArgs& a) {
     auto r = sandbox::parse_rule_option("--trap", t, Action::trap());
     added.insert(added.end(), r.begin(), r.end());
   }
-  for (const auto* list : {&a.allow, &a.deny, &a.kill, &a.trap}) {
-    const char* name = list == &a.allow ? "--allow" : list == &a.deny ? "--deny" : list == &a.kill ? "--kill" : "--trap";
+  for (const auto& t : a.log) {
+    auto r = sandbox::parse_rule_option("--log", t, Action::log());
+    added.insert(added.end(), r.begin(), r.end());
+  }
+  for (const auto& t : a.errno_) {
+    // --errno is --deny under the name the language uses for the action.
+    auto r = sandbox::parse_deny_option(t);
+    for (Rule& rule : r) rule.origin = "--errno " + t;
+    added.insert(added.end(), r.begin(), r.end());
+  }
+  for (const auto* list : {&a.allow, &a.deny, &a.kill, &a.trap, &a.log, &a.errno_}) {
+    const char* name = list == &a.allow  ? "--allow"
+                       : list == &a.deny ? "--deny"
+                       : list == &a.kill ? "--kill"
+                       : list == &a.trap ? "--trap"
+                       : list == &a.log  ? "--log"
+                                         : "--errno";
     for (const auto& t : *list) policy_name += fmt::format(", {} {}", name, t);
   }
   o.policy_name = policy_name;
@@ -243,6 +259,10 @@ const CommandRegistration registration{
                                         "arg1>=5, arg2&0x4==0 (repeatable)")->allow_extra_args(false);
       sub.add_option("--trap", a->trap, "raise SIGSYS at these syscalls, as the kernel's TRAP does (a handler sees "
                                         "SYS_SECCOMP): NAME[:COND,...] (repeatable)")->allow_extra_args(false);
+      sub.add_option("--log", a->log, "let these syscalls run and log them (SECCOMP_RET_LOG): NAME[:COND,...] "
+                                      "(repeatable)")->allow_extra_args(false);
+      sub.add_option("--errno", a->errno_, "fail these syscalls with an errno, as --deny: NAME[:COND,...][:ERRNO] "
+                                           "(repeatable)")->allow_extra_args(false);
       sub.add_option("--default", a->default_action,
                      "the action for syscalls no rule names: allow, kill, kill-thread, trap, log, EPERM, errno(13)...");
       auto* limits = sub.add_option_group("limits", "durations: 1.5, 500ms, 2s, 1m; sizes: 4096, 64K, 64M, 1G");
