@@ -118,6 +118,17 @@ NodeId audit_block(Graph& g, const Policy& policy, const std::vector<Arch>& arch
   ranges.reserve(256);
   if (!upper_half) {
     add_arch_ranges(g, ranges, decisions_of(lower_half->arch), 0, 0xffffffffu, options);
+  } else if (wanted(lower_half) && wanted(upper_half)) {
+    // Both ABIs: a tree per half under one test of the x32 bit. The optimal
+    // tree costs the square of its ranges in time and memory, and one tree
+    // over both halves made x86_64+x32 compile about thirty times slower
+    // than x86_64 alone (docs/benchmarks.md).
+    std::vector<Range> lower, upper;
+    add_arch_ranges(g, lower, decisions_of(lower_half->arch), 0, kX32SyscallBit - 1, options);
+    add_arch_ranges(g, upper, decisions_of(upper_half->arch), kX32SyscallBit, 0xffffffffu, options);
+    const NodeId low = compiler::search_tree(g, lower, kMaxExceptions);
+    const NodeId high = compiler::search_tree(g, upper, kMaxExceptions);
+    return g.test(Load{bpf::kOffNr}, bpf::op::JGE, kX32SyscallBit, high, low);
   } else {
     if (wanted(lower_half)) add_arch_ranges(g, ranges, decisions_of(lower_half->arch), 0, kX32SyscallBit - 1, options);
     else compiler::append_range(ranges, {0, kX32SyscallBit - 1, bad_arch, kGapWeight});

@@ -43,8 +43,20 @@ class TreeBuilder {
     row_base_.resize(n);
     for (std::size_t i = 0; i < n; ++i) row_base_[i] = i * n - i * (i + 1) / 2;
     const std::size_t cells = n * (n + 1) / 2;
-    auto column_costs = std::make_unique_for_overwrite<double[]>(cells);  // span k..j at j*(j+1)/2 + k
-    root_ = std::make_unique_for_overwrite<std::uint32_t[]>(cells);
+    // The tables reach megabytes for a block with several hundred ranges
+    // (i386, x32). Fresh ones per compile cost more in page faults and in
+    // returning them to the kernel than the search itself, so each thread
+    // keeps its largest pair and reuses it.
+    thread_local std::unique_ptr<double[]> column_table;
+    thread_local std::unique_ptr<std::uint32_t[]> root_table;
+    thread_local std::size_t table_cells = 0;
+    if (table_cells < cells) {
+      column_table = std::make_unique_for_overwrite<double[]>(cells);
+      root_table = std::make_unique_for_overwrite<std::uint32_t[]>(cells);
+      table_cells = cells;
+    }
+    double* column_costs = column_table.get();  // span k..j at j*(j+1)/2 + k
+    root_ = root_table.get();
     std::vector<double> row(n);
     for (std::size_t i = 0; i < n; ++i) {
       column_costs[i * (i + 1) / 2 + i] = 0;
@@ -184,7 +196,7 @@ class TreeBuilder {
   // Per span i..j: the best split, or kLeaf set when the span is an
   // equality-test leaf.
   static constexpr std::uint32_t kLeaf = 0x80000000u;
-  std::unique_ptr<std::uint32_t[]> root_;
+  std::uint32_t* root_ = nullptr;  // the thread's table (optimal())
   mutable std::vector<double> scratch_;  // leaf_cost's weights, reused
 };
 
