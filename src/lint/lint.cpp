@@ -473,8 +473,8 @@ struct Fallback {
   bool only_32bit;
 };
 constexpr Fallback kFallbacks[] = {
-    {"clone3", "clone (new threads and processes fail)", false},
-    {"faccessat2", "faccessat (access checks fail)", false},
+    {"clone3", "clone", false},
+    {"faccessat2", "faccessat", false},
     {"fchmodat2", "fchmodat", false},
     {"close_range", "closing descriptors one by one", false},
     {"statx", "fstatat64", true},
@@ -518,7 +518,7 @@ void check_enosys_fallbacks(Context& ctx, const Evaluator& eval) {
           rn && *rn == n && r.action.kind == ActionKind::Errno && r.action.data != kEnosys && r.action != p.default_action)
         rule = &r;
     if (!rule) {
-      from_default.push_back(fmt::format("{} (glibc then uses {})", n, fallback));
+      from_default.push_back(fmt::format("{} (glibc's fallback: {})", n, fallback));
       continue;
     }
     ctx.add(Severity::Warning, "enosys-fallback",
@@ -530,7 +530,8 @@ void check_enosys_fallbacks(Context& ctx, const Evaluator& eval) {
   if (from_default.empty()) return;
   ctx.add(Severity::Warning, "enosys-fallback",
           fmt::format("the default action {} answers syscalls glibc falls back from only on ENOSYS, so programs "
-                      "that try them break instead of falling back: {}; allow them or answer ENOSYS for them "
+                      "that try them break instead of falling back (a failing clone3 means no new threads or "
+                      "processes): {}; allow them or answer ENOSYS for them "
                       "(errno(ENOSYS) rules, errnoRet 38)",
                       p.default_action.describe(), join(from_default, "; ")),
           ctx.default_location());
@@ -577,6 +578,65 @@ void check_default(Context& ctx, const Evaluator& eval) {
             ctx.default_location());
   }
   check_enosys_fallbacks(ctx, eval);
+}
+
+// Syscalls that do the same thing under another name: denying one while a
+// sibling stays open denies nothing (glibc's mkdir() calls mkdirat on most
+// arches, open() calls openat).
+constexpr std::string_view kSiblings[][3] = {
+    {"mkdir", "mkdirat", ""},
+    {"open", "openat", "openat2"},
+    {"rename", "renameat", "renameat2"},
+    {"chmod", "fchmodat", "fchmodat2"},
+    {"unlink", "unlinkat", ""},
+    {"rmdir", "unlinkat", ""},
+    {"link", "linkat", ""},
+    {"symlink", "symlinkat", ""},
+    {"mknod", "mknodat", ""},
+    {"chown", "fchownat", ""},
+};
+
+// sibling-open: an explicit unconditional rule that keeps a syscall from
+// running while a sibling doing the same work runs, for some arguments at
+// least, on an arch that has both. Only rules written with their own action
+// count: a syscall an allow-list merely leaves out (openat allowed, open
+// never named) is how such lists are written, not a hole.
+void check_siblings(Context& ctx, const Evaluator& eval, const RuleStatus& st) {
+  const Policy& p = ctx.policy;
+  for (std::size_t i = 0; i < p.rules.size(); ++i) {
+    const Rule& r = p.rules[i];
+    const auto* name = std::get_if<std::string>(&r.syscall);
+    if (!name || !r.conditions.empty() || passes(r.action) || st.dead[i] || st.refused[i] ||
+        r.action == p.default_action)
+      continue;
+    for (const auto& family : kSiblings) {
+      if (std::find(std::begin(family), std::end(family), *name) == std::end(family)) continue;
+      std::vector<std::string> open;
+      for (std::string_view sib : family) {
+        if (sib.empty() || sib == *name) continue;
+        std::vector<Arch> where;  // arches with both where the sibling runs
+        for (const ArchDecisions& d : eval.all_decisions()) {
+          auto own = syscall_number(d.arch, *name);
+          auto nr = syscall_number(d.arch, sib);
+          if (!own || !nr) continue;
+          const Decision& dec = d.at(*nr);
+          if (passes(dec.otherwise) ||
+              std::any_of(dec.cases.begin(), dec.cases.end(), [](const auto& c) { return passes(c.action); }))
+            where.push_back(d.arch);
+        }
+        if (where.empty()) continue;
+        const bool everywhere = where.size() == eval.all_decisions().size();
+        open.push_back(fmt::format("{}{}", sib, everywhere ? "" : " (on " + arch_list(where) + ")"));
+      }
+      if (open.empty()) continue;
+      ctx.add(Severity::Warning, "sibling-open",
+              fmt::format("{} {}: {} still run{} and do{} the same thing, so programs (glibc's own wrappers "
+                          "among them) get around the rule; give {} the same action",
+                          *name, r.action.to_string(), join(open), open.size() == 1 ? "s" : "",
+                          open.size() == 1 ? "es" : "", open.size() == 1 ? "it" : "them"),
+              ctx.locate_origin(r.origin, *name), *name);
+    }
+  }
 }
 
 void check_names_per_arch(Context& ctx) {
@@ -730,6 +790,7 @@ void check_policy(Context& ctx) {
   check_conditions(ctx);
   check_dangerous(ctx, eval, st);
   check_multiplexers(ctx, eval, st);
+  check_siblings(ctx, eval, st);
   check_names_per_arch(ctx);
 }
 
