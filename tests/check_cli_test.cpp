@@ -123,5 +123,30 @@ TEST(CheckCli, CapsChangeWhatIsAllowed) {
   EXPECT_NE(r.status.output.find("mount is allowed"), std::string::npos) << r.status.output;
 }
 
+// issue 12: the web-worker example promised "sockets limited to
+// inet/inet6/unix" while `allow @system-service` already allowed socket
+// outright. Its old form must be reported, and no shipped example may have a
+// rule that changes nothing.
+TEST(CheckCli, NoEffectRulesAreFoundAndTheExamplesHaveNone) {
+  const fs::path examples = fs::path(SECCAGE_SOURCE_DIR) / "examples";
+  TempFile old("default errno(EPERM)\narch x86_64\nallow @system-service\n"
+               "allow socket: arg0 == AF_INET || arg0 == AF_INET6 || arg0 == AF_UNIX\n"
+               "allow mmap, mprotect: arg2 & PROT_EXEC == 0\n");
+  auto r = seccage({"check", old.path.string()});
+  EXPECT_EQ(r.exit_code(), 0) << r.err;
+  const std::string& out = r.status.output;
+  EXPECT_NE(out.find(":4:7: warning: socket ALLOW if"), std::string::npos) << out;
+  std::size_t no_effect = 0;
+  for (std::size_t at = out.find("[no-effect]"); at != std::string::npos; at = out.find("[no-effect]", at + 1)) ++no_effect;
+  EXPECT_EQ(no_effect, 3u) << out;  // socket, mmap, mprotect
+
+  for (const auto& entry : fs::directory_iterator(examples)) {
+    if (entry.path().extension() != ".policy" || entry.path().filename() == "common-deny.policy") continue;
+    r = seccage({"check", entry.path().string()});
+    EXPECT_EQ(r.status.output.find("[no-effect]"), std::string::npos) << r.status.output;
+    EXPECT_NE(r.status.output.find(" 0 errors"), std::string::npos) << r.status.output << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace seccage

@@ -12,6 +12,7 @@
 #include "lint/lint_internal.hpp"
 #include "policy/evaluator.hpp"
 #include "profile/json_locate.hpp"
+#include "profile/text_regions.hpp"
 #include "profile/writers/rule_numbers.hpp"
 
 namespace seccage {
@@ -204,7 +205,81 @@ RuleStatus dead_rules(const Policy& policy, const std::vector<RefusedRule>& refu
   return st;
 }
 
-void check_rules(Context& ctx, const Evaluator& eval, const RuleStatus& st, const std::vector<RefusedRule>& refused) {
+// Whether the live rules on a syscall all give `a` and together cover every
+// argument value: then the syscall gets `a` whatever the call. The regions
+// are the text language's set algebra (text_regions.hpp), exact for the
+// comparisons seccomp has; a region too large to work out counts as "no".
+bool covers_every_argument(const Policy& p, const RuleStatus& st, const SyscallRef& ref, const Action& a) {
+  using namespace text_detail;
+  try {
+    Region all;
+    for (std::size_t j = 0; j < p.rules.size(); ++j) {
+      const Rule& o = p.rules[j];
+      if (o.syscall != ref || st.refused[j] || o.action == p.default_action) continue;
+      if (o.action != a) return false;
+      Region one = any_region();
+      for (const Condition& c : o.conditions) one = intersect(one, region_of(c));
+      all = unite(std::move(all), one);
+    }
+    return complement(all).empty();
+  } catch (const RegionTooComplex&) {
+    return false;
+  }
+}
+
+// no-effect: a conditional rule whose syscall gets the rule's action for
+// every argument on every arch, with another statement (an unconditional
+// rule, or in the text language the earlier statement the compiler carved
+// around this one) giving it that action too. The condition then limits
+// nothing, which is the opposite of what a reviewer reads into it: the
+// web-worker case, `allow @system-service` then `allow socket: arg0 ==
+// AF_INET`. Rules of one statement alone are never reported: together they
+// are what decides the syscall. Returns the rules reported, so check_rules
+// does not report them a second time as redundant.
+std::vector<bool> check_no_effect(Context& ctx, const RuleStatus& st) {
+  const Policy& p = ctx.policy;
+  std::vector<bool> reported(p.rules.size());
+  std::set<std::string> seen;  // origin + syscall: one finding per statement and syscall
+  for (std::size_t i = 0; i < p.rules.size(); ++i) {
+    const Rule& r = p.rules[i];
+    if (r.conditions.empty() || st.refused[i] || r.action == p.default_action) continue;
+    if (!covers_every_argument(p, st, r.syscall, r.action)) continue;
+    const std::string subject = to_string(r.syscall);
+    // The statement that decides it already: an unconditional rule (JSON,
+    // where order does not matter), or a rule written before this one in the
+    // same file (the text language, whose compiler carves the earlier
+    // statement around the later one). The earlier one is never reported.
+    const FindingLocation here = ctx.locate_origin(r.origin, subject);
+    const Rule* decider = nullptr;
+    for (const Rule& o : p.rules) {
+      if (o.syscall != r.syscall || o.action != r.action || o.origin == r.origin) continue;
+      const FindingLocation there = ctx.locate_origin(o.origin, subject);
+      const bool before = there.file == here.file && std::pair(there.line, there.column) < std::pair(here.line, here.column);
+      if (!o.conditions.empty() && !before) continue;
+      if (!decider || (o.conditions.empty() && !decider->conditions.empty())) decider = &o;
+    }
+    if (!decider) continue;
+    reported[i] = true;
+    if (!seen.insert(r.origin + "|" + subject).second) continue;
+    // The statement's whole condition: the rules it became, as alternatives.
+    std::vector<std::string> alternatives;
+    for (const Rule& o : p.rules)
+      if (o.origin == r.origin && o.syscall == r.syscall && o.action == r.action && !o.conditions.empty())
+        alternatives.push_back(conditions_text(o));
+    ctx.add(Severity::Warning, "no-effect",
+            fmt::format("{} {} if {}: no effect: {} gets {} for every argument, because the rule at {} already gives "
+                        "it {}{}; the condition limits nothing. To limit it, take it away first (e.g. deny {} before "
+                        "this rule) or leave it out of the earlier rule",
+                        subject, r.action.to_string(), join(alternatives, " || "), subject, r.action.to_string(),
+                        ctx.locate_origin(decider->origin, subject).to_string(), r.action.to_string(),
+                        decider->conditions.empty() ? " unconditionally" : " for the other calls", subject),
+            here, subject);
+  }
+  return reported;
+}
+
+void check_rules(Context& ctx, const Evaluator& eval, const RuleStatus& st, const std::vector<RefusedRule>& refused,
+                 const std::vector<bool>& no_effect) {
   const Policy& p = ctx.policy;
   for (const RefusedRule& r : refused) {
     const Rule& rule = p.rules[static_cast<std::size_t>(r.rule)];
@@ -225,7 +300,7 @@ void check_rules(Context& ctx, const Evaluator& eval, const RuleStatus& st, cons
               ctx.locate_origin(r.origin, subject), subject);
       continue;
     }
-    if (!st.dead[i]) continue;
+    if (!st.dead[i] || no_effect[i]) continue;
     // Explain with the live rules on the same syscall.
     const Rule* unconditional = nullptr;
     const Rule* same = nullptr;
@@ -389,6 +464,79 @@ void check_multiplexers(Context& ctx, const Evaluator& eval, const RuleStatus& s
 
 // ---- whole-policy checks -------------------------------------------------------
 
+// The syscalls glibc is known to fall back from on ENOSYS, and to what.
+// glibc calls statx for stat only on 32-bit ABIs (time64); on a 64-bit one
+// an errno from statx breaks nothing, so it is looked at on 32-bit arches
+// only, and a filter without one is not told about arches it does not cover.
+struct Fallback {
+  std::string_view name, fallback;
+  bool only_32bit;
+};
+constexpr Fallback kFallbacks[] = {
+    {"clone3", "clone", false},
+    {"faccessat2", "faccessat", false},
+    {"fchmodat2", "fchmodat", false},
+    {"close_range", "closing descriptors one by one", false},
+    {"statx", "fstatat64", true},
+};
+
+// The errnos other than ENOSYS a syscall can return, on the arches that have
+// it (only the filter's arches are looked at, so no other arch is named).
+std::vector<std::string> non_enosys_errnos(const Evaluator& eval, std::string_view name, bool only_32bit) {
+  std::vector<std::string> errs;
+  for (const ArchDecisions& d : eval.all_decisions()) {
+    if (only_32bit && arch_info(d.arch).is_64bit) continue;
+    auto nr = syscall_number(d.arch, name);
+    if (!nr) continue;
+    const Decision& dec = d.at(*nr);
+    std::vector<Action> outcomes{dec.otherwise};
+    for (const auto& c : dec.cases) outcomes.push_back(c.action);
+    for (const Action& a : outcomes) {
+      if (a.kind != ActionKind::Errno || a.data == kEnosys) continue;
+      std::string e = a.describe();
+      if (std::find(errs.begin(), errs.end(), e) == errs.end()) errs.push_back(e);
+    }
+  }
+  return errs;
+}
+
+// enosys-fallback: a fallback syscall answered with another errno. When an
+// explicit rule does it, the finding is at that rule (the author chose it);
+// when the default action does it, every such syscall goes into one finding
+// at the default, since one change there (or one ENOSYS rule each) fixes
+// them all and five findings for one line of profile is noise.
+void check_enosys_fallbacks(Context& ctx, const Evaluator& eval) {
+  const Policy& p = ctx.policy;
+  std::vector<std::string> from_default;
+  for (const auto& [name, fallback, only_32bit] : kFallbacks) {
+    const std::vector<std::string> errs = non_enosys_errnos(eval, name, only_32bit);
+    if (errs.empty()) continue;
+    const std::string n(name);
+    const Rule* rule = nullptr;
+    for (const Rule& r : p.rules)
+      if (const auto* rn = std::get_if<std::string>(&r.syscall);
+          rn && *rn == n && r.action.kind == ActionKind::Errno && r.action.data != kEnosys && r.action != p.default_action)
+        rule = &r;
+    if (!rule) {
+      from_default.push_back(fmt::format("{} (glibc's fallback: {})", n, fallback));
+      continue;
+    }
+    ctx.add(Severity::Warning, "enosys-fallback",
+            fmt::format("{} returns {}: glibc falls back to {} only on ENOSYS, so programs break; answer ENOSYS "
+                        "(errnoRet 38) or allow it",
+                        n, join(errs, " or "), fallback),
+            ctx.locate_origin(rule->origin, n), n);
+  }
+  if (from_default.empty()) return;
+  ctx.add(Severity::Warning, "enosys-fallback",
+          fmt::format("the default action {} answers syscalls glibc falls back from only on ENOSYS, so programs "
+                      "that try them break instead of falling back (a failing clone3 means no new threads or "
+                      "processes): {}; allow them or answer ENOSYS for them "
+                      "(errno(ENOSYS) rules, errnoRet 38)",
+                      p.default_action.describe(), join(from_default, "; ")),
+          ctx.default_location());
+}
+
 void check_default(Context& ctx, const Evaluator& eval) {
   const Policy& p = ctx.policy;
   const std::vector<Arch> arches = p.effective_arches();
@@ -414,11 +562,14 @@ void check_default(Context& ctx, const Evaluator& eval) {
     for (const Rule& r : p.rules)
       if (r.action == Action::errno_(kEnosys) && std::find(enosys.begin(), enosys.end(), to_string(r.syscall)) == enosys.end())
         enosys.push_back(to_string(r.syscall));
-    ctx.add(enosys.empty() ? Severity::Warning : Severity::Info, "errno-default-new-syscalls",
+    // Info: seccage's own filters answer ENOSYS above their table and runc
+    // above the highest syscall the profile names, so only other consumers
+    // of the profile are concerned. As a warning it fired on every
+    // default-EPERM profile, whatever the profile said.
+    ctx.add(Severity::Info, "errno-default-new-syscalls",
             fmt::format("the default action returns {} also for syscalls newer than the profile, and libc falls back "
-                        "from a new syscall (clone3, faccessat2, fchmodat2, ...) only on ENOSYS. runc answers ENOSYS "
-                        "above the highest syscall the profile names, seccage's own filters above their table; other "
-                        "consumers of the profile may not. {}",
+                        "from a new syscall only on ENOSYS. runc answers ENOSYS above the highest syscall the profile "
+                        "names, seccage's own filters above their table; other consumers of the profile may not. {}",
                         p.default_action.describe(),
                         enosys.empty() ? "Consider defaultErrnoRet 38 (ENOSYS), or ENOSYS rules for the syscalls "
                                          "programs may try"
@@ -426,41 +577,65 @@ void check_default(Context& ctx, const Evaluator& eval) {
                                              "; keep that list current"),
             ctx.default_location());
   }
+  check_enosys_fallbacks(ctx, eval);
+}
 
-  // The syscalls glibc is known to fall back from on ENOSYS.
-  static constexpr std::pair<std::string_view, std::string_view> kFallbacks[] = {
-      {"clone3", "clone (new threads and processes fail)"},
-      {"faccessat2", "faccessat (access checks fail)"},
-      {"fchmodat2", "fchmodat"},
-      {"close_range", "closing descriptors one by one"},
-      {"statx", "fstatat on 32-bit arches"},
-  };
-  for (const auto& [name, fallback] : kFallbacks) {
-    std::vector<std::string> errs;
-    for (const ArchDecisions& d : eval.all_decisions()) {
-      auto nr = syscall_number(d.arch, name);
-      if (!nr) continue;
-      const Decision& dec = d.at(*nr);
-      std::vector<Action> outcomes{dec.otherwise};
-      for (const auto& c : dec.cases) outcomes.push_back(c.action);
-      for (const Action& a : outcomes) {
-        if (a.kind == ActionKind::Errno && a.data != kEnosys) {
-          std::string e = a.describe();
-          if (std::find(errs.begin(), errs.end(), e) == errs.end()) errs.push_back(e);
+// Syscalls that do the same thing under another name: denying one while a
+// sibling stays open denies nothing (glibc's mkdir() calls mkdirat on most
+// arches, open() calls openat).
+constexpr std::string_view kSiblings[][3] = {
+    {"mkdir", "mkdirat", ""},
+    {"open", "openat", "openat2"},
+    {"rename", "renameat", "renameat2"},
+    {"chmod", "fchmodat", "fchmodat2"},
+    {"unlink", "unlinkat", ""},
+    {"rmdir", "unlinkat", ""},
+    {"link", "linkat", ""},
+    {"symlink", "symlinkat", ""},
+    {"mknod", "mknodat", ""},
+    {"chown", "fchownat", ""},
+};
+
+// sibling-open: an explicit unconditional rule that keeps a syscall from
+// running while a sibling doing the same work runs, for some arguments at
+// least, on an arch that has both. Only rules written with their own action
+// count: a syscall an allow-list merely leaves out (openat allowed, open
+// never named) is how such lists are written, not a hole.
+void check_siblings(Context& ctx, const Evaluator& eval, const RuleStatus& st) {
+  const Policy& p = ctx.policy;
+  for (std::size_t i = 0; i < p.rules.size(); ++i) {
+    const Rule& r = p.rules[i];
+    const auto* name = std::get_if<std::string>(&r.syscall);
+    if (!name || !r.conditions.empty() || passes(r.action) || st.dead[i] || st.refused[i] ||
+        r.action == p.default_action)
+      continue;
+    for (const auto& family : kSiblings) {
+      if (std::find(std::begin(family), std::end(family), *name) == std::end(family)) continue;
+      std::vector<std::string> open;
+      for (std::string_view sib : family) {
+        if (sib.empty() || sib == *name) continue;
+        std::vector<Arch> where;  // arches with both where the sibling runs
+        for (const ArchDecisions& d : eval.all_decisions()) {
+          auto own = syscall_number(d.arch, *name);
+          auto nr = syscall_number(d.arch, sib);
+          if (!own || !nr) continue;
+          const Decision& dec = d.at(*nr);
+          if (passes(dec.otherwise) ||
+              std::any_of(dec.cases.begin(), dec.cases.end(), [](const auto& c) { return passes(c.action); }))
+            where.push_back(d.arch);
         }
+        if (where.empty()) continue;
+        const bool everywhere = where.size() == eval.all_decisions().size();
+        open.push_back(fmt::format("{}{}", sib, everywhere ? "" : " (on " + arch_list(where) + ")"));
       }
+      if (open.empty()) continue;
+      ctx.add(Severity::Warning, "sibling-open",
+              fmt::format("{} {}: {} still run{} and do{} the same thing, so programs (glibc's own wrappers "
+                          "among them) get around the rule; give {} the same action",
+                          *name, r.action.to_string(), join(open), open.size() == 1 ? "s" : "",
+                          open.size() == 1 ? "es" : "", open.size() == 1 ? "it" : "them"),
+              ctx.locate_origin(r.origin, *name), *name);
     }
-    if (errs.empty()) continue;
-    const std::string n(name);
-    const Rule* rule = nullptr;
-    for (const Rule& r : p.rules)
-      if (const auto* rn = std::get_if<std::string>(&r.syscall); rn && *rn == n && r.action.kind == ActionKind::Errno)
-        rule = &r;
-    ctx.add(Severity::Warning, "enosys-fallback",
-            fmt::format("{} returns {}: glibc falls back to {} only on ENOSYS, so programs break; answer ENOSYS "
-                        "(errnoRet 38) or allow it",
-                        n, join(errs, " or "), fallback),
-            rule ? ctx.locate_origin(rule->origin, n) : ctx.default_location(), n);
   }
 }
 
@@ -610,10 +785,12 @@ void check_policy(Context& ctx) {
   const std::vector<RefusedRule> refused = eval.refused();
   const RuleStatus st = dead_rules(ctx.policy, refused);
   check_default(ctx, eval);
-  check_rules(ctx, eval, st, refused);
+  const std::vector<bool> no_effect = check_no_effect(ctx, st);
+  check_rules(ctx, eval, st, refused, no_effect);
   check_conditions(ctx);
   check_dangerous(ctx, eval, st);
   check_multiplexers(ctx, eval, st);
+  check_siblings(ctx, eval, st);
   check_names_per_arch(ctx);
 }
 

@@ -5,6 +5,7 @@
 
 #include "seccage/error.hpp"
 #include "seccage/lint.hpp"
+#include "seccage/policy_text.hpp"
 
 namespace seccage {
 namespace {
@@ -30,6 +31,13 @@ std::string dump(const LintReport& r) {
     s += f.location.to_string() + ": " + std::string(severity_name(f.severity)) + ": " + f.message + " [" + f.code +
          "]\n";
   return s;
+}
+
+LintReport lint_text(const std::string& text) {
+  TextPolicyOptions to;
+  to.host_arch = Arch::x86_64;
+  const TextPolicy tp = read_text_policy_text(text, "t.policy", to);
+  return lint_policy(tp.policy, "t.policy");
 }
 
 // A profile for x86_64 with the given syscalls entries.
@@ -82,9 +90,12 @@ TEST(LintShadowed, DuplicatesAndRedundantRulesAreInfo) {
   ASSERT_EQ(dup.size(), 1u) << dump(r);
   EXPECT_EQ(dup[0].severity, Severity::Info);
   EXPECT_EQ(dup[0].location.pointer, "/syscalls/1/names/1");
-  const auto red = with_code(r, "redundant-rule");
-  ASSERT_EQ(red.size(), 1u) << dump(r);
-  EXPECT_EQ(red[0].location.pointer, "/syscalls/2/names/0");
+  // The conditional ALLOW on a syscall already allowed outright limits
+  // nothing: that is the no-effect warning, not a redundant-rule info.
+  EXPECT_TRUE(with_code(r, "redundant-rule").empty()) << dump(r);
+  const auto none = with_code(r, "no-effect");
+  ASSERT_EQ(none.size(), 1u) << dump(r);
+  EXPECT_EQ(none[0].location.pointer, "/syscalls/2/names/0");
   EXPECT_TRUE(with_code(r, "shadowed-rule").empty());
 }
 
@@ -213,7 +224,8 @@ TEST(LintErrnoDefault, WarnsWithoutAnEnosysPlan) {
   LintReport r = lint_json(profile(R"({"names": ["read"], "action": "SCMP_ACT_ALLOW"})", R"("SCMP_ACT_ERRNO")"));
   auto f = with_code(r, "errno-default-new-syscalls");
   ASSERT_EQ(f.size(), 1u) << dump(r);
-  EXPECT_EQ(f[0].severity, Severity::Warning);
+  // Info: seccage's filters and runc answer ENOSYS above their tables.
+  EXPECT_EQ(f[0].severity, Severity::Info);
   EXPECT_NE(f[0].message.find("runc"), std::string::npos);
 
   r = lint_json(profile(R"({"names": ["read"], "action": "SCMP_ACT_ALLOW"},
@@ -289,6 +301,155 @@ TEST(LintDangerousList, HasReasons) {
 TEST(LintInput, BadJsonThrowsInputError) {
   EXPECT_THROW(lint_json("{\"defaultAction\": "), InputError);
   EXPECT_THROW(lint_json(R"({"defaultAction": "SCMP_ACT_NOPE"})"), InputError);
+}
+
+}  // namespace
+}  // namespace seccage
+
+namespace seccage {
+namespace {
+
+// ---- no-effect: the web-worker case (issue 12) --------------------------------
+
+TEST(LintNoEffect, TextConditionalAllowAfterAnAllowOfTheSyscallLimitsNothing) {
+  const LintReport r = lint_text(
+      "default errno(EPERM)\narch x86_64\nallow read, socket, mmap\n"
+      "allow socket: arg0 == AF_INET || arg0 == AF_UNIX\n"
+      "allow mmap: arg2 & PROT_EXEC == 0\n");
+  const auto f = with_code(r, "no-effect");
+  ASSERT_EQ(f.size(), 2u) << dump(r);
+  EXPECT_EQ(f[0].severity, Severity::Warning);
+  EXPECT_EQ(f[0].subject, "socket");
+  EXPECT_EQ(f[0].location.line, 4u);
+  EXPECT_NE(f[0].message.find("t.policy:3:"), std::string::npos) << f[0].message;  // the earlier statement
+  EXPECT_NE(f[0].message.find("arg0 == 2 || arg0 == 1"), std::string::npos) << f[0].message;
+  EXPECT_EQ(f[1].subject, "mmap");
+  EXPECT_EQ(f[1].location.line, 5u);
+  // The earlier statement is not reported as well.
+  for (const Finding& x : r.findings) EXPECT_NE(x.location.line, 3u) << dump(r);
+}
+
+TEST(LintNoEffect, TextTakingTheSyscallBackFirstMakesTheConditionCount) {
+  const LintReport r = lint_text(
+      "default errno(EPERM)\narch x86_64\nallow read, socket\ndeny socket\n"
+      "allow socket: arg0 == AF_INET\n");
+  EXPECT_TRUE(with_code(r, "no-effect").empty()) << dump(r);
+}
+
+TEST(LintNoEffect, TextAloneOrNarrowingIsNotReported) {
+  // One statement deciding the syscall by itself, and a later allow on part
+  // of what an earlier conditional statement left denied, both matter.
+  LintReport r = lint_text("default errno(EPERM)\narch x86_64\nallow socket: arg0 == AF_INET || arg0 != AF_INET\n");
+  EXPECT_TRUE(with_code(r, "no-effect").empty()) << dump(r);
+  r = lint_text("default errno(EPERM)\narch x86_64\nallow socket: arg0 == AF_INET\nallow socket: arg0 == AF_UNIX\n");
+  EXPECT_TRUE(with_code(r, "no-effect").empty()) << dump(r);
+}
+
+TEST(LintNoEffect, JsonConditionalAllowBesideAnUnconditionalAllow) {
+  // In JSON the order does not matter (libseccomp): the unconditional rule
+  // decides socket whether it comes first or last.
+  for (const bool unconditional_first : {true, false}) {
+    const std::string all = R"({"names": ["read", "socket"], "action": "SCMP_ACT_ALLOW"})";
+    const std::string cond =
+        R"({"names": ["socket"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 2, "op": "SCMP_CMP_EQ"}]})";
+    const LintReport r =
+        lint_json(profile(unconditional_first ? all + "," + cond : cond + "," + all, R"("SCMP_ACT_ERRNO")"));
+    const auto f = with_code(r, "no-effect");
+    ASSERT_EQ(f.size(), 1u) << dump(r);
+    EXPECT_EQ(f[0].location.pointer, unconditional_first ? "/syscalls/1/names/0" : "/syscalls/0/names/0");
+    EXPECT_NE(f[0].message.find("unconditionally"), std::string::npos) << f[0].message;
+  }
+}
+
+TEST(LintNoEffect, JsonConditionalAllowThatLimitsIsNotReported) {
+  const LintReport r = lint_json(profile(
+      R"({"names": ["read"], "action": "SCMP_ACT_ALLOW"},
+         {"names": ["socket"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 2, "op": "SCMP_CMP_EQ"}]})",
+      R"("SCMP_ACT_ERRNO")"));
+  EXPECT_TRUE(with_code(r, "no-effect").empty()) << dump(r);
+}
+
+// ---- noise: one finding for what the default does ------------------------------
+
+TEST(LintNoise, OneLineEpermProfileGetsOneFallbackWarning) {
+  // Before: errno-default-new-syscalls and five enosys-fallback warnings.
+  const LintReport text = lint_text("default errno(EPERM)\narch x86_64\nallow read\n");
+  const LintReport json = lint_json(profile(R"({"names": ["read"], "action": "SCMP_ACT_ALLOW"})", R"("SCMP_ACT_ERRNO")"));
+  for (const LintReport* r : {&text, &json}) {
+    EXPECT_EQ(r->count(Severity::Warning), 1u) << dump(*r);
+    const auto f = with_code(*r, "enosys-fallback");
+    ASSERT_EQ(f.size(), 1u) << dump(*r);
+    for (const char* name : {"clone3", "faccessat2", "fchmodat2", "close_range"})
+      EXPECT_NE(f[0].message.find(name), std::string::npos) << f[0].message;
+    // glibc calls statx for stat on 32-bit ABIs only; x86_64 alone is not one.
+    EXPECT_EQ(f[0].message.find("statx"), std::string::npos) << f[0].message;
+    EXPECT_EQ(with_code(*r, "errno-default-new-syscalls").at(0).severity, Severity::Info);
+  }
+}
+
+TEST(LintNoise, StatxIsNamedWhenTheFilterCoversA32BitArch) {
+  const LintReport r = lint_json(profile(R"({"names": ["read"], "action": "SCMP_ACT_ALLOW"})", R"("SCMP_ACT_ERRNO")",
+                                         R"(["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"])"));
+  const auto f = with_code(r, "enosys-fallback");
+  ASSERT_EQ(f.size(), 1u) << dump(r);
+  EXPECT_NE(f[0].message.find("statx"), std::string::npos) << f[0].message;
+}
+
+TEST(LintNoise, AnExplicitRuleKeepsItsOwnFindingAtTheRule) {
+  const LintReport r = lint_text("default errno(EPERM)\narch x86_64\nallow read\nerrno(EACCES) clone3\n");
+  const auto f = with_code(r, "enosys-fallback");
+  ASSERT_EQ(f.size(), 2u) << dump(r);
+  std::size_t at_rule = 0;
+  for (const Finding& x : f) {
+    if (x.location.line == 4u) {
+      ++at_rule;
+      EXPECT_NE(x.message.find("clone3 returns"), std::string::npos) << x.message;
+    } else {
+      EXPECT_EQ(x.message.find("clone3 (glibc"), std::string::npos) << x.message;  // not listed twice
+      EXPECT_NE(x.message.find("faccessat2 (glibc"), std::string::npos) << x.message;
+    }
+  }
+  EXPECT_EQ(at_rule, 1u) << dump(r);
+}
+
+TEST(LintNoise, MaskedValueOutsideTheMaskIsReportedOnce) {
+  const LintReport r = lint_json(profile(
+      R"({"names": ["mmap"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 2, "value": 4, "valueTwo": 5, "op": "SCMP_CMP_MASKED_EQ"}]})"));
+  EXPECT_EQ(with_code(r, "masked-value-outside-mask").size(), 1u) << dump(r);
+  for (const Finding& x : with_code(r, "profile-warning"))
+    EXPECT_EQ(x.message.find("outside the mask"), std::string::npos) << dump(r);
+}
+
+}  // namespace
+}  // namespace seccage
+
+namespace seccage {
+namespace {
+
+// ---- sibling-open ---------------------------------------------------------------
+
+TEST(LintSiblings, DenyingOneNameWhileItsSiblingRunsIsReported) {
+  const LintReport text = lint_text("default allow\narch x86_64\nkill mkdir\nerrno(EACCES) open\n");
+  auto f = with_code(text, "sibling-open");
+  ASSERT_EQ(f.size(), 2u) << dump(text);
+  EXPECT_EQ(f[0].location.line, 3u);
+  EXPECT_NE(f[0].message.find("mkdirat still runs"), std::string::npos) << f[0].message;
+  EXPECT_NE(f[1].message.find("openat, openat2 still run"), std::string::npos) << f[1].message;
+
+  const LintReport json = lint_json(profile(R"({"names": ["mkdir"], "action": "SCMP_ACT_KILL"})", R"("SCMP_ACT_ALLOW")"));
+  f = with_code(json, "sibling-open");
+  ASSERT_EQ(f.size(), 1u) << dump(json);
+  EXPECT_EQ(f[0].location.pointer, "/syscalls/0/names/0");
+}
+
+TEST(LintSiblings, CoveredSiblingsAndPlainAllowListsAreQuiet) {
+  // Every sibling gets the action: nothing to say.
+  LintReport r = lint_text("default allow\narch x86_64\nkill mkdir, mkdirat\n");
+  EXPECT_TRUE(with_code(r, "sibling-open").empty()) << dump(r);
+  // An allow-list that allows openat and never names open is how such lists
+  // are written, not a hole.
+  r = lint_json(profile(R"({"names": ["openat", "read"], "action": "SCMP_ACT_ALLOW"})"));
+  EXPECT_TRUE(with_code(r, "sibling-open").empty()) << dump(r);
 }
 
 }  // namespace

@@ -55,6 +55,32 @@ bool known_anywhere(const std::string& name) {
   return multiplexed_call(name).has_value();
 }
 
+// The JSON pointer a reader warning names ("file:3:5: /syscalls/0/args/1:
+// ..."), or "".
+std::string warning_pointer(const std::string& w) {
+  const std::size_t at = w.find(": /");
+  if (at == std::string::npos) return {};
+  const std::size_t end = w.find(": ", at + 2);
+  return end == std::string::npos ? std::string() : w.substr(at + 2, end - at - 2);
+}
+
+// Reader warnings the policy checks also report, by the reader's wording and
+// the finding code that says the same: one finding each, the linter's (it
+// points at the syscall and says what the rule then does).
+bool reported_by_lint(const std::vector<Finding>& findings, const std::string& w) {
+  static constexpr std::pair<std::string_view, std::string_view> kSame[] = {
+      {"has bits outside the mask", "masked-value-outside-mask"},
+  };
+  const std::string entry = entry_pointer(warning_pointer(w));
+  if (entry.empty()) return false;
+  for (const auto& [phrase, code] : kSame) {
+    if (w.find(phrase) == std::string::npos) continue;
+    for (const Finding& f : findings)
+      if (f.code == code && entry_pointer(f.location.pointer) == entry) return true;
+  }
+  return false;
+}
+
 }  // namespace
 }  // namespace lint_detail
 
@@ -192,7 +218,7 @@ LintReport lint_oci_profile(std::string_view json, std::string_view source, cons
     bool about_unknown = false;
     for (const std::string& n : profile.unknown_syscalls)
       if (w.find("'" + n + "'") != std::string::npos || w.find(" " + n) != std::string::npos) about_unknown = true;
-    if (about_unknown) continue;
+    if (about_unknown || lint_detail::reported_by_lint(ctx.findings, w)) continue;
     FindingLocation loc;
     loc.file = std::string(source);
     ctx.add(Severity::Warning, "profile-warning", w, loc);
