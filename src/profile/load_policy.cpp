@@ -19,17 +19,22 @@ namespace seccage {
 
 namespace {
 
+// What every reader returns has a policy and its warnings.
+template <class Read>
+LoadedPolicy loaded_from(Read read) {
+  LoadedPolicy out;
+  out.policy = std::move(read.policy);
+  out.warnings = std::move(read.warnings);
+  return out;
+}
+
 LoadedPolicy load_text(std::string_view text, std::string_view name, const PolicyLoadOptions& options) {
   TextPolicyOptions text_options;
   if (!options.arches.empty()) {
     text_options.host_arch = options.arches.front();
     text_options.arches = options.arches;
   }
-  TextPolicy read = read_text_policy_text(text, name, text_options);
-  LoadedPolicy out;
-  out.policy = std::move(read.policy);
-  out.warnings = std::move(read.warnings);
-  return out;
+  return loaded_from(read_text_policy_text(text, name, text_options));
 }
 
 OciResolveOptions oci_options(const PolicyLoadOptions& options) {
@@ -42,31 +47,20 @@ OciResolveOptions oci_options(const PolicyLoadOptions& options) {
   return oci;
 }
 
-LoadedPolicy from_oci(OciProfile read) {
-  LoadedPolicy out;
-  out.policy = std::move(read.policy);
-  out.warnings = std::move(read.warnings);
-  return out;
-}
-
 LoadedPolicy load_foreign(PolicyFormat format, std::string_view text, std::string_view name,
                           const PolicyLoadOptions& options) {
   ForeignPolicyOptions foreign;
   foreign.arches = options.arches;
   if (!options.arches.empty()) foreign.host_arch = options.arches.front();
-  ForeignPolicy read = read_foreign_policy_text(format, text, name, foreign);
-  LoadedPolicy out;
-  out.policy = std::move(read.policy);
-  out.warnings = std::move(read.warnings);
-  return out;
+  return loaded_from(read_foreign_policy_text(format, text, name, foreign));
 }
 
 LoadedPolicy load_any(PolicyFormat format, std::string_view text, std::string_view name,
                       const PolicyLoadOptions& options) {
   switch (format) {
     case PolicyFormat::Text: return load_text(text, name, options);
-    case PolicyFormat::OciJson: return from_oci(read_oci_profile_text(text, name, oci_options(options)));
-    case PolicyFormat::SpoYaml: return from_oci(read_spo_profile_text(text, name, {oci_options(options), {}}));
+    case PolicyFormat::OciJson: return loaded_from(read_oci_profile_text(text, name, oci_options(options)));
+    case PolicyFormat::SpoYaml: return loaded_from(read_spo_profile_text(text, name, {oci_options(options), {}}));
     case PolicyFormat::Minijail:
     case PolicyFormat::Lxc: return load_foreign(format, text, name, options);
   }
