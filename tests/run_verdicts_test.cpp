@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -273,6 +274,32 @@ TEST(RunVerdicts, NoPolicyOptionMeansTheDefaultPreset) {
   const std::string report2 = dir / "r2.json";
   auto k = seccage({"run", "--preset", "stdio", "--kill", "getppid", "--report", report2, "--", "/bin/true"});
   EXPECT_EQ(read_report(report2)["policy"], "preset stdio, --kill getppid");
+}
+
+// seccage's own filter refuses mounts whatever the policy says (the
+// sandbox's /proc must stay). Where the policy denies them too (the default
+// preset), the denial is reported, not swallowed by that filter's ERRNO,
+// which the kernel ranks above the supervisor's notification. In permissive
+// mode the mounts are still refused: there the policy's denials are let
+// through, and only seccage's own filter stands between the program and
+// the host's /proc.
+TEST(RunVerdicts, MountsDeniedByThePolicyAreReportedAndAlwaysRefused) {
+  TempDir dir;
+  const std::string prog = build(dir, "mount_attempt");
+  const std::string report = dir / "r.json";
+  auto r = seccage({"run", "--preset", "default", "--report", report, "--", prog});
+  EXPECT_NE(r.status.output.find("mount: Operation not permitted"), std::string::npos) << r.status.output << r.err;
+  EXPECT_NE(r.status.output.find("umount2: Operation not permitted"), std::string::npos) << r.status.output << r.err;
+  auto j = read_report(report);
+  EXPECT_EQ(j["verdict"], "violation") << r.err;
+  std::set<std::string> reported;
+  for (const auto& v : j["violations"]) reported.insert(v["syscall"].get<std::string>());
+  EXPECT_TRUE(reported.count("mount")) << j.dump();
+  EXPECT_TRUE(reported.count("umount2")) << j.dump();
+
+  auto p = seccage({"run", "--preset", "default", "--permissive", "--", prog});
+  EXPECT_NE(p.status.output.find("mount: Operation not permitted"), std::string::npos) << p.status.output << p.err;
+  EXPECT_NE(p.status.output.find("umount2: Operation not permitted"), std::string::npos) << p.status.output << p.err;
 }
 
 // ---------------------------------------------------------------------------

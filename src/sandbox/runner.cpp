@@ -37,6 +37,7 @@
 #include "sandbox/sigsys.hpp"
 #include "sandbox/supervisor.hpp"
 #include "sandbox/variant.hpp"
+#include "seccage/decision.hpp"
 #include "sandbox/violation_log.hpp"
 #include "sandbox/watchdog.hpp"
 #include "seccage/compiler.hpp"
@@ -119,8 +120,29 @@ UniqueFd fetch_listener(int pidfd, int number) {
 //   again (a root program, uid 0 in its user namespace as outside, could
 //   then open their memory through it).
 // Refused with EPERM; a policy that kills these calls still kills (the
-// kernel takes the most severe answer of the two filters).
-bpf::Program hardening_program(const Policy& policy) {
+// kernel takes the most severe answer of the two filters). Where an enforced
+// policy already denies a syscall whatever its arguments, on every arch that
+// has it, its rule here is left out: the denial is the policy's, and this
+// filter's ERRNO would outrank the supervisor's notification, so the call
+// would go unreported (`mount` under the default preset). In permissive mode
+// every rule stays: there the policy's denials are let through.
+bool policy_always_denies(const std::vector<ArchDecisions>& decisions, std::string_view name) {
+  bool seen = false;
+  for (const ArchDecisions& d : decisions) {
+    const auto nr = syscall_number(d.arch, name);
+    if (!nr) continue;
+    const Decision& decision = d.at(*nr);
+    if (decision.depends_on_args() || !decision.otherwise.denies()) return false;
+    seen = true;
+  }
+  return seen;
+}
+
+bpf::Program hardening_program(const Policy& policy, bool enforced) {
+  std::vector<ArchDecisions> decisions;
+  if (enforced)
+    for (Arch a : policy.effective_arches()) decisions.push_back(decide(policy, a));
+  auto keep = [&](std::string_view name) { return !enforced || !policy_always_denies(decisions, name); };
   Policy h;
   h.default_action = Action::allow();
   h.bad_arch_action = Action::allow();  // the policy's own filter decides those
@@ -128,6 +150,7 @@ bpf::Program hardening_program(const Policy& policy) {
   h.enosys_for_unknown = false;
   const std::vector<Arch> arches = h.effective_arches();
   for (std::uint64_t request : {0x5412ULL /* TIOCSTI */, 0x541CULL /* TIOCLINUX */}) {
+    if (!keep("ioctl")) break;
     Rule r;
     r.syscall = std::string("ioctl");
     r.action = Action::errno_(EPERM);
@@ -138,7 +161,7 @@ bpf::Program hardening_program(const Policy& policy) {
   for (const char* name : {"mount", "umount", "umount2", "pivot_root", "move_mount", "open_tree", "open_tree_attr",
                            "fsopen", "fsmount", "fspick", "mount_setattr"}) {
     const bool known = std::any_of(arches.begin(), arches.end(), [&](Arch a) { return syscall_number(a, name).has_value(); });
-    if (known) h.rules.push_back(Rule{std::string(name), Action::errno_(EPERM), {}, "seccage: the sandbox's /proc stays"});
+    if (known && keep(name)) h.rules.push_back(Rule{std::string(name), Action::errno_(EPERM), {}, "seccage: the sandbox's /proc stays"});
   }
   return compile(h);
 }
@@ -294,7 +317,7 @@ void Session::prepare() {
   }
   // In permissive mode a trap is let through and reported like the rest.
   plan_.program = compile(supervise_ ? notify_variant(o_.policy, observe, o_.mode != Mode::Permissive) : o_.policy);
-  plan_.hardening = hardening_program(o_.policy);
+  plan_.hardening = hardening_program(o_.policy, o_.mode == Mode::Enforce);
   plan_.supervise = supervise_;
   plan_.wait_killable = wait_killable;
   plan_.audit_log = o_.audit_log;
