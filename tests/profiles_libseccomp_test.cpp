@@ -1,5 +1,5 @@
 // Every vendored profile (tests/data/profiles) read, compiled by seccage and by
-// libseccomp 2.5.4 for x86_64, aarch64 and i386 hosts, and both programs run
+// libseccomp 2.5.4 for x86_64, aarch64, i386 and riscv64 hosts, and both programs run
 // in the emulator on every syscall number of every resolved arch with
 // argument vectors built from the profile's own operands. They must agree:
 // these are the profiles real containers run with.
@@ -21,6 +21,7 @@
 
 #include "policy/evaluator.hpp"
 #include "seccage/compiler.hpp"
+#include "seccage/load_policy.hpp"
 #include "seccage/profile.hpp"
 #include "support/libseccomp_ref.hpp"
 #include "support/probe_args.hpp"
@@ -31,6 +32,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Compiles `p` with seccage and libseccomp at `level` and runs both on every
+// number of every arch; `file` and `host` name the case in messages.
+void expect_agreement(Policy p, const std::string& file, Arch host, int level);
+
 class ProfilesLibseccomp : public ::testing::TestWithParam<std::tuple<std::string, Arch, int>> {};
 
 TEST_P(ProfilesLibseccomp, SeccageAndLibseccompAgree) {
@@ -38,8 +43,26 @@ TEST_P(ProfilesLibseccomp, SeccageAndLibseccompAgree) {
   OciResolveOptions ro;
   ro.host_arch = host;
   ro.kernel = parse_kernel_version("6.1");
-  OciProfile profile = read_oci_profile(fs::path(SECCAGE_TEST_DATA_DIR) / "profiles" / file, ro);
-  Policy& p = profile.policy;
+  expect_agreement(read_oci_profile(fs::path(SECCAGE_TEST_DATA_DIR) / "profiles" / file, ro).policy, file, host, level);
+}
+
+// Issue 12: x86_64, i386 and x32 in any order (the first is the host), as
+// `seccage compile --arch ...` loads them.
+TEST(ProfilesLibseccompArchOrder, EveryOrderOfTheX86FamilyAgrees) {
+  const std::vector<std::vector<Arch>> orders = {{Arch::x86_64, Arch::i386, Arch::x32},
+                                                 {Arch::i386, Arch::x86_64, Arch::x32},
+                                                 {Arch::x32, Arch::x86_64, Arch::i386}};
+  for (const std::string& file : test::vendored_profiles()) {
+    for (const auto& arches : orders) {
+      PolicyLoadOptions o;
+      o.arches = arches;
+      o.kernel = parse_kernel_version("6.1");
+      expect_agreement(load_policy_file(test::profiles_dir() / file, o).policy, file, arches.front(), 1);
+    }
+  }
+}
+
+void expect_agreement(Policy p, const std::string& file, Arch host, int level) {
   // libseccomp's filter, like runc's, treats socketcall/ipc sub-calls its
   // own way (MultiplexMode::Compatible); compare like with like.
   p.multiplex = MultiplexMode::Compatible;
@@ -57,7 +80,7 @@ TEST_P(ProfilesLibseccomp, SeccageAndLibseccompAgree) {
     }
     return false;
   });
-  RecordProperty("dropped_names", static_cast<int>(dropped.size()));
+  ::testing::Test::RecordProperty("dropped_names", static_cast<int>(dropped.size()));
   const test::LibseccompProgram ref = test::libseccomp_compile(p, level);
   for (const auto& r : ref.refused) ADD_FAILURE() << file << ": libseccomp refused " << r.to_string();
   const bpf::Program mine = compile(p);
@@ -113,7 +136,7 @@ TEST_P(ProfilesLibseccomp, SeccageAndLibseccompAgree) {
 
 INSTANTIATE_TEST_SUITE_P(ProfilesLibseccomp, ProfilesLibseccomp,
                          ::testing::Combine(::testing::ValuesIn(test::vendored_profiles()),
-                                            ::testing::Values(Arch::x86_64, Arch::aarch64, Arch::i386),
+                                            ::testing::Values(Arch::x86_64, Arch::aarch64, Arch::i386, Arch::riscv64),
                                             ::testing::Values(1, 2)),
                          [](const auto& tp) {
                            std::string n = fmt::format("{}_{}_level{}", std::get<0>(tp.param),
