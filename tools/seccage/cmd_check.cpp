@@ -16,8 +16,7 @@
 #include "policy_input.hpp"
 #include "seccage/error.hpp"
 #include "seccage/lint.hpp"
-#include "seccage/policy_text.hpp"
-#include "seccage/formats.hpp"
+#include "seccage/load_policy.hpp"
 #include "seccage/profile.hpp"
 
 namespace seccage::cli {
@@ -37,23 +36,13 @@ LintReport check_one(const std::string& file, const OciResolveOptions& resolve, 
   const std::string text = read_profile_text(file);
   const std::string name = file == "-" ? "stdin" : file;
   if (detect_policy_format(text) == PolicyFormat::OciJson) return lint_oci_profile(text, name, resolve, options);
-  // The text language and the formats of formats.hpp: their rules carry
-  // file:line origins already.
-  TextPolicy tp;
-  if (const PolicyFormat format = detect_policy_format(text); format == PolicyFormat::SpoYaml) {
-    OciProfile p = read_spo_profile_text(text, name, {resolve, {}});
-    tp.policy = std::move(p.policy);
-    tp.warnings = std::move(p.warnings);
-  } else if (format != PolicyFormat::Text) {
-    ForeignPolicy p = read_foreign_policy_text(format, text, name, {options.restrict_to, resolve.host_arch, {}});
-    tp.policy = std::move(p.policy);
-    tp.warnings = std::move(p.warnings);
-  } else {
-    TextPolicyOptions to;
-    to.host_arch = resolve.host_arch;
-    to.arches = options.restrict_to;
-    tp = read_text_policy_text(text, name, to);
-  }
+  // Every other format through the one loader (load_policy.hpp): their rules
+  // carry file:line origins already.
+  PolicyLoadOptions load;
+  load.arches = options.restrict_to;
+  load.capabilities = resolve.capabilities;
+  load.kernel = resolve.kernel;
+  const LoadedPolicy tp = load_policy_text(text, name, load);
   LintReport r = lint_policy(tp.policy, name, options);
   for (const std::string& w : tp.warnings) {
     Finding f;
