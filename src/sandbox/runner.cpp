@@ -138,15 +138,35 @@ bool policy_always_denies(const std::vector<ArchDecisions>& decisions, std::stri
   return seen;
 }
 
+// The ABIs a program on this machine can call the kernel through: the
+// native one and the compat ones the kernel may have (i386 and x32 beside
+// x86_64, arm beside aarch64). The fixed filter covers them all, so that a
+// policy letting foreign arches through (`foreign-arch allow`, --permissive)
+// opens no way around it.
+std::vector<Arch> callable_arches(const Policy& policy) {
+  std::vector<Arch> out = policy.effective_arches();
+  std::vector<Arch> compat;
+  if (native_arch() == Arch::x86_64) compat = {Arch::x86_64, Arch::i386, Arch::x32};
+  if (native_arch() == Arch::aarch64) compat = {Arch::aarch64, Arch::arm};
+  for (Arch a : compat)
+    if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
+  return out;
+}
+
 bpf::Program hardening_program(const Policy& policy, bool enforced) {
+  // Left to the policy only when it denies on every callable ABI: the ones
+  // it covers by its decisions, the others by its bad-arch action.
+  const bool foreign_denied = policy.bad_arch_action.denies();
   std::vector<ArchDecisions> decisions;
-  if (enforced)
+  if (enforced && foreign_denied)
     for (Arch a : policy.effective_arches()) decisions.push_back(decide(policy, a));
-  auto keep = [&](std::string_view name) { return !enforced || !policy_always_denies(decisions, name); };
+  auto keep = [&](std::string_view name) {
+    return !enforced || !foreign_denied || !policy_always_denies(decisions, name);
+  };
   Policy h;
   h.default_action = Action::allow();
-  h.bad_arch_action = Action::allow();  // the policy's own filter decides those
-  h.arches = policy.arches;
+  h.bad_arch_action = Action::allow();  // an ABI this machine cannot run
+  h.arches = callable_arches(policy);
   h.enosys_for_unknown = false;
   const std::vector<Arch> arches = h.effective_arches();
   for (std::uint64_t request : {0x5412ULL /* TIOCSTI */, 0x541CULL /* TIOCLINUX */}) {
