@@ -1,6 +1,8 @@
 // Fuzzes the text policy language: any input must either compile or throw
 // InputError (never another exception, a crash or a hang), and what compiles
 // must survive the canonical writer: write -> read -> write is a fixed point.
+// The layout formatter (seccage fmt) must compile to the same policy and be
+// a fixed point too.
 #include <cstdint>
 #include <string>
 
@@ -35,5 +37,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const std::string again = seccage::write_text_policy(second.policy);
   if (again != written) fuzz_fail("the canonical form is not a fixed point:", written + "\n----\n" + again);
+
+  std::string laid_out;
+  try {
+    laid_out = seccage::format_text_policy(text, "fuzz.policy");
+  } catch (const seccage::InputError& e) {
+    fuzz_fail("a valid policy cannot be formatted:", std::string(e.what()) + "\n" + text);
+  }
+  try {
+    const seccage::TextPolicy formatted = seccage::read_text_policy_text(laid_out, "fuzz.policy", options);
+    if (seccage::write_text_policy(formatted.policy) != written)
+      fuzz_fail("formatting changed what the policy decides:", text + "\n----\n" + laid_out);
+  } catch (const seccage::InputError& e) {
+    fuzz_fail("the formatted policy does not compile:", std::string(e.what()) + "\n" + laid_out);
+  }
+  if (seccage::format_text_policy(laid_out, "fuzz.policy") != laid_out)
+    fuzz_fail("formatting is not a fixed point:", laid_out);
   return 0;
 }

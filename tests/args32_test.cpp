@@ -25,6 +25,7 @@
 #include "seccage/sandbox.hpp"
 #include "seccage/writers.hpp"
 #include "support/child.hpp"
+#include "syntax/rule_options.hpp"
 #include "support/libseccomp_ref.hpp"
 
 namespace seccage {
@@ -99,7 +100,7 @@ TEST(Args32, RuleOptionsDecideOnTheLowWord) {
   Policy p;
   p.arches = {Arch::x86_64};
   p.default_action = Action::allow();
-  p.rules = sandbox::parse_deny_option("write:arg0==2:42");
+  p.rules = cli::parse_deny_option("--deny", "write:arg0==2:42", std::vector<Arch>{Arch::x86_64});
   ASSERT_EQ(p.rules.size(), 1u);
   EXPECT_EQ(p.rules[0].conditions[0].width, ArgWidth::U32);
   EXPECT_EQ(run(compile(p), Arch::x86_64, "write", {0x100000002}), Action::errno_(kErr));
@@ -353,7 +354,7 @@ TEST(Args32Kernel, TextPolicyDeniesTheHighWordTrick) {
   Policy opt;
   opt.arches = {Arch::x86_64};
   opt.default_action = Action::allow();
-  opt.rules = sandbox::parse_deny_option("write:arg0==2:42");
+  opt.rules = cli::parse_deny_option("--deny", "write:arg0==2:42", std::vector<Arch>{Arch::x86_64});
   EXPECT_EQ(raw_write_in_child(compile(opt), 0x100000002), -kErr);
 }
 

@@ -24,7 +24,7 @@ TEST(RunCli, BadInputIsAClearErrorWithStatus2) {
   };
   const std::vector<Bad> bad = {
       {{"run", "--preset", "stdoi", "--", "/bin/true"}, "did you mean 'stdio'"},
-      {{"run", "--default", "allow", "--kill", "write:arg9!=1", "--", "/bin/true"}, "arg0 .. arg5"},
+      {{"run", "--default", "allow", "--kill", "write:arg9!=1", "--", "/bin/true"}, "arg0 to arg5"},
       {{"run", "--default", "allow", "--deny", "execve:EWHAT", "--", "/bin/true"}, "not an errno"},
       {{"run", "--default", "sometimes", "--", "/bin/true"}, "unknown action"},
       {{"run", "--permissive", "--no-notify", "--", "/bin/true"}, "drop --no-notify"},
@@ -125,6 +125,30 @@ int main(void) {
   EXPECT_EQ(plain.status.output, "written\n") << plain.err;
 }
 #endif
+
+// Issue 15: a rule option goes over the profile as a later statement. The
+// profile allows write outright and again for fd 1; killing writes to fd 2
+// leaves echo's write to fd 1 allowed (the old overlay deleted both write
+// rules, and echo died with EPERM).
+TEST(RunCli, RuleOptionsGoOverTheProfileAsLaterStatements) {
+  TempDir dir;
+  const std::string profile = dir / "p.policy";
+  std::ofstream(profile) << "default errno(EPERM)\nallow @system-service\nallow write: arg0 == 1\n";
+  auto r = seccage({"run", "--profile", profile, "--kill", "write:arg0==2", "--", "/bin/echo", "hi"});
+  EXPECT_EQ(r.exit_code(), 0) << r.err;
+  EXPECT_EQ(r.status.output, "hi\n") << r.err;
+  // Two conditions on one argument (refused before): fd 1 to 5 are killed.
+  auto range = seccage({"run", "--default", "allow", "--kill", "write:arg0>=1,arg0<=5", "--", "/bin/echo", "hi"});
+  EXPECT_EQ(range.exit_code(), 128 + SIGSYS) << range.err;
+  // The command-line order decides where options overlap: the later wins.
+  auto later_allow = seccage({"run", "--default", "allow", "--kill", "write:arg0>=1", "--allow", "write:arg0==1",
+                              "--", "/bin/echo", "hi"});
+  EXPECT_EQ(later_allow.exit_code(), 0) << later_allow.err;
+  EXPECT_EQ(later_allow.status.output, "hi\n") << later_allow.err;
+  auto later_kill = seccage({"run", "--default", "allow", "--allow", "write:arg0==1", "--kill", "write:arg0>=1",
+                             "--", "/bin/echo", "hi"});
+  EXPECT_EQ(later_kill.exit_code(), 128 + SIGSYS) << later_kill.err;
+}
 
 TEST(RunCli, PermissiveReportsButAllows) {
   TempDir dir;

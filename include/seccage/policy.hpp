@@ -132,6 +132,16 @@ struct Policy {
   std::vector<Arch> effective_arches() const;
 };
 
+// Puts `later` over `policy` as statements written after it, the text
+// language's "later statements win": where a rule of `later` matches, its
+// action wins over the policy and over earlier rules of `later`; every other
+// call keeps what the policy decided. The syscalls `later` names are
+// rewritten as rules that never overlap. Throws InputError when the policy's
+// own rules on such a syscall are no order (conditional rules with different
+// actions that overlap: libseccomp's precedence decides those), or when one
+// argument is compared with two widths. `seccage run`'s rule options use it.
+void apply_later_rules(Policy& policy, std::span<const Rule> later);
+
 // The fluent form of the seed's libseccomp example:
 //   seccage::Filter f(seccage::Action::allow());
 //   f.add(seccage::Action::kill_process(), "write", {seccage::arg(0) != 1});

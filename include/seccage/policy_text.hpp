@@ -53,6 +53,27 @@ TextPolicy read_text_policy(const std::filesystem::path& path, const TextPolicyO
 TextPolicy read_text_policy_text(std::string_view text, std::string_view source_name,
                                  const TextPolicyOptions& options = {});
 
+// Conditions in the text language's grammar standing alone, as `seccage
+// run`'s rule options write them after the colon: `arg0 >= 1, arg0 <= 5`
+// (commas AND; each part any condition of a rule statement, with `&&`, `||`,
+// masks and named constants resolved for `arches`). Returns the rules it
+// stands for on `syscall`: one list of conditions (ANDed, at most one per
+// argument) per alternative, with the widths the language gives (argN as
+// the kernel reads that argument of `syscall`, argN.u64 all 64 bits, ...).
+// Empty when the conditions can never hold. Throws InputError
+// "source:line:col: ..." on bad input.
+std::vector<std::vector<Condition>> parse_text_conditions(std::string_view text, std::string_view source,
+                                                         const SyscallRef& syscall, std::span<const Arch> arches);
+
+// The text of a policy file laid out one way, keeping everything written:
+// comments, includes, groups, `on` sections and the order of statements
+// (which is meaning: later statements win). One statement per line, one
+// space around operators and after commas and colons, none inside
+// parentheses or around `|`; continuation lines indented by four, `on`
+// sections by two; at most one blank line in a row; trailing comments of
+// consecutive lines aligned. Throws InputError on text the lexer refuses.
+std::string format_text_policy(std::string_view text, std::string_view source);
+
 // True when `text` is for the text reader rather than the JSON one: anything
 // whose first non-blank character is not '{'.
 bool looks_like_text_policy(std::string_view text);

@@ -25,38 +25,6 @@
 namespace seccage::sandbox {
 
 // ---------------------------------------------------------------------------
-// Small parsers shared by the CLI and the library (src/sandbox/units.cpp,
-// src/sandbox/rule_syntax.cpp). All throw InputError with what was expected.
-
-// "1.5", "500ms", "2s", "1m", "1h" -> seconds. Plain numbers are seconds.
-double parse_duration(std::string_view text);
-// "4096", "64K", "64M", "1G", "1T" (powers of 1024; a trailing B or iB is
-// accepted: "64MiB") -> bytes.
-std::uint64_t parse_size(std::string_view text);
-
-// A rule option: `NAME[:COND[,COND...]]`, where COND is `argN OP VALUE` with
-// OP one of == != < <= > >=, or `argN&MASK==VALUE` (masked equality); values
-// are decimal, 0x hex or 0 octal. Several names may be given separated by
-// commas when no condition follows (`read,write`). For --deny the part after
-// the last colon may instead be an errno (`execve:EPERM`, `open:13`), and
-// conditions may precede it (`write:arg0!=1:EBADF`). Each parsed name becomes
-// one Rule with `origin` set to the option as written.
-std::vector<Rule> parse_rule_option(std::string_view option, std::string_view text, Action action);
-// --deny: the errno defaults to EPERM.
-std::vector<Rule> parse_deny_option(std::string_view text);
-// Adds rule options to a policy (a profile or preset). An option replaces
-// whatever the policy said about the syscalls it names; when it has
-// conditions and the policy had an unconditional rule on that syscall, calls
-// that do not match keep that rule's action (`--preset default --kill
-// 'write:arg0!=1'` still allows writes to fd 1). Throws InputError when that
-// cannot be expressed (a masked condition, several conditional options).
-// Then the io_uring guard (io_uring_guard.hpp) runs on the result: a denial
-// io_uring could do denies io_uring, unless io_uring_setup is allowed by name.
-void overlay_rules(Policy& policy, const std::vector<Rule>& added);
-// --default: any action parse_action() accepts (allow, kill, errno(EPERM), EPERM, trap, log).
-Action parse_default_action(std::string_view text);
-
-// ---------------------------------------------------------------------------
 // What to run and how.
 
 struct Limits {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cstring>
 #include <mutex>
@@ -16,6 +17,7 @@
 #include <fmt/core.h>
 
 #include "seccage/error.hpp"
+#include "seccage/integer.hpp"
 #include "util/did_you_mean.hpp"
 
 namespace seccage {
@@ -207,26 +209,29 @@ const NameIndex& name_index() {
   return index;
 }
 
-// Parses a decimal or 0x-hex syscall number; nullopt when `text` is not one.
-// Throws when it is a number but does not fit seccomp_data.nr's 32 bits.
+// Parses a syscall number written as the shared integer lexer reads it
+// (decimal, 0x hex, 0b binary, octal); nullopt when `text` does not start
+// with a digit (a name). Throws when it starts like a number but is not one,
+// or does not fit seccomp_data.nr's 32 bits.
 std::optional<std::uint32_t> parse_number(Arch arch, std::string_view text) {
   if (text.empty() || text[0] < '0' || text[0] > '9') return std::nullopt;
-  int base = 10;
-  std::string_view digits = text;
-  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-    base = 16;
-    digits = text.substr(2);
-  }
-  std::uint64_t value = 0;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value, base);
-  if (ec == std::errc::result_out_of_range || (ec == std::errc{} && value > 0xffffffffu)) {
+  const std::optional<std::uint64_t> value = parse_integer(text);
+  if (value && *value > 0xffffffffu)
     throw InputError(fmt::format("syscall number '{}' on {} does not fit in 32 bits", text, arch_name(arch)));
+  if (!value) {
+    // Digits only (after a 0x prefix, hex digits): a number too long for 64 bits.
+    const bool hex = text.size() > 2 && (text[1] == 'x' || text[1] == 'X');
+    const std::string_view digits = hex ? text.substr(2) : text;
+    const bool overflow = !digits.empty() && std::all_of(digits.begin(), digits.end(), [&](char c) {
+      return hex ? std::isxdigit(static_cast<unsigned char>(c)) != 0 : (c >= '0' && c <= '9');
+    });
+    if (overflow)
+      throw InputError(fmt::format("syscall number '{}' on {} does not fit in 32 bits", text, arch_name(arch)));
+    throw InputError(fmt::format("'{}' on {} is neither a syscall name nor a number (decimal, 0x hex, 0b binary or "
+                                 "octal)",
+                                 text, arch_name(arch)));
   }
-  if (ec != std::errc{} || end != digits.data() + digits.size()) {
-    throw InputError(fmt::format("'{}' on {} is neither a syscall name nor a decimal or 0x-hex number", text,
-                                 arch_name(arch)));
-  }
-  return static_cast<std::uint32_t>(value);
+  return static_cast<std::uint32_t>(*value);
 }
 
 }  // namespace

@@ -347,9 +347,9 @@ TEST(SyscallResolve, BadNumbers) {
   EXPECT_EQ(resolve_error(Arch::x86_64, "99999999999999999999999"),
             "syscall number '99999999999999999999999' on x86_64 does not fit in 32 bits");
   EXPECT_EQ(resolve_error(Arch::x86_64, "12abc"),
-            "'12abc' on x86_64 is neither a syscall name nor a decimal or 0x-hex number");
+            "'12abc' on x86_64 is neither a syscall name nor a number (decimal, 0x hex, 0b binary or octal)");
   EXPECT_EQ(resolve_error(Arch::x86_64, "0x"),
-            "'0x' on x86_64 is neither a syscall name nor a decimal or 0x-hex number");
+            "'0x' on x86_64 is neither a syscall name nor a number (decimal, 0x hex, 0b binary or octal)");
   EXPECT_EQ(resolve_error(Arch::x86_64, ""), "empty syscall name on x86_64");
 }
 

@@ -12,7 +12,7 @@
 #include "lint/lint_internal.hpp"
 #include "policy/evaluator.hpp"
 #include "profile/json_locate.hpp"
-#include "profile/text_regions.hpp"
+#include "policy/regions.hpp"
 #include "profile/writers/rule_numbers.hpp"
 
 namespace seccage {
@@ -207,10 +207,10 @@ RuleStatus dead_rules(const Policy& policy, const std::vector<RefusedRule>& refu
 
 // Whether the live rules on a syscall all give `a` and together cover every
 // argument value: then the syscall gets `a` whatever the call. The regions
-// are the text language's set algebra (text_regions.hpp), exact for the
+// are the text language's set algebra (policy/regions.hpp), exact for the
 // comparisons seccomp has; a region too large to work out counts as "no".
 bool covers_every_argument(const Policy& p, const RuleStatus& st, const SyscallRef& ref, const Action& a) {
-  using namespace text_detail;
+  using namespace regions;
   try {
     Region all;
     for (std::size_t j = 0; j < p.rules.size(); ++j) {

@@ -1,4 +1,5 @@
 #include "seccage/action.hpp"
+#include "seccage/integer.hpp"
 
 #include <algorithm>
 #include <array>
@@ -68,17 +69,11 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+// Errno and trap data numbers: the shared integer lexer, 32 bits at most.
 std::optional<std::uint32_t> parse_number(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  int base = 10;
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-    base = 16;
-    s.remove_prefix(2);
-  }
-  std::uint32_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
-  if (ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
-  return v;
+  auto v = parse_integer(s);
+  if (!v || *v > 0xffffffffu) return std::nullopt;
+  return static_cast<std::uint32_t>(*v);
 }
 
 // Data inside parentheses: "errno(EPERM)" -> "EPERM".

@@ -23,7 +23,7 @@
 
 #include "profile/constants.hpp"
 #include "profile/suggest.hpp"
-#include "profile/text_regions.hpp"
+#include "policy/regions.hpp"
 #include "seccage/error.hpp"
 #include "seccage/formats.hpp"
 
@@ -31,7 +31,7 @@ namespace seccage {
 
 namespace {
 
-using text_detail::Region;
+using regions::Region;
 
 enum class Tok : std::uint8_t { Ident, Number, Path, Directive, Punct, End };
 
@@ -118,7 +118,7 @@ class PolicyParser {
     for (const Pending& p : pending_) {
       try {
         emit(p);
-      } catch (const text_detail::RegionTooComplex&) {
+      } catch (const regions::RegionTooComplex&) {
         throw InputError(fmt::format("{}: minijail: the expression on {} needs more seccomp rules than seccage emits "
                                      "for one line; split it",
                                      p.origin, p.name));
@@ -272,7 +272,7 @@ class PolicyParser {
     p.origin = fmt::format("{}:{}:{}", source_, line_, names.front().column);
     try {
       filter(p);
-    } catch (const text_detail::RegionTooComplex&) {
+    } catch (const regions::RegionTooComplex&) {
       fail(names.front(), "the expression needs more seccomp rules than seccage emits for one line; split it");
     }
     for (const Token& n : names) {
@@ -362,13 +362,13 @@ class PolicyParser {
 
   Region expression() {
     Region r;
-    do r = text_detail::unite(std::move(r), clause()); while (accept("||"));
+    do r = regions::unite(std::move(r), clause()); while (accept("||"));
     return r;
   }
 
   Region clause() {
-    Region r = text_detail::any_region();
-    do r = text_detail::intersect(r, atom()); while (accept("&&"));
+    Region r = regions::any_region();
+    do r = regions::intersect(r, atom()); while (accept("&&"));
     return r;
   }
 
@@ -379,11 +379,11 @@ class PolicyParser {
     const auto index = static_cast<std::uint8_t>(a.text[3] - '0');
     const Token op = next();
     const std::uint64_t v = value();
-    using text_detail::region_of;
+    using regions::region_of;
     if (op.kind == Tok::Ident && op.text == "in")  // no bit outside the mask
       return region_of(Condition{index, CmpOp::MaskedEq, 0, ~v, ArgWidth::U64});
     if (op.kind == Tok::Punct && op.text == "&")  // some bit of the mask set
-      return text_detail::complement(region_of(Condition{index, CmpOp::MaskedEq, 0, v, ArgWidth::U64}));
+      return regions::complement(region_of(Condition{index, CmpOp::MaskedEq, 0, v, ArgWidth::U64}));
     static const std::map<std::string, CmpOp, std::less<>> ops = {
         {"==", CmpOp::EQ}, {"!=", CmpOp::NE}, {"<", CmpOp::LT}, {"<=", CmpOp::LE}, {">", CmpOp::GT}, {">=", CmpOp::GE}};
     auto it = op.kind == Tok::Punct ? ops.find(op.text) : ops.end();
@@ -453,8 +453,8 @@ class PolicyParser {
     if (action == out_.policy.default_action) return;
     std::vector<std::vector<Condition>> alternatives;
     try {
-      alternatives = text_detail::to_conditions(text_detail::simplify(where));
-    } catch (const text_detail::RegionTooComplex&) {
+      alternatives = regions::to_conditions(regions::simplify(where));
+    } catch (const regions::RegionTooComplex&) {
       throw InputError(fmt::format("{}: minijail: the expression on {} needs too many seccomp rules", p.origin, p.name));
     }
     for (auto& conds : alternatives) out_.policy.rules.push_back(Rule{p.name, action, std::move(conds), p.origin});
@@ -462,13 +462,13 @@ class PolicyParser {
 
   void emit(const Pending& p) {
     if (!p.expr) {
-      add(p, text_detail::any_region(), *p.action);
+      add(p, regions::any_region(), *p.action);
       return;
     }
     // The expression allows; everything else gets the fallback. Both parts
     // are written as disjoint rules, so no precedence question arises.
     add(p, *p.expr, Action::allow());
-    add(p, text_detail::complement(*p.expr), p.action.value_or(out_.policy.default_action));
+    add(p, regions::complement(*p.expr), p.action.value_or(out_.policy.default_action));
   }
 
   const ForeignPolicyOptions& options_;

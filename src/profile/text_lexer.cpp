@@ -29,7 +29,7 @@ std::string describe(const Token& t) {
   }
 }
 
-std::vector<Token> tokenize(std::string_view text, std::string_view source) {
+std::vector<Token> tokenize(std::string_view text, std::string_view source, bool keep_comments) {
   std::vector<Token> out;
   std::uint32_t line = 1;
   std::size_t line_start = 0;
@@ -54,6 +54,11 @@ std::vector<Token> tokenize(std::string_view text, std::string_view source) {
       line_start = i;
     } else if (c == '#') {
       while (i < text.size() && text[i] != '\n') ++i;
+      if (keep_comments) {
+        std::size_t end = i;
+        while (end > start && (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\r')) --end;
+        push(Tok::Comment, start, std::string(text.substr(start, end - start)));
+      }
     } else if (c == '\\' && i + 1 < text.size() && (text[i + 1] == '\n' || text[i + 1] == '\r')) {
       // A backslash at the end of a line continues the statement.
       i += text[i + 1] == '\r' && i + 2 < text.size() && text[i + 2] == '\n' ? 3 : 2;

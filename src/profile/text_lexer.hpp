@@ -21,6 +21,7 @@ enum class Tok : std::uint8_t {
   AndAnd,   // &&
   Eq, Ne, Lt, Le, Gt, Ge,
   Newline,
+  Comment,  // "# ..." to the end of the line; only with keep_comments
   End,
 };
 
@@ -37,6 +38,8 @@ std::string describe(const Token& t);
 // Splits `text` into tokens ending with End. Throws InputError
 // "source:line:col: ..." on a character that starts no token or an
 // unterminated string.
-std::vector<Token> tokenize(std::string_view text, std::string_view source);
+// With keep_comments, comments are tokens too (for `seccage fmt`, which
+// keeps them); the parser never sees them.
+std::vector<Token> tokenize(std::string_view text, std::string_view source, bool keep_comments = false);
 
 }  // namespace seccage::text_detail

@@ -14,7 +14,9 @@
 
 #include "profile/constants.hpp"
 #include "profile/text_lexer.hpp"
-#include "profile/text_regions.hpp"
+#include "policy/later_wins.hpp"
+#include "policy/regions.hpp"
+#include "seccage/integer.hpp"
 #include "seccage/error.hpp"
 #include "seccage/groups.hpp"
 #include "seccage/io_uring_guard.hpp"
@@ -26,6 +28,7 @@ namespace text_detail {
 namespace {
 
 namespace fs = std::filesystem;
+using namespace regions;  // the set algebra of conditions (policy/regions.hpp)
 
 constexpr std::size_t kMaxIncludeDepth = 32;
 // Sections and parentheses are parsed recursively; a bound keeps a hostile
@@ -126,37 +129,8 @@ bool is_action_word(std::string_view w) {
   return std::find(std::begin(kActionWords), std::end(kActionWords), w) != std::end(kActionWords);
 }
 
-// 42, 0x2a, 0o52 or 052 (octal, as open flags are usually written), 0b101010;
-// a leading '-' gives the two's complement (AT_FDCWD is -100).
-std::optional<std::uint64_t> parse_number(std::string_view text) {
-  bool negative = false;
-  if (text.starts_with('-')) {
-    negative = true;
-    text.remove_prefix(1);
-  }
-  unsigned base = 10;
-  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) base = 16, text.remove_prefix(2);
-  else if (text.size() > 2 && text[0] == '0' && (text[1] == 'b' || text[1] == 'B')) base = 2, text.remove_prefix(2);
-  else if (text.size() > 2 && text[0] == '0' && (text[1] == 'o' || text[1] == 'O')) base = 8, text.remove_prefix(2);
-  else if (text.size() > 1 && text[0] == '0') base = 8, text.remove_prefix(1);
-  if (text.empty()) return std::nullopt;
-  std::uint64_t v = 0;
-  for (char c : text) {
-    unsigned d;
-    if (c >= '0' && c <= '9') d = static_cast<unsigned>(c - '0');
-    else if (c >= 'a' && c <= 'f') d = static_cast<unsigned>(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F') d = static_cast<unsigned>(c - 'A' + 10);
-    else return std::nullopt;
-    if (d >= base) return std::nullopt;
-    if (v > (~std::uint64_t{0} - d) / base) return std::nullopt;
-    v = v * base + d;
-  }
-  if (negative) {
-    if (v > (std::uint64_t{1} << 63)) return std::nullopt;
-    v = ~v + 1;
-  }
-  return v;
-}
+// Numbers are read by the one lexer every front end shares.
+std::optional<std::uint64_t> parse_number(std::string_view text) { return parse_integer(text); }
 
 std::string read_from_disk(const fs::path& path) {
   std::error_code ec;
@@ -187,6 +161,20 @@ class Parser {
     statements(/*active=*/true, /*in_section=*/false);
     cur_ = std::move(saved);
     stack_.pop_back();
+  }
+
+  // Conditions standing alone, separated by commas and ANDed: what a rule
+  // option of `seccage run` writes after its colon (`arg0>=1,arg0<=5`).
+  std::vector<CondAst> condition_list(std::string_view text, const std::string& source) {
+    cur_ = Cursor{tokenize(text, source), 0, source, {}};
+    std::vector<CondAst> out;
+    for (;;) {
+      out.push_back(condition());
+      if (peek().kind != Tok::Comma) break;
+      next();
+    }
+    if (peek().kind != Tok::End) throw expected("',' and another condition, or the end of the conditions");
+    return out;
   }
 
  private:
@@ -562,16 +550,9 @@ class Parser {
 // explicit width + 1.
 using WidthSpec = std::array<std::optional<int>, 6>;
 
-struct Layer {
-  std::optional<Action> action;
-  Region region;
-  std::string origin;
-  WidthSpec widths;
-};
 struct Entry {
-  std::optional<Action> base;
-  std::string base_origin;
-  std::vector<Layer> layers;
+  regions::SyscallStatements statements;
+  std::vector<WidthSpec> widths;  // of statements.layers, in order
 };
 
 bool name_applies(Arch arch, std::string_view name) {
@@ -583,6 +564,65 @@ bool name_applies(Arch arch, std::string_view name) {
 bool known_anywhere(std::string_view name) {
   return std::binary_search(all_syscall_names().begin(), all_syscall_names().end(), name) ||
          multiplexed_call(name).has_value();
+}
+
+// The values a condition accepts; named constants resolved for `arches`.
+std::uint64_t resolve_value(const ValueAst& v, std::span<const Arch> arches) {
+  std::uint64_t out = 0;
+  for (const auto& p : v.parts) {
+    if (p.token.kind == Tok::Number) {
+      out |= *parse_number(p.token.text);
+      continue;
+    }
+    try {
+      out |= resolve_constant(p.token.text, arches);
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("{}: {}", p.loc.str(), e.what()));
+    }
+  }
+  return out;
+}
+
+Region condition_region(const CondAst& cond, std::span<const Arch> arches) {
+  Region out;
+  const Loc& where = cond.front().front().loc;
+  try {
+    for (const ConjAst& conj : cond) {
+      Region r = any_region();
+      for (const CmpAst& c : conj) {
+        Condition model{c.arg, c.op, resolve_value(c.value, arches), c.mask ? resolve_value(*c.mask, arches) : 0};
+        if (c.mask && (model.value & ~model.mask) != 0)
+          throw InputError(fmt::format(
+              "{}: the value {:#x} has bits outside the mask {:#x}: `arg{} & {:#x}` can never equal it (an OCI "
+              "profile's SCMP_CMP_MASKED_EQ would compare with {:#x}, the value masked; write that if you mean it)",
+              c.loc.str(), model.value, model.mask, static_cast<unsigned>(c.arg), model.mask,
+              model.value & model.mask));
+        Region one = region_of(model);
+        if (c.negated_mask) one = complement(one);
+        r = intersect(r, one);
+      }
+      out = unite(std::move(out), r);
+    }
+  } catch (const RegionTooComplex& e) {
+    throw InputError(fmt::format("{}: {}", where.str(), e.what()));
+  }
+  return out;
+}
+
+// How each argument is read by a condition (one width per argument).
+WidthSpec width_spec(const CondAst& cond) {
+  WidthSpec out;
+  for (const ConjAst& conj : cond) {
+    for (const CmpAst& c : conj) {
+      const int w = c.width ? static_cast<int>(*c.width) + 1 : 0;
+      if (out[c.arg] && *out[c.arg] != w)
+        throw InputError(fmt::format("{}: arg{} is compared with two widths in one statement; write it the same "
+                                     "way each time (argN, or argN.u64 for all 64 bits)",
+                                     c.loc.str(), static_cast<unsigned>(c.arg)));
+      out[c.arg] = w;
+    }
+  }
+  return out;
 }
 
 class Compiler {
@@ -622,12 +662,10 @@ class Compiler {
       for (const TargetAst& t : r.targets) {
         for (const SyscallRef& ref : resolve_target(t, out.warnings)) {
           Entry& e = entries[ref];
-          if (!region) {
-            // Unconditional: replaces everything said before about it.
-            e = Entry{action, t.loc.str(), {}};
-          } else {
-            e.layers.push_back(Layer{action, *region, t.loc.str(), widths});
-          }
+          // Unconditional: replaces everything said before about it.
+          if (!region) e.widths.clear();
+          else e.widths.push_back(widths);
+          e.statements.add(action, region ? *region : any_region(), t.loc.str());
         }
       }
     }
@@ -689,62 +727,7 @@ class Compiler {
     return {SyscallRef{t.text}};
   }
 
-  std::uint64_t resolve_value(const ValueAst& v) const {
-    std::uint64_t out = 0;
-    for (const auto& p : v.parts) {
-      if (p.token.kind == Tok::Number) {
-        out |= *parse_number(p.token.text);
-        continue;
-      }
-      try {
-        out |= resolve_constant(p.token.text, arches_);
-      } catch (const InputError& e) {
-        throw InputError(fmt::format("{}: {}", p.loc.str(), e.what()));
-      }
-    }
-    return out;
-  }
-
-  Region condition_region(const CondAst& cond) const {
-    Region out;
-    const Loc& where = cond.front().front().loc;
-    try {
-      for (const ConjAst& conj : cond) {
-        Region r = any_region();
-        for (const CmpAst& c : conj) {
-          Condition model{c.arg, c.op, resolve_value(c.value), c.mask ? resolve_value(*c.mask) : 0};
-          if (c.mask && (model.value & ~model.mask) != 0)
-            throw InputError(fmt::format(
-                "{}: the value {:#x} has bits outside the mask {:#x}: `arg{} & {:#x}` can never equal it (an OCI "
-                "profile's SCMP_CMP_MASKED_EQ would compare with {:#x}, the value masked; write that if you mean it)",
-                c.loc.str(), model.value, model.mask, static_cast<unsigned>(c.arg), model.mask,
-                model.value & model.mask));
-          Region one = region_of(model);
-          if (c.negated_mask) one = complement(one);
-          r = intersect(r, one);
-        }
-        out = unite(std::move(out), r);
-      }
-    } catch (const RegionTooComplex& e) {
-      throw InputError(fmt::format("{}: {}", where.str(), e.what()));
-    }
-    return out;
-  }
-
-  static WidthSpec width_spec(const CondAst& cond) {
-    WidthSpec out;
-    for (const ConjAst& conj : cond) {
-      for (const CmpAst& c : conj) {
-        const int w = c.width ? static_cast<int>(*c.width) + 1 : 0;
-        if (out[c.arg] && *out[c.arg] != w)
-          throw InputError(fmt::format("{}: arg{} is compared with two widths in one statement; write it the same "
-                                       "way each time (argN, or argN.u64 for all 64 bits)",
-                                       c.loc.str(), static_cast<unsigned>(c.arg)));
-        out[c.arg] = w;
-      }
-    }
-    return out;
-  }
+  Region condition_region(const CondAst& cond) const { return text_detail::condition_region(cond, arches_); }
 
   // The width of each argument of one syscall's conditions. The "later
   // statements win" algebra works on values; it stays exact under a width
@@ -752,12 +735,13 @@ class Compiler {
   // same algebra on the extended low words), so mixing is an error.
   static std::array<ArgWidth, 6> widths_of(const SyscallRef& ref, const Entry& e) {
     std::array<ArgWidth, 6> out{};
-    std::array<const Layer*, 6> first{};
+    std::array<const regions::Statement*, 6> first{};
     const auto* name = std::get_if<std::string>(&ref);
-    for (const Layer& l : e.layers) {
+    for (std::size_t i = 0; i < e.statements.layers.size(); ++i) {
+      const regions::Statement& l = e.statements.layers[i];
       for (unsigned a = 0; a < 6; ++a) {
-        if (!l.widths[a]) continue;
-        const int spec = *l.widths[a];
+        if (!e.widths[i][a]) continue;
+        const int spec = *e.widths[i][a];
         ArgWidth w = spec > 0 ? static_cast<ArgWidth>(spec - 1) : name ? syscall_arg_width(*name, a) : ArgWidth::U64;
         if (first[a] && out[a] != w)
           throw InputError(fmt::format("{}: arg{} of {} is compared on {} here but on {} at {}; use one width for an "
@@ -781,62 +765,11 @@ class Compiler {
   }
 
   void emit(const SyscallRef& ref, const Entry& e, const Action& def, std::vector<Rule>& rules) const {
-    const std::size_t first_rule = rules.size();
-    emit_rules(ref, e, def, rules);
+    std::vector<Rule> mine = regions::resolve_later_wins(ref, e.statements, def);
     const std::array<ArgWidth, 6> widths = widths_of(ref, e);
-    for (std::size_t i = first_rule; i < rules.size(); ++i)
-      for (Condition& c : rules[i].conditions) c.width = widths[c.arg];
-  }
-
-  void emit_rules(const SyscallRef& ref, const Entry& e, const Action& def, std::vector<Rule>& rules) const {
-    // Later layers win where they match: walk from the last one, each taking
-    // what the later ones left; the base takes the rest. Complements are
-    // costly (NOT of a union multiplies out), so they are only taken of the
-    // later conjunctions that actually overlap, and for the base only when
-    // it is not the default.
-    struct Piece {
-      Action action;
-      Region region;
-      const std::string* origin;
-    };
-    std::vector<Piece> pieces;
-    try {
-      Region later;  // the union of the layers after this one
-      for (auto it = e.layers.rbegin(); it != e.layers.rend(); ++it) {
-        Action a = it->action.value_or(def);
-        if (a != def) {
-          Region overlapping;
-          for (const Conj& c : later)
-            if (!intersect(it->region, Region{c}).empty()) overlapping.push_back(c);
-          // A layer that overlaps nothing later keeps its conditions as
-          // written (so the canonical form reads back to the same rules).
-          Region mine = overlapping.empty() ? it->region : intersect(it->region, complement(overlapping));
-          if (!mine.empty()) pieces.push_back({a, simplify(mine), &it->origin});
-        }
-        later = unite(std::move(later), it->region);
-      }
-      Action base = e.base.value_or(def);
-      if (base != def) {
-        Region rest = complement(later);
-        if (!rest.empty()) pieces.push_back({base, simplify(rest), &e.base_origin});
-      }
-      std::reverse(pieces.begin(), pieces.end());
-      for (const Piece& p : pieces) {
-        // Once split into single comparisons, some alternatives may cover
-        // others (arg0 == 3 covers arg0 == 3 && arg1 != 0): drop those, so
-        // the rules are few and reading the canonical form back gives them.
-        Region flat;
-        for (const auto& conds : to_conditions(p.region)) {
-          Region one = any_region();
-          for (const Condition& c : conds) one = intersect(one, region_of(c));
-          flat.insert(flat.end(), one.begin(), one.end());
-        }
-        for (auto& conds : to_conditions(simplify(flat)))
-          rules.push_back(Rule{ref, p.action, std::move(conds), *p.origin});
-      }
-    } catch (const RegionTooComplex& ex) {
-      const std::string& where = e.layers.empty() ? e.base_origin : e.layers.back().origin;
-      throw InputError(fmt::format("{}: {} ({})", where, ex.what(), to_string(ref)));
+    for (Rule& r : mine) {
+      for (Condition& c : r.conditions) c.width = widths[c.arg];
+      rules.push_back(std::move(r));
     }
   }
 
@@ -865,6 +798,42 @@ TextPolicy read_text_policy(const std::filesystem::path& path, const TextPolicyO
 TextPolicy read_text_policy_text(std::string_view text, std::string_view source_name,
                                  const TextPolicyOptions& options) {
   return text_detail::compile_text(text, std::string(source_name), std::filesystem::path(source_name), options);
+}
+
+std::vector<std::vector<Condition>> parse_text_conditions(std::string_view text, std::string_view source,
+                                                         const SyscallRef& syscall, std::span<const Arch> arches) {
+  using namespace text_detail;
+  const TextPolicyOptions options;
+  Parsed unused;
+  Parser parser(options, unused);
+  const std::vector<CondAst> parts = parser.condition_list(text, std::string(source));
+  Region region = any_region();
+  WidthSpec spec;
+  try {
+    for (const CondAst& part : parts) {
+      region = intersect(region, condition_region(part, arches));
+      const WidthSpec mine = width_spec(part);
+      for (unsigned a = 0; a < 6; ++a) {
+        if (!mine[a]) continue;
+        if (spec[a] && *spec[a] != *mine[a])
+          throw InputError(fmt::format("{}: arg{} is compared with two widths; write it the same way each time "
+                                       "(argN, or argN.u64 for all 64 bits)",
+                                       source, a));
+        spec[a] = mine[a];
+      }
+    }
+  } catch (const RegionTooComplex& e) {
+    throw InputError(fmt::format("{}: {}", source, e.what()));
+  }
+  const auto* name = std::get_if<std::string>(&syscall);
+  std::vector<std::vector<Condition>> out = to_conditions(simplify(region));
+  for (auto& conds : out) {
+    for (Condition& c : conds) {
+      const int w = spec[c.arg].value_or(0);
+      c.width = w > 0 ? static_cast<ArgWidth>(w - 1) : name ? syscall_arg_width(*name, c.arg) : ArgWidth::U64;
+    }
+  }
+  return out;
 }
 
 bool looks_like_text_policy(std::string_view text) {

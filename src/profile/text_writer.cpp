@@ -5,7 +5,7 @@
 
 #include <fmt/core.h>
 
-#include "profile/text_regions.hpp"
+#include "policy/regions.hpp"
 #include "seccage/error.hpp"
 #include "seccage/policy_text.hpp"
 
@@ -178,10 +178,10 @@ std::string write_text_policy(const Policy& policy, const TextWriteOptions& opti
       if (a->action != key.action) continue;
       for (const Rule* b : rules) {
         if (b->action == a->action) continue;
-        text_detail::Region ra{text_detail::Conj{}}, rb{text_detail::Conj{}};
-        for (const Condition& c : a->conditions) ra = text_detail::intersect(ra, text_detail::region_of(c));
-        for (const Condition& c : b->conditions) rb = text_detail::intersect(rb, text_detail::region_of(c));
-        if (!text_detail::intersect(ra, rb).empty()) overlap = true;
+        regions::Region ra{regions::Conj{}}, rb{regions::Conj{}};
+        for (const Condition& c : a->conditions) ra = regions::intersect(ra, regions::region_of(c));
+        for (const Condition& c : b->conditions) rb = regions::intersect(rb, regions::region_of(c));
+        if (!regions::intersect(ra, rb).empty()) overlap = true;
       }
     }
     if (overlap)

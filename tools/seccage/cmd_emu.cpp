@@ -13,6 +13,7 @@
 #include "seccage/arch.hpp"
 #include "seccage/bpf.hpp"
 #include "seccage/error.hpp"
+#include "seccage/integer.hpp"
 
 namespace seccage::cli {
 namespace emu_command {  // one per command: tools/seccage is built as one unity source
@@ -28,25 +29,14 @@ struct EmuArgs {
   bool verbose = false;
 };
 
-// Decimal, 0x hex, or negative (stored as 64-bit two's complement, which is
-// how a negative int or long reaches seccomp_data.args).
+// The shared integer lexer (seccage/integer.hpp): decimal, 0x hex, 0b
+// binary, octal, or negative (64-bit two's complement, as a negative int or
+// long reaches seccomp_data.args).
 std::uint64_t parse_u64(std::string_view text, std::string_view what) {
-  std::string_view s = text;
-  const bool negative = !s.empty() && s.front() == '-';
-  if (negative) s.remove_prefix(1);
-  int base = 10;
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-    base = 16;
-    s.remove_prefix(2);
-  }
-  std::uint64_t value = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value, base);
-  const bool bad = s.empty() || ec != std::errc{} || end != s.data() + s.size() ||
-                   (negative && value > (std::uint64_t{1} << 63));
-  if (bad) {
-    throw InputError(fmt::format("{}: '{}' is not a 64-bit number (use decimal, 0x hex or a negative value)", what, text));
-  }
-  return negative ? 0 - value : value;
+  if (auto value = parse_integer(text)) return *value;
+  throw InputError(fmt::format("{}: '{}' is not a 64-bit number (decimal, 0x hex, 0b binary, 0 or 0o octal, or a "
+                               "negative value)",
+                               what, text));
 }
 
 bpf::SeccompData build_data(const EmuArgs& args, Arch arch) {

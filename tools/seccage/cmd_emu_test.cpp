@@ -98,6 +98,12 @@ TEST_F(EmulatorCli, ArgumentsInDecimalHexAndNegative) {
   EXPECT_EQ(action("1,0xffffffffffffffff"), "ERRNO(2) ENOENT");
   EXPECT_EQ(action("1,0xffffffff"), "ALLOW");                     // high word 0: not -1
   EXPECT_EQ(action("1,-4294967297"), "ALLOW");                    // 0xfffffffeffffffff
+  // The shared integer lexer (issue 15): binary and octal as in the text
+  // language and the rule options; 010 is 8, not 10.
+  EXPECT_EQ(action("0b1"), "ALLOW");
+  EXPECT_EQ(action("0b11"), "ERRNO(2) ENOENT");
+  EXPECT_EQ(action("02"), "ALLOW");
+  EXPECT_EQ(action("0o3"), "ERRNO(2) ENOENT");
   const auto bad = run({"emu", f, "--syscall", "write", "--args", "1,zz"});
   EXPECT_EQ(bad.exit_code(), 2);
   EXPECT_NE(bad.err.find("'zz' is not a 64-bit number"), std::string::npos) << bad.err;

@@ -43,15 +43,67 @@ std::string slurp(const std::string& file) {
 
 TEST(FmtCli, PrintsCanonicalFormAndChecksIt) {
   TempDir d;
-  const std::string f = d.write("p.policy", "# why\ndefault kill\narch x86_64\nallow write, read\n");
+  const std::string f = d.write("p.policy", "# why\ndefault kill\narch x86_64\nallow write,read\n");
   CliRun r = run_cli({"fmt", f});
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(r.out, "default kill\narch x86_64\n\nallow read, write\n");
+  EXPECT_EQ(r.out, "# why\ndefault kill\narch x86_64\nallow write, read\n");
   EXPECT_EQ(run_cli({"fmt", f, "--check"}).status, 1);
   EXPECT_EQ(run_cli({"fmt", f, "-o", f}).status, 0);
   EXPECT_EQ(slurp(f), r.out);
   CliRun again = run_cli({"fmt", f, "--check"});
   EXPECT_EQ(again.status, 0) << again.err;
+  // --expand: the compiled canonical form, as any other format gets.
+  CliRun expanded = run_cli({"fmt", f, "--expand"});
+  EXPECT_EQ(expanded.out, "default kill\narch x86_64\n\nallow read, write\n");
+}
+
+// Issue 12: fmt never loses what was written. Comments (whole-line and
+// trailing), includes, groups, `on` sections and the order of statements
+// stay; only the layout changes, and formatting twice changes nothing.
+TEST(FmtCli, KeepsCommentsIncludesGroupsAndOrder) {
+  TempDir d;
+  d.write("common.policy", "# shared\nkill ptrace\n");
+  const std::string f = d.write("p.policy",
+                                "# top comment\ndefault   errno(EPERM)\n\n\n\nallow @system-service   # the base\n"
+                                "deny socket\nallow socket:arg0==AF_INET||arg0   ==AF_UNIX\ninclude \"common.policy\"\n"
+                                "on x86_64 { kill ptrace }\nerrno( EACCES ) open: arg1 & (O_WRONLY|O_RDWR)!= 0 &&\n"
+                                "\n  arg2 == 1\n\n");
+  CliRun r = run_cli({"fmt", f});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "# top comment\n"
+            "default errno(EPERM)\n"
+            "\n"
+            "allow @system-service  # the base\n"
+            "deny socket\n"
+            "allow socket: arg0 == AF_INET || arg0 == AF_UNIX\n"
+            "include \"common.policy\"\n"
+            "on x86_64 {\n"
+            "  kill ptrace\n"
+            "}\n"
+            "errno(EACCES) open: arg1 & (O_WRONLY|O_RDWR) != 0 &&\n"
+            "    arg2 == 1\n");
+  const std::string g = d.write("q.policy", r.out);
+  EXPECT_EQ(run_cli({"fmt", g, "--check"}).status, 0);
+  // The formatted policy compiles to the same filter.
+  CliRun before = run_cli({"compile", f, "--arch", "x86_64", "--format", "disasm"});
+  CliRun after = run_cli({"compile", g, "--arch", "x86_64", "--format", "disasm"});
+  ASSERT_EQ(before.status, 0) << before.err;
+  EXPECT_EQ(before.out, after.out);
+  // A file meant only to be included has no default; it is formatted too.
+  EXPECT_EQ(run_cli({"fmt", (d.path / "common.policy").string(), "--check"}).status, 0);
+}
+
+// Issue 12: every shipped example is in canonical form.
+TEST(FmtCli, EveryExampleIsInCanonicalForm) {
+  std::size_t n = 0;
+  for (const auto& e : fs::directory_iterator(fs::path(SECCAGE_SOURCE_DIR) / "examples")) {
+    if (e.path().extension() != ".policy") continue;
+    ++n;
+    CliRun r = run_cli({"fmt", e.path().string(), "--check"});
+    EXPECT_EQ(r.status, 0) << e.path() << ": " << r.err;
+  }
+  EXPECT_GE(n, 5u);
 }
 
 TEST(FmtCli, BadInputWritesNothingAndExitsTwo) {

@@ -17,6 +17,8 @@
 #include "seccage/error.hpp"
 #include "seccage/io_uring_guard.hpp"
 #include "seccage/sandbox.hpp"
+#include "syntax/rule_options.hpp"
+#include "syntax/units.hpp"
 #include "util/bounded_write.hpp"
 #include "util/safe_path.hpp"
 
@@ -27,6 +29,10 @@ namespace {
 struct RunArgs {
   PolicyInput input;
   std::vector<std::string> allow, deny, kill, trap, log, errno_;
+  // The rule options again, as (option, text) in command-line order: a later
+  // option wins where it overlaps an earlier one, as later statements do in
+  // the text language.
+  std::vector<std::pair<std::string, std::string>> rule_options;
   std::string default_action;
   std::string time, wall_time, memory, stack, fsize, output;
   std::string nofile, nproc;
@@ -121,55 +127,31 @@ int run_command(const RunArgs& a) {
     for (const auto& arch : a.input.arches) o.policy.arches.push_back(parse_arch_or_throw(arch));
     o.policy.multiplex = a.input.compatible_multiplex ? MultiplexMode::Compatible : MultiplexMode::Safe;
   }
-  if (!a.default_action.empty()) o.policy.default_action = sandbox::parse_default_action(a.default_action);
+  if (!a.default_action.empty()) o.policy.default_action = cli::parse_default_action(a.default_action);
   std::vector<Rule> added;
-  for (const auto& t : a.allow) {
-    auto r = sandbox::parse_rule_option("--allow", t, Action::allow());
+  const std::vector<Arch> arches = o.policy.effective_arches();
+  for (const auto& [option, text] : a.rule_options) {
+    std::vector<Rule> r;
+    if (option == "--deny" || option == "--errno") r = cli::parse_deny_option(option, text, arches);
+    else if (option == "--allow") r = cli::parse_rule_option(option, text, Action::allow(), arches);
+    else if (option == "--kill") r = cli::parse_rule_option(option, text, Action::kill_process(), arches);
+    else if (option == "--trap") r = cli::parse_rule_option(option, text, Action::trap(), arches);
+    else r = cli::parse_rule_option(option, text, Action::log(), arches);
     added.insert(added.end(), r.begin(), r.end());
-  }
-  for (const auto& t : a.deny) {
-    auto r = sandbox::parse_deny_option(t);
-    added.insert(added.end(), r.begin(), r.end());
-  }
-  for (const auto& t : a.kill) {
-    auto r = sandbox::parse_rule_option("--kill", t, Action::kill_process());
-    added.insert(added.end(), r.begin(), r.end());
-  }
-  for (const auto& t : a.trap) {
-    auto r = sandbox::parse_rule_option("--trap", t, Action::trap());
-    added.insert(added.end(), r.begin(), r.end());
-  }
-  for (const auto& t : a.log) {
-    auto r = sandbox::parse_rule_option("--log", t, Action::log());
-    added.insert(added.end(), r.begin(), r.end());
-  }
-  for (const auto& t : a.errno_) {
-    // --errno is --deny under the name the language uses for the action.
-    auto r = sandbox::parse_deny_option(t);
-    for (Rule& rule : r) rule.origin = "--errno " + t;
-    added.insert(added.end(), r.begin(), r.end());
-  }
-  for (const auto* list : {&a.allow, &a.deny, &a.kill, &a.trap, &a.log, &a.errno_}) {
-    const char* name = list == &a.allow  ? "--allow"
-                       : list == &a.deny ? "--deny"
-                       : list == &a.kill ? "--kill"
-                       : list == &a.trap ? "--trap"
-                       : list == &a.log  ? "--log"
-                                         : "--errno";
-    for (const auto& t : *list) policy_name += fmt::format(", {} {}", name, t);
+    policy_name += fmt::format(", {} {}", option, text);
   }
   o.policy_name = policy_name;
-  sandbox::overlay_rules(o.policy, added);
+  cli::overlay_rules(o.policy, added);
   if (!a.default_action.empty()) guard_io_uring(o.policy, allows_io_uring_by_name(o.policy));  // a new default may deny
   validate(o.policy);
 
   auto& l = o.limits;
-  if (!a.time.empty()) l.cpu_seconds = sandbox::parse_duration(a.time);
-  if (!a.wall_time.empty()) l.wall_seconds = sandbox::parse_duration(a.wall_time);
-  if (!a.memory.empty()) l.memory = sandbox::parse_size(a.memory);
-  if (!a.stack.empty()) l.stack = sandbox::parse_size(a.stack);
-  if (!a.fsize.empty()) l.fsize = sandbox::parse_size(a.fsize);
-  if (!a.output.empty()) l.output = sandbox::parse_size(a.output);
+  if (!a.time.empty()) l.cpu_seconds = cli::parse_duration(a.time);
+  if (!a.wall_time.empty()) l.wall_seconds = cli::parse_duration(a.wall_time);
+  if (!a.memory.empty()) l.memory = cli::parse_size(a.memory);
+  if (!a.stack.empty()) l.stack = cli::parse_size(a.stack);
+  if (!a.fsize.empty()) l.fsize = cli::parse_size(a.fsize);
+  if (!a.output.empty()) l.output = cli::parse_size(a.output);
   if (!a.nofile.empty()) l.nofile = parse_count("--nofile", a.nofile);
   if (!a.nproc.empty()) l.nproc = parse_count("--nproc", a.nproc);
   l.core_dumps = a.core;
@@ -243,6 +225,28 @@ int run_command(const RunArgs& a) {
   return status;
 }
 
+// The rule options in the order they were given. CLI11 fills one vector per
+// option and records each occurrence in parse_order(); every occurrence
+// carries one value (allow_extra_args(false)).
+std::vector<std::pair<std::string, std::string>> rule_options_in_order(const CLI::App& app, const RunArgs& a) {
+  const std::pair<const char*, const std::vector<std::string>*> lists[] = {
+      {"--allow", &a.allow}, {"--deny", &a.deny}, {"--kill", &a.kill},
+      {"--trap", &a.trap},   {"--log", &a.log},   {"--errno", &a.errno_}};
+  std::size_t used[std::size(lists)] = {};
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const CLI::Option* opt : app.parse_order()) {
+    for (std::size_t i = 0; i < std::size(lists); ++i) {
+      if (opt->get_name() != lists[i].first || used[i] >= lists[i].second->size()) continue;
+      out.emplace_back(lists[i].first, (*lists[i].second)[used[i]++]);
+    }
+  }
+  // Anything parse_order() did not list (it should list all) keeps the
+  // order of the lists, after the rest.
+  for (std::size_t i = 0; i < std::size(lists); ++i)
+    for (; used[i] < lists[i].second->size(); ++used[i]) out.emplace_back(lists[i].first, (*lists[i].second)[used[i]]);
+  return out;
+}
+
 const CommandRegistration registration{
     "run", "Run a program under a policy and resource limits, reporting every denied syscall", [](CLI::App& sub) {
       auto a = std::make_shared<RunArgs>();
@@ -312,6 +316,7 @@ const CommandRegistration registration{
         std::vector<std::string> rest = app->remaining();
         if (!rest.empty() && rest.front() == "--") rest.erase(rest.begin());
         a->command.insert(a->command.end(), rest.begin(), rest.end());
+        a->rule_options = rule_options_in_order(*app, *a);
         return run_command(*a);
       };
     }};

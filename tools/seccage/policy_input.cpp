@@ -49,14 +49,21 @@ LoadedPolicy load_policy(const PolicyInput& input) {
     throw InputError("give either a profile or --preset, not both");
   if (input.preset.empty() && input.profile.empty())
     throw InputError("no policy: give a profile file or --preset NAME (`seccage presets` lists them)");
+  const PolicyLoadOptions options = load_options(input);
+  if (!input.preset.empty()) return load_preset(input.preset, options);
+  return load_policy_text(read_profile_text(input.profile), source_name(input), options);
+}
+
+PolicyLoadOptions load_options(const PolicyInput& input) {
   PolicyLoadOptions options;
   for (const std::string& a : input.arches) options.arches.push_back(parse_arch_or_throw(a));
   options.capabilities = parse_capabilities(input.caps);
   if (!input.kernel.empty()) options.kernel = parse_kernel_version(input.kernel);
   options.strict = input.strict;
   options.multiplex = input.compatible_multiplex ? MultiplexMode::Compatible : MultiplexMode::Safe;
-  if (!input.preset.empty()) return load_preset(input.preset, options);
-  return load_policy_text(read_profile_text(input.profile), input.profile == "-" ? "stdin" : input.profile, options);
+  return options;
 }
+
+std::string source_name(const PolicyInput& input) { return input.profile == "-" ? "stdin" : input.profile; }
 
 }  // namespace seccage::cli

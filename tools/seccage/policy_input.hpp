@@ -35,5 +35,9 @@ std::string read_profile_text(const std::string& file);
 // Reads the profile or builds the preset through the library's one loader
 // (load_policy.hpp), with the options turned into PolicyLoadOptions.
 LoadedPolicy load_policy(const PolicyInput& input);
+// The options load_policy() passes to the library.
+PolicyLoadOptions load_options(const PolicyInput& input);
+// How the profile is named in messages and origins ("stdin" for "-").
+std::string source_name(const PolicyInput& input);
 
 }  // namespace seccage::cli

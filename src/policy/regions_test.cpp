@@ -1,10 +1,10 @@
-#include "profile/text_regions.hpp"
+#include "policy/regions.hpp"
 
 #include <random>
 
 #include <gtest/gtest.h>
 
-namespace seccage::text_detail {
+namespace seccage::regions {
 namespace {
 
 constexpr std::uint64_t kMax = ~std::uint64_t{0};
@@ -153,4 +153,4 @@ TEST(TextRegions, BoundedRangeBecomesAlignedMaskedTests) {
 }
 
 }  // namespace
-}  // namespace seccage::text_detail
+}  // namespace seccage::regions

@@ -6,9 +6,9 @@
 #include <fmt/core.h>
 
 #include "seccage/error.hpp"
-#include "seccage/sandbox.hpp"
+#include "syntax/units.hpp"
 
-namespace seccage::sandbox {
+namespace seccage::cli {
 namespace {
 
 // Splits "500ms" into 500 and "ms". The number may have a fraction; no sign,
@@ -76,4 +76,4 @@ std::uint64_t parse_size(std::string_view text) {
   return static_cast<std::uint64_t>(bytes);
 }
 
-}  // namespace seccage::sandbox
+}  // namespace seccage::cli

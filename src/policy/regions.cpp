@@ -1,10 +1,10 @@
-#include "profile/text_regions.hpp"
+#include "policy/regions.hpp"
 
 #include <algorithm>
 #include <bit>
 #include <limits>
 
-namespace seccage::text_detail {
+namespace seccage::regions {
 namespace {
 
 constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
@@ -308,4 +308,4 @@ std::vector<std::vector<Condition>> to_conditions(const Region& r) {
   return out;
 }
 
-}  // namespace seccage::text_detail
+}  // namespace seccage::regions

@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 
 #include "seccage/error.hpp"
-#include "seccage/sandbox.hpp"
+#include "syntax/units.hpp"
 
-namespace seccage::sandbox {
+namespace seccage::cli {
 namespace {
 
 TEST(SandboxUnits, Durations) {
@@ -32,4 +32,4 @@ TEST(SandboxUnits, Sizes) {
 }
 
 }  // namespace
-}  // namespace seccage::sandbox
+}  // namespace seccage::cli

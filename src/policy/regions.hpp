@@ -17,7 +17,7 @@
 
 #include "seccage/policy.hpp"
 
-namespace seccage::text_detail {
+namespace seccage::regions {
 
 // A set of 64-bit values one comparison can test.
 struct Term {
@@ -61,4 +61,4 @@ Region simplify(const Region& r);
 // limit); a range bounded on both sides becomes aligned masked tests.
 std::vector<std::vector<Condition>> to_conditions(const Region& r);
 
-}  // namespace seccage::text_detail
+}  // namespace seccage::regions
