@@ -35,7 +35,16 @@ struct Finding {
   std::string subject;  // the syscall name it is about, when there is one
 };
 
+// The container runtime whose start-up a profile must let through: the
+// calls it makes itself after loading the filter, before the container's
+// program runs (docs/check.md, "runtime-startup").
+enum class ContainerRuntime : std::uint8_t { None, Runc, Crun };
+
 struct LintOptions {
+  // Which runtime's start-up to check; nullopt: runc for OCI/Docker JSON
+  // profiles (reported as warnings), none for other policies. Given
+  // explicitly, a missing call is an error.
+  std::optional<ContainerRuntime> runtime;
   // Dangerous syscalls allowed under a condition are reported at info level
   // with the condition; false leaves them out.
   bool report_conditional_dangerous = true;

@@ -792,6 +792,10 @@ void check_policy(Context& ctx) {
   check_multiplexers(ctx, eval, st);
   check_siblings(ctx, eval, st);
   check_names_per_arch(ctx);
+  // A runtime named explicitly makes a missing call an error; the default
+  // for JSON profiles (runc) a warning.
+  if (ctx.options.runtime) check_runtime_startup(ctx, eval, *ctx.options.runtime, Severity::Error);
+  else if (ctx.json_text) check_runtime_startup(ctx, eval, ContainerRuntime::Runc, Severity::Warning);
 }
 
 }  // namespace lint_detail

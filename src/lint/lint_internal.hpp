@@ -12,6 +12,10 @@
 
 #include "seccage/lint.hpp"
 
+namespace seccage {
+class Evaluator;
+}
+
 namespace seccage::lint_detail {
 
 struct Context {
@@ -41,6 +45,10 @@ struct Context {
 
 // By file, line, column, then severity.
 void sort_findings(std::vector<Finding>& findings);
+
+// runtime-startup: the calls runc or crun make under the filter before the
+// container's program runs (runtime_startup.cpp).
+void check_runtime_startup(Context& ctx, const Evaluator& eval, ContainerRuntime runtime, Severity severity);
 
 // Every check that needs only the Policy (and its origins).
 void check_policy(Context& ctx);

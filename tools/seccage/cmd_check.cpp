@@ -28,6 +28,7 @@ struct Options {
   std::vector<std::string> arches;
   std::string caps = "docker-default";
   std::string kernel;
+  std::string runtime;  // runc, crun, none; empty: the default
   bool json = false;
   bool verbose = false;
 };
@@ -100,6 +101,11 @@ int run(const Options& o) {
   if (!lint.restrict_to.empty()) resolve.host_arch = lint.restrict_to.front();
   resolve.capabilities = parse_capabilities(o.caps);
   if (!o.kernel.empty()) resolve.kernel = parse_kernel_version(o.kernel);
+  if (o.runtime == "runc") lint.runtime = ContainerRuntime::Runc;
+  else if (o.runtime == "crun") lint.runtime = ContainerRuntime::Crun;
+  else if (o.runtime == "none") lint.runtime = ContainerRuntime::None;
+  else if (!o.runtime.empty())
+    throw InputError(fmt::format("--runtime '{}': expected runc, crun or none", o.runtime));
 
   bool unreadable = false, errors = false;
   nlohmann::ordered_json out = nlohmann::ordered_json::object();
@@ -161,6 +167,9 @@ const CommandRegistration registration{
                      "the container's capabilities for Docker includes/excludes: comma-separated, CAP_ optional, "
                      "'none', 'docker-default' (default), 'all'");
       sub.add_option("--kernel", o->kernel, "kernel version X.Y for Docker minKernel (default: the running kernel)");
+      sub.add_option("--runtime", o->runtime,
+                     "check that this container runtime can still start a container under the profile: runc, crun "
+                     "or none (default: runc for JSON profiles, as warnings; none for other policies)");
       sub.footer(
           "Exit status: 0 no errors (warnings and info allowed), 1 errors found, 2 a profile could not be read.\n"
           "Finding classes and the dangerous-syscall list: docs/check.md.\n"
