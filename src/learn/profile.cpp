@@ -102,8 +102,9 @@ void canonicalize(Policy& policy) {
 LearnedProfile build_profile(const std::vector<SyscallUse>& uses, const LearnOptions& options) {
   LearnedProfile out;
   out.policy.default_action = Action::errno_(1);  // EPERM
-  // Unlisted ABIs get the default too: OCI JSON has no other way to say it.
-  out.policy.bad_arch_action = out.policy.default_action;
+  // An ABI the run never used: the thread dies, as runc and crun treat an
+  // arch an OCI profile does not list (OCI JSON cannot say anything else).
+  out.policy.bad_arch_action = Action::kill_thread();
   out.policy.enosys_for_unknown = true;
   std::set<Arch> arches;
   std::map<std::string, std::vector<const SyscallUse*>> by_name;

@@ -23,6 +23,8 @@ namespace seccage::cli {
 namespace learn_command {  // one per command: tools/seccage is built as one unity source
 namespace {
 
+using learn::NamedPolicy;
+
 struct LearnArgs {
   std::string output, format = "oci", counts, max_values;
   bool append = false, no_namespaces = false, quiet = false;
@@ -157,9 +159,9 @@ int learn_command(const LearnArgs& a, learn::OutputFormat format, const learn::L
   }
   learn::LearnedProfile profile = learn::build_profile(run.uses, lo);
   if (existing) {
-    profile.warnings.clear();
     learn::LearnedProfile merged = learn::merge_profiles({*existing, NamedPolicy{"this run", profile.policy}});
     for (auto& [name, note] : profile.notes) merged.notes.try_emplace(name, note);
+    merged.warnings.insert(merged.warnings.begin(), profile.warnings.begin(), profile.warnings.end());
     profile = std::move(merged);
   }
   std::vector<std::string> warnings = profile.warnings;
