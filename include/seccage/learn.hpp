@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "seccage/arch.hpp"
+#include "seccage/bpf.hpp"
 #include "seccage/policy.hpp"
 #include "seccage/sandbox.hpp"
 
@@ -159,6 +160,25 @@ struct LearnRun {
   std::uint64_t unknown_arch_calls = 0;
 };
 LearnRun learn_run(sandbox::RunOptions options, const LearnOptions& learn_options = {});
+
+// ---- Counts that make filters faster (`seccage compile --frequencies`) ----
+
+struct RecordedCount {
+  Arch arch = Arch::x86_64;
+  std::uint32_t nr = 0;
+  std::string syscall;
+  std::uint64_t count = 0;
+};
+// Reads what counts_json() writes. Throws InputError for anything else.
+std::vector<RecordedCount> parse_counts_json(std::string_view text);
+// CompileOptions::frequency from the counts of `arches` (name -> calls).
+std::map<std::string, double> frequencies_for(const std::vector<RecordedCount>& counts, std::span<const Arch> arches);
+// The mean number of BPF instructions `program` executes per recorded call
+// of `arches`: each call emulated with arguments zero, and a call the
+// kernel's action cache answers (allowed, reading nothing but nr and arch)
+// counted as 0, since the filter does not run for it.
+double mean_instructions_per_call(const bpf::Program& program, const std::vector<RecordedCount>& counts,
+                                  std::span<const Arch> arches);
 
 enum class OutputFormat : std::uint8_t { Oci, Text, Spo };
 // "oci", "text", "spo"; InputError otherwise.
