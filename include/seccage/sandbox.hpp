@@ -44,8 +44,26 @@ enum class Mode : std::uint8_t {
   Permissive,  // denied calls are reported and allowed (SECCOMP_USER_NOTIF_FLAG_CONTINUE)
 };
 
+// Learning (`seccage learn`, docs/learn.md): a recorder sees every syscall
+// the program and its descendants make from its exec on. With one set, the
+// runner installs a filter that notifies every call of every ABI instead of
+// the policy's (the policy is then unused), and the supervisor hands each
+// call to the recorder instead of classifying it. Nothing is enforced: the
+// call runs as made (SECCOMP_USER_NOTIF_FLAG_CONTINUE) unless the recorder
+// answers it with an errno.
+class CallRecorder {
+ public:
+  virtual ~CallRecorder() = default;
+  // Returns 0 to let the call run, or the errno (> 0) to fail it with.
+  // Called on the runner's thread, one call at a time.
+  virtual int record(std::uint32_t audit_arch, std::uint32_t nr, const std::array<std::uint64_t, 6>& args) = 0;
+};
+
 struct RunOptions {
   Policy policy;
+  // Set: learning (see CallRecorder). Needs user notification; a run
+  // without it fails with a SystemError report.
+  CallRecorder* recorder = nullptr;
   std::vector<std::string> argv;  // argv[0] is searched in PATH when it has no '/'
   Limits limits;
   Mode mode = Mode::Enforce;

@@ -39,10 +39,15 @@ class Weights {
  public:
   Weights(const CompileOptions& options, Arch arch) : options_(options), arch_(arch) {}
 
-  double of(std::uint32_t nr) const {
+  double of(std::uint32_t nr, const Decision& decision) const {
     if (options_.frequency.empty()) return 1.0;
     auto name = syscall_name(arch_, nr);
     if (!name) return kGapWeight;
+    // A syscall allowed whatever its arguments is answered by the kernel's
+    // action cache (Linux 5.11) without running the filter: how often it is
+    // called costs nothing here, so its frequency must not pull it up the
+    // tree at the expense of the calls that do run the filter.
+    if (!decision.depends_on_args() && decision.otherwise == Action::allow()) return kGapWeight;
     auto it = options_.frequency.find(std::string(*name));
     // Syscalls the profile never saw still happen (error paths, other inputs).
     return kGapWeight + (it == options_.frequency.end() ? 0.0 : it->second);
@@ -87,7 +92,7 @@ void add_arch_ranges(Graph& g, std::vector<Range>& out, const ArchDecisions& d, 
       in_run = true;
     }
     run.last = nr;
-    run.weight += weights.of(nr) + (decision.depends_on_args() ? kArgCheckWeight : 0.0);
+    run.weight += weights.of(nr, decision) + (decision.depends_on_args() ? kArgCheckWeight : 0.0);
     next = std::uint64_t{nr} + 1;
   }
   flush();

@@ -186,6 +186,18 @@ bpf::Program hardening_program(const Policy& policy, bool enforced) {
   return compile(h);
 }
 
+// Learning (RunOptions::recorder): every call of every ABI the program can
+// use notifies, so the recorder sees each one. The policy only lends its
+// arches (foreign ones notify through the bad-arch action too).
+Policy learning_policy(const Policy& policy) {
+  Policy p;
+  p.default_action = Action::user_notif();
+  p.bad_arch_action = Action::user_notif();
+  p.arches = callable_arches(policy);
+  p.enosys_for_unknown = false;  // numbers newer than the table are recorded as they are
+  return p;
+}
+
 // The sandbox's init's own filter, where the program could take it over
 // (InitPlan::own_filter): the calls src/sandbox/init.cpp makes after it has
 // forked the launcher, and nothing else.
@@ -336,7 +348,8 @@ void Session::prepare() {
     observe.push_back("setrlimit");
   }
   // In permissive mode a trap is let through and reported like the rest.
-  plan_.program = compile(supervise_ ? notify_variant(o_.policy, observe, o_.mode != Mode::Permissive) : o_.policy);
+  if (o_.recorder) plan_.program = compile(learning_policy(o_.policy));
+  else plan_.program = compile(supervise_ ? notify_variant(o_.policy, observe, o_.mode != Mode::Permissive) : o_.policy);
   plan_.hardening = hardening_program(o_.policy, o_.mode == Mode::Enforce);
   plan_.supervise = supervise_;
   plan_.wait_killable = wait_killable;
@@ -475,6 +488,7 @@ void Session::attach_supervisor() {
     cfg.mode = o_.mode;
     cfg.string_limit = o_.string_limit;
     cfg.launcher = sb_->launcher;
+    cfg.recorder = o_.recorder;
     if (auto st = sandbox::read_status(sb_->launcher)) cfg.launcher_ns_pid = st->ns_pid;
     cfg.launched = [this] {
       read_status(false);
@@ -703,6 +717,9 @@ void Session::finish() {
 Report Session::run() {
   if (o_.argv.empty()) throw InputError("no program to run: give it after --");
   prepare();  // everything that can fail on bad input fails here, before any process
+  if (o_.recorder && !supervise_)
+    return failed(kStatusFailed, "learning needs seccomp user notification and pidfd_getfd (Linux 5.6), which this "
+                                 "kernel does not offer");
   Resolved resolved = resolve_program(o_.argv[0], plan_.envp);
   if (resolved.status) return failed(resolved.status, resolved.error);
   plan_.path = resolved.path;

@@ -247,6 +247,14 @@ bool Supervisor::handle_one(ViolationLog& log) {
     respond(call.id, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
     return true;
   }
+  if (config_.recorder) {
+    // Learning: nothing is enforced, so CONTINUE is what is wanted here (the
+    // call runs with whatever its memory holds by then; only the registers
+    // are recorded, and those the task cannot change while it waits).
+    const int error = config_.recorder->record(call.audit_arch, call.nr, call.args);
+    respond(call.id, 0, error > 0 ? -error : 0, error > 0 ? 0 : SECCOMP_USER_NOTIF_FLAG_CONTINUE);
+    return true;
+  }
   const Classification c = classifier_.get().classify(call.audit_arch, call.nr, call.args);
   if (!c.action.denies()) {
     observe_allowed(log, call, c);

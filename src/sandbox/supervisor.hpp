@@ -29,6 +29,8 @@ struct SupervisorConfig {
   // execve succeeded? Until then every call comes from seccage's own launcher
   // code and is let through (see docs/run.md, "The launcher's execve").
   std::function<bool()> launched;
+  // Learning: every call after the launch goes to the recorder (RunOptions::recorder).
+  CallRecorder* recorder = nullptr;
 };
 
 // A SIGSYS a process of the sandbox sent (kill, tgkill, ...), seen because

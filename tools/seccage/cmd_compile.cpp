@@ -15,6 +15,7 @@
 #include "policy_input.hpp"
 #include "seccage/compiler.hpp"
 #include "seccage/error.hpp"
+#include "seccage/learn.hpp"
 #include "seccage/policy_text.hpp"
 #include "seccage/stats.hpp"
 #include "seccage/writers.hpp"
@@ -33,6 +34,7 @@ struct Options {
   std::string k8s_namespace; // SPO metadata.namespace
   std::string spo_version;   // SPO apiVersion's version: v1 (default) or v1beta1
   bool stats = false;
+  std::string frequencies;   // a `seccage learn --counts` file
 };
 
 // Everything that can fail happens before the output is opened: a bad
@@ -82,7 +84,14 @@ int run(const Options& o) {
   LoadedPolicy loaded = load_policy(o.input);
   for (const std::string& w : loaded.warnings) fmt::print(stderr, "seccage: warning: {}\n", w);
   std::vector<RefusedRule> refused;
-  const bpf::Program program = compile(loaded.policy, {}, &refused);
+  CompileOptions options;
+  std::vector<learn::RecordedCount> counts;
+  const std::vector<Arch> policy_arches = loaded.policy.effective_arches();
+  if (!o.frequencies.empty()) {
+    counts = learn::parse_counts_json(read_profile_text(o.frequencies));
+    options.frequency = learn::frequencies_for(counts, policy_arches);
+  }
+  const bpf::Program program = compile(loaded.policy, options, &refused);
   // A rule libseccomp would refuse has no effect in the program (as it would
   // have none in libseccomp's): say so rather than drop it silently.
   for (const RefusedRule& r : refused) {
@@ -104,7 +113,15 @@ int run(const Options& o) {
 
   if (o.stats) {
     const std::vector<Arch> arches = loaded.policy.effective_arches();
-    const std::string stats = measure_program(program, arches).to_text();
+    std::string stats = measure_program(program, arches).to_text();
+    if (!counts.empty()) {
+      // What the counts bought: instructions per recorded call, with the
+      // tree shaped by them and without (issue 14, docs/learn.md).
+      const double with = learn::mean_instructions_per_call(program, counts, policy_arches);
+      const double without = learn::mean_instructions_per_call(compile(loaded.policy), counts, policy_arches);
+      stats += fmt::format("per recorded call of {}: mean {:.2f} instructions with --frequencies, {:.2f} without "
+                           "(calls the kernel's cache answers count 0)\n", o.frequencies, with, without);
+    }
     // Keep stdout clean for the program itself when it goes there.
     if (o.output.empty() || o.output == "-") std::cerr << stats;
     else std::cout << stats;
@@ -137,6 +154,9 @@ const CommandRegistration registration{
       sub.add_flag("--stats", o->stats,
                    "print program length and, per arch, instructions executed (min/mean/max over every known "
                    "syscall, max over argument checks) and how many allowed syscalls the kernel caches");
+      sub.add_option("--frequencies", o->frequencies,
+                     "a `seccage learn --counts` file: shape the syscall search so the recorded calls that run the "
+                     "filter (argument-checked, denied, logged, notified) take fewer instructions");
       sub.footer("Examples: seccage compile docker-default.json --arch x86_64 -o docker.bpf --stats\n"
                  "          seccage compile app.json --arch x86_64 --arch aarch64 --format spo --name app -o app.yaml");
       return [o] { return run(*o); };
