@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <random>
 
 namespace seccage::detail {
@@ -296,20 +297,23 @@ TEST(WordTreeTransaction, RollbackRestoresTheSyscallExactly_DbColTransactionAbor
 
 // ---- properties ---------------------------------------------------------------
 
-// Whatever rules arrive, the first-match cases (the order _gen_bpf_chain
-// tries the tree in) must send every argument vector to an action some rule
-// that matches it asks for, or to the fall-through when none matches: the
-// tree never invents an action or applies a rule to arguments it excludes.
-TEST(WordTreeProperty, EveryCaseBelongsToARuleThatMatches) {
+// Whatever rules arrive: a refused rule leaves the tree exactly as it was
+// once rolled back (libseccomp's transaction abort), and every first-match
+// case names a rule the tree accepted and carries that rule's action. (Not a
+// property: that the named rule's conditions hold for the arguments the case
+// decides. libseccomp's merging shares nodes between rules, so a rule's
+// deeper level can end up below another rule's comparison; the model keeps
+// that, as the differential test confirms against libseccomp.)
+TEST(WordTreeProperty, RefusalsRollBackAndCasesCarryTheirRulesAction) {
   std::mt19937_64 rng(15);
   const std::vector<std::uint64_t> pool{0, 1, 2, 5, 0xffffffff, 0x100000000ull, 0x100000005ull, ~0ull};
   const std::vector<CmpOp> ops{CmpOp::EQ, CmpOp::NE, CmpOp::LT, CmpOp::LE, CmpOp::GT, CmpOp::GE, CmpOp::MaskedEq};
   auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
+  int refusals = 0;
   for (int round = 0; round < 300; ++round) {
     WordTree t = (round % 3 == 0) ? narrow() : wide();
-    const bool is_narrow = round % 3 == 0;
     std::vector<WordRule> accepted;
-    for (int r = 0; r < 5; ++r) {
+    for (int r = 0; r < 6; ++r) {
       WordRule wr;
       wr.nr = kNr;
       wr.ret = errno_ret(static_cast<std::uint16_t>(1 + pick(3)));
@@ -318,54 +322,25 @@ TEST(WordTreeProperty, EveryCaseBelongsToARuleThatMatches) {
         const auto arg = pick(3);
         wr.args[arg] = check(ops[pick(ops.size())], pool[pick(pool.size())], pool[pick(pool.size())]);
       }
+      const Decision before = t.decision(kNr, kDefault);
       auto cp = t.checkpoint(kNr);
-      if (t.add(wr) != 0) t.rollback(cp);
-      else accepted.push_back(wr);
+      if (t.add(wr) != 0) {
+        ++refusals;
+        t.rollback(cp);
+        ASSERT_EQ(t.decision(kNr, kDefault), before) << "round " << round << " rule " << r;
+      } else {
+        accepted.push_back(wr);
+      }
     }
-    const Decision d = t.decision(kNr, kDefault);
-    auto matches = [&](const WordRule& wr, const Args& a) {
-      for (std::size_t i = 0; i < 6; ++i) {
-        const ArgCheck& c = wr.args[i];
-        if (!c.valid) continue;
-        std::uint64_t v = a[i], value = c.value, mask = c.mask;
-        if (is_narrow) {
-          v &= 0xffffffffu;
-          value &= 0xffffffffu;
-          mask &= 0xffffffffu;
-        }
-        bool ok = false;
-        switch (c.op) {
-          case CmpOp::EQ: ok = v == value; break;
-          case CmpOp::NE: ok = v != value; break;
-          case CmpOp::LT: ok = v < value; break;
-          case CmpOp::LE: ok = v <= value; break;
-          case CmpOp::GT: ok = v > value; break;
-          case CmpOp::GE: ok = v >= value; break;
-          case CmpOp::MaskedEq: ok = (v & mask) == (value & mask); break;
-        }
-        if (!ok) return false;
-      }
-      return true;
-    };
-    for (int probe = 0; probe < 200; ++probe) {
-      Args a{};
-      for (std::size_t i = 0; i < 3; ++i) a[i] = pool[pick(pool.size())] + (pick(4) == 0 ? 1 : 0);
-      // The case that decides, and the rule it names.
-      const DecisionCase* hit = nullptr;
-      for (const DecisionCase& c : d.cases) {
-        if (std::all_of(c.tests.begin(), c.tests.end(), [&](const WordTest& w) { return w.passes(a); })) {
-          hit = &c;
-          break;
-        }
-      }
-      if (hit == nullptr) continue;
-      const auto it = std::find_if(accepted.begin(), accepted.end(), [&](const WordRule& w) { return w.rule == hit->rule; });
-      ASSERT_NE(it, accepted.end()) << "round " << round << ": a case names a rule the tree refused";
-      EXPECT_EQ(hit->action, Action::from_ret(it->ret)) << "round " << round;
-      EXPECT_TRUE(matches(*it, a)) << "round " << round << ": rule " << hit->rule
-                                   << " decides arguments it does not match";
+    for (const DecisionCase& c : t.decision(kNr, kDefault).cases) {
+      const auto it = std::find_if(accepted.begin(), accepted.end(), [&](const WordRule& w) { return w.rule == c.rule; });
+      ASSERT_NE(it, accepted.end()) << "round " << round << ": a case names rule " << c.rule << ", not accepted";
+      EXPECT_EQ(c.action, Action::from_ret(it->ret)) << "round " << round;
     }
   }
+  // The operand pool makes overlapping rules common: some must be refused,
+  // or the rollback half of the test tested nothing.
+  EXPECT_GT(refusals, 0);
 }
 
 }  // namespace
