@@ -6,7 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/child.hpp"
+#include "support/cli.hpp"
+#include "support/temp_dir.hpp"
 
 namespace seccage {
 namespace {
@@ -15,21 +16,10 @@ namespace fs = std::filesystem;
 
 const fs::path kProfiles = fs::path(SECCAGE_TEST_DATA_DIR) / "profiles";
 
-test::CommandResult seccage(std::vector<std::string> args) {
-  args.insert(args.begin(), SECCAGE_CLI_PATH);
-  return test::run_command(args);
-}
+const auto seccage = [](const std::vector<std::string>& args) { return test::run_seccage_command(args); };
 
-struct TempFile {
-  fs::path path;
-  explicit TempFile(const std::string& content) {
-    std::string t = (fs::temp_directory_path() / "seccage-check-XXXXXX").string();
-    const int fd = ::mkstemp(t.data());
-    ::close(fd);
-    path = t;
-    std::ofstream(path) << content;
-  }
-  ~TempFile() { fs::remove(path); }
+struct TempFile : test::TempFile {
+  explicit TempFile(const std::string& content) : test::TempFile(content, "profile", "seccage-check") {}
 };
 
 TEST(CheckCli, DockerDefaultIsCleanAndSaysWhatMatters) {

@@ -24,6 +24,7 @@
 #include "seccage/load_policy.hpp"
 #include "seccage/profile.hpp"
 #include "support/libseccomp_ref.hpp"
+#include "support/equivalence.hpp"
 #include "support/probe_args.hpp"
 #include "support/profiles.hpp"
 
@@ -92,13 +93,8 @@ void expect_agreement(Policy p, const std::string& file, Arch host, int level) {
   for (Arch arch : arches) {
     const ArchInfo& info = arch_info(arch);
     const ArchDecisions& d = eval.decisions(arch);
-    // The table's numbers and their neighbours, and past the end (arm's
-    // private numbers sit at 0xf0000: no full sweep).
-    std::set<std::uint32_t> nrs;
-    for (const SyscallEntry& e : syscall_table(arch))
-      for (std::uint32_t n : {e.nr - 1, e.nr, e.nr + 1})
-        if (n >= info.nr_offset) nrs.insert(n);
-    for (std::uint32_t n = info.max_nr + 1; n <= info.max_nr + 16; ++n) nrs.insert(n);
+    // The table's numbers and their neighbours, and past the end.
+    std::set<std::uint32_t> nrs = test::comparison_numbers(arch);
     nrs.insert(kNoSyscallNr);  // -1: the default action in both
     for (std::uint32_t nr : nrs) {
       const bool known = d.find(nr) != nullptr || nr == kNoSyscallNr;

@@ -15,7 +15,8 @@
 #include "seccage/compiler.hpp"
 #include "seccage/profile.hpp"
 #include "seccage/writers.hpp"
-#include "support/child.hpp"
+#include "support/cli.hpp"
+#include "support/temp_dir.hpp"
 
 namespace seccage {
 namespace {
@@ -108,19 +109,11 @@ TEST(GoldenWriters, DockerDefaultSpo) {
 
 // ---- the CLI --------------------------------------------------------------------
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "seccage-writers-XXXXXX").string();
-    path = ::mkdtemp(t.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
+struct TempDir : test::TempDir {
+  TempDir() : test::TempDir("seccage-writers") {}
 };
 
-test::CommandResult seccage(std::vector<std::string> args) {
-  args.insert(args.begin(), SECCAGE_CLI_PATH);
-  return test::run_command(args);
-}
+const auto seccage = [](const std::vector<std::string>& args) { return test::run_seccage_command(args); };
 
 TEST(GoldenCli, CompileWritesEachFormatLikeTheWriters) {
   TempDir dir;

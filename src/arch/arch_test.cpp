@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "seccage/error.hpp"
+#include "support/child.hpp"
 
 namespace seccage {
 namespace {
@@ -175,13 +176,9 @@ TEST(ArchTables, GeneratedFileIsUpToDate) {
   const std::string csv = std::string(SECCAGE_TEST_DATA_DIR) + "/data/syscalls.csv";
   if (!std::ifstream(csv)) GTEST_SKIP() << "no " << csv;
   if (std::system("python3 --version >/dev/null 2>&1") != 0) GTEST_SKIP() << "no python3";
-  const std::string cmd = "python3 '" + script + "' --stdout --csv '" + csv + "'";
-  FILE* p = popen(cmd.c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  std::string generated;
-  char buf[4096];
-  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) generated.append(buf, n);
-  ASSERT_EQ(pclose(p), 0) << cmd;
+  const test::CommandResult r = test::run_command({"/usr/bin/env", "python3", script, "--stdout", "--csv", csv});
+  ASSERT_EQ(r.exit_code(), 0) << script << ": " << r.err;
+  const std::string& generated = r.status.output;
   std::ifstream committed_file(std::string(SECCAGE_SOURCE_DIR) + "/src/arch/syscall_tables.inc");
   std::stringstream committed;
   committed << committed_file.rdbuf();

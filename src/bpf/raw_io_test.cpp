@@ -6,11 +6,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "seccage/bpf.hpp"
+#include "support/temp_dir.hpp"
 #include "seccage/error.hpp"
 
 namespace seccage::bpf {
@@ -22,11 +24,10 @@ namespace fs = std::filesystem;
 class BpfRawIo : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "seccage-rawio-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    tmp_ = std::make_unique<test::TempDir>("seccage-rawio");
+    dir_ = tmp_->path;
   }
-  void TearDown() override { fs::remove_all(dir_); }
+  void TearDown() override { tmp_.reset(); }
   void write_bytes(const fs::path& p, const std::string& bytes) {
     std::ofstream(p, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   }
@@ -38,6 +39,7 @@ class BpfRawIo : public ::testing::Test {
     }
     return "(no error)";
   }
+  std::unique_ptr<test::TempDir> tmp_;
   fs::path dir_;
 };
 

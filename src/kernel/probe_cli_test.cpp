@@ -1,30 +1,19 @@
 // `seccage probe --json` reports what probe_kernel() finds.
-#include <cstdio>
 #include <string>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "seccage/kernel.hpp"
+#include "support/cli.hpp"
 
 namespace seccage::kernel {
 namespace {
 
-std::string run(const std::string& command, int& status) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  if (p == nullptr) return out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  status = pclose(p);
-  return out;
-}
-
 TEST(ProbeCli, JsonMatchesTheLibrary) {
-  int status = -1;
-  const std::string out = run(std::string(SECCAGE_CLI_PATH) + " probe --json", status);
-  ASSERT_EQ(status, 0) << out;
+  const test::CliRun r = test::run_seccage({"probe", "--json"});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  const std::string& out = r.out;
   const auto j = nlohmann::json::parse(out);
   const KernelFeatures k = probe_kernel();
   EXPECT_EQ(j.at("release"), k.release);
@@ -42,9 +31,9 @@ TEST(ProbeCli, JsonMatchesTheLibrary) {
 }
 
 TEST(ProbeCli, TextNamesEveryFlag) {
-  int status = -1;
-  const std::string out = run(std::string(SECCAGE_CLI_PATH) + " probe", status);
-  ASSERT_EQ(status, 0) << out;
+  const test::CliRun r = test::run_seccage({"probe"});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  const std::string& out = r.out;
   for (FilterFlag f : kAllFilterFlags) {
     const std::string name(flag_name(f).substr(20));  // without "SECCOMP_FILTER_FLAG_"
     EXPECT_NE(out.find(name), std::string::npos) << name;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "seccage/error.hpp"
+#include "support/child.hpp"
 
 namespace seccage {
 namespace {
@@ -46,12 +47,10 @@ TEST(Groups, LookupAndNestedGroups) {
 }
 
 TEST(Groups, GeneratedTableIsCurrent) {
-  const std::string cmd = std::string("python3 ") + SECCAGE_SOURCE_DIR + "/scripts/gen-groups.py --stdout";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  ASSERT_TRUE(pipe);
-  std::string generated;
-  char buf[4096];
-  while (std::size_t k = fread(buf, 1, sizeof buf, pipe.get())) generated.append(buf, k);
+  const std::string script = std::string(SECCAGE_SOURCE_DIR) + "/scripts/gen-groups.py";
+  const test::CommandResult r = test::run_command({"/usr/bin/env", "python3", script, "--stdout"});
+  ASSERT_EQ(r.exit_code(), 0) << script << ": " << r.err;
+  const std::string& generated = r.status.output;
   std::ifstream in(std::string(SECCAGE_SOURCE_DIR) + "/src/policy/syscall_groups.inc");
   std::stringstream committed;
   committed << in.rdbuf();

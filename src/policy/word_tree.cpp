@@ -1,5 +1,34 @@
 #include "policy/word_tree.hpp"
 
+// Map to libseccomp 2.5.4 (src/db.c unless noted), so that each step of the
+// replay can be checked against the function it mirrors. seccage's names
+// differ; the logic, not the code, is followed:
+//   op_rank              __db_chain_op_priority
+//   WordTree::before     _db_chain_lt (with __db_chain_arg_priority)
+//   WordTree::same       _db_chain_eq
+//   WordTree::leaf       _db_chain_leaf
+//   WordTree::zombie     _db_chain_zombie
+//   WordTree::get        _db_node_get
+//   WordTree::put        _db_node_put
+//   WordTree::put_level  _db_level_clean
+//   WordTree::put_tree   _db_tree_put
+//   WordTree::remove     _db_tree_remove
+//   WordTree::actions_all _db_tree_act_check (true where it returns 0)
+//   WordTree::prune      _db_tree_prune (flags: _DB_IST_*)
+//   WordTree::merge      _db_tree_add
+//   WordTree::generate   _db_rule_gen_64 / _db_rule_gen_32 (narrow_)
+//   WordTree::add_rule   db_rule_add (the per-arch part of seccomp_rule_add)
+//   WordTree::add_unconditional  db_rule_add, for a rule without arguments
+//   find/insert/erase    the walk of db_filter's syscall list in db_rule_add
+//   checkpoint/rollback  db_col_transaction_start / db_col_transaction_abort
+//                        (libseccomp snapshots every filter; the model only
+//                        the syscall the rule touches)
+//   WordTree::cases      gen_bpf.c: _gen_bpf_chain and _gen_bpf_node (the
+//                        order the generated BPF tries the tree in)
+//   WordTree::decision   gen_bpf.c: _gen_bpf_syscall
+//   WordTree::well_formed, step  no counterpart: they detect the cyclic
+//                        levels libseccomp never finishes walking (ELOOP)
+
 #include <algorithm>
 #include <cerrno>
 #include <stdexcept>
@@ -18,6 +47,7 @@ constexpr unsigned kMatched = kMatch | kMatchOnce;
 // The tree already holds a shorter path to the same action: drop the chain.
 constexpr unsigned kRedundant = kMatch | kTreeDone | kChainLonger;
 
+// Mirrors __db_chain_op_priority.
 // Level order: later arguments first, the high word before the low one, then
 // equality tests, then LT/LE, then GT/GE; within one operator by operand.
 unsigned op_rank(CmpOp op) {
@@ -43,11 +73,13 @@ int WordTree::new_node() {
   return static_cast<int>(nodes_.size() - 1);
 }
 
+// Mirrors _db_node_get.
 int WordTree::get(int node) {
   if (node >= 0) ++nodes_[node].refs;
   return node;
 }
 
+// Mirrors _db_node_put.
 // Drops one reference. A node that loses its last one leaves its level (its
 // neighbours are re-linked) and releases the levels below it; `node` is then
 // moved to a surviving neighbour, as callers walking a level expect.
@@ -73,6 +105,7 @@ unsigned WordTree::put(int& node) {
   return count;
 }
 
+// Mirrors _db_level_clean.
 // Frees a whole level when nothing but the level's own sibling links refers
 // to any of its nodes.
 unsigned WordTree::put_level(int node) {
@@ -90,6 +123,7 @@ unsigned WordTree::put_level(int node) {
   return count;
 }
 
+// Mirrors _db_tree_put.
 unsigned WordTree::put_tree(int& node) {
   unsigned count = put(node);
   if (node >= 0) count += put_level(node);
@@ -108,6 +142,7 @@ void WordTree::step() const {
   if (++steps_ > kStepBudget) throw std::logic_error("word tree: walk does not terminate");
 }
 
+// Mirrors _db_tree_remove.
 // Searches the tree below `tree` for `node` and unlinks it with everything
 // beneath it. Nodes left with neither a branch nor an action on the way are
 // removed instead; the search stops at the first removal.
@@ -142,6 +177,7 @@ unsigned WordTree::remove(int& tree, int node) {
   return count;
 }
 
+// Mirrors _db_tree_act_check (which returns 0 where this returns true).
 // True when every action on `tree`'s level and below it equals `ret`.
 bool WordTree::actions_all(int tree, std::uint32_t ret) const {
   if (tree < 0) return true;
@@ -155,6 +191,7 @@ bool WordTree::actions_all(int tree, std::uint32_t ret) const {
   return true;
 }
 
+// Mirrors _db_chain_lt.
 bool WordTree::before(int a, int b) const {
   const Node& x = nodes_[a];
   const Node& y = nodes_[b];
@@ -167,12 +204,14 @@ bool WordTree::before(int a, int b) const {
   return x.value < y.value;
 }
 
+// Mirrors _db_chain_eq.
 bool WordTree::same(int a, int b) const {
   const Node& x = nodes_[a];
   const Node& y = nodes_[b];
   return x.arg == y.arg && x.high == y.high && x.op == y.op && x.value == y.value && x.mask == y.mask;
 }
 
+// Mirrors _db_rule_gen_64, and _db_rule_gen_32 for narrow (32-bit) arches.
 WordTree::Generated WordTree::generate(const WordRule& rule) {
   Generated g;
   g.rule = rule.rule;
@@ -288,6 +327,7 @@ WordTree::Generated WordTree::generate(const WordRule& rule) {
   return g;
 }
 
+// Mirrors _db_tree_prune.
 // Compares the incoming chain with the tree before merging: removes tree paths
 // the chain makes unnecessary (the chain is a prefix of them and they all lead
 // to the chain's action) and detects a chain the tree already covers. Returns
@@ -390,6 +430,7 @@ int WordTree::prune(int existing, int incoming, PruneState& state) {
   return finish();
 }
 
+// Mirrors _db_tree_add.
 // Merges the incoming chain into the tree level by level: equal nodes are
 // shared, a new node goes to its place in the level's order. Returns -EEXIST
 // when the same comparisons already end in a different action.
@@ -484,6 +525,7 @@ int WordTree::merge(int& existing, int incoming) {
   return 0;
 }
 
+// find, insert and erase stand for db_rule_add's walk of the syscall list.
 const WordTree::Syscall* WordTree::find(std::int64_t nr) const {
   const std::int64_t slot = nr - dense_first_;
   if (slot >= 0 && slot < static_cast<std::int64_t>(dense_.size())) {
@@ -512,6 +554,8 @@ void WordTree::erase(std::int64_t nr) {
   else sparse_.erase(nr);
 }
 
+// checkpoint and rollback stand for db_col_transaction_start and
+// db_col_transaction_abort, narrowed to the one syscall a rule touches.
 WordTree::Checkpoint WordTree::checkpoint(std::int64_t nr) const {
   Checkpoint cp;
   cp.nr = nr;
@@ -540,6 +584,8 @@ void WordTree::rollback(const Checkpoint& cp) {
   else erase(cp.nr);
 }
 
+// The per-arch step of seccomp_rule_add (db_rule_add), with libseccomp's
+// endless loop turned into -ELOOP.
 int WordTree::add(const WordRule& rule) {
   steps_ = 0;
   try {
@@ -550,6 +596,7 @@ int WordTree::add(const WordRule& rule) {
   }
 }
 
+// Mirrors db_rule_add for a rule without argument checks.
 void WordTree::add_unconditional(std::int64_t nr, std::uint32_t ret, int rule) {
   Syscall* existing = find(nr);
   if (existing == nullptr) {
@@ -563,6 +610,8 @@ void WordTree::add_unconditional(std::int64_t nr, std::uint32_t ret, int rule) {
   }
 }
 
+// Mirrors db_rule_add: generate the chain, then the prune loop and the
+// merge (_db_tree_prune, _db_tree_add).
 int WordTree::add_rule(const WordRule& rule) {
   const bool unconditional =
       std::none_of(rule.args.begin(), rule.args.end(), [](const ArgCheck& c) { return c.valid; });
@@ -622,6 +671,7 @@ int WordTree::add_rule(const WordRule& rule) {
   return 0;
 }
 
+// No libseccomp counterpart (see the map at the top).
 // libseccomp 2.5.4 can link a level into a loop (inserting a node before one
 // reached through a second parent pointer that is not the level's head); it
 // then never finishes generating the filter. Such a tree has no meaning to
@@ -645,6 +695,7 @@ bool WordTree::well_formed(int node, std::vector<char>& seen) const {
   return true;
 }
 
+// Mirrors the control flow of gen_bpf.c's _gen_bpf_chain and _gen_bpf_node.
 // The BPF libseccomp generates tries a level's nodes in order; a branch with
 // neither a deeper level nor an action falls through to the next node, and the
 // end of a level falls back to the node after the one that led into it. So a
@@ -677,6 +728,8 @@ void WordTree::cases(int level, std::vector<WordTest>& path, std::vector<Decisio
   }
 }
 
+// Mirrors gen_bpf.c's _gen_bpf_syscall: an unconditional entry is one
+// action, a tree is its first-match cases.
 Decision WordTree::decision(std::int64_t nr, Action fallthrough) const {
   Decision d;
   d.otherwise = fallthrough;

@@ -203,34 +203,67 @@ LibseccompProgram libseccomp_compile(const Policy& policy, int optimize_level) {
   return LibseccompProgram{filter.export_bpf(), filter.refused()};
 }
 
-std::optional<LibseccompProgram> libseccomp_compile_guarded(const Policy& policy, int optimize_level,
-                                                            std::chrono::milliseconds timeout) {
-  // The child reports: refused count, (rule, error) pairs, then the program.
+GuardedLibseccomp libseccomp_compile_guarded(const Policy& policy, int optimize_level,
+                                             std::chrono::milliseconds timeout) {
+  // The child reports a tag byte: 'E' then an error message, or 'B' then
+  // the refused count, (rule, error) pairs, the PFC's length and text, and
+  // the program.
   ChildResult r = run_in_child(
       [&](int fd) {
-        LibseccompProgram p = libseccomp_compile(policy, optimize_level);
-        auto n = static_cast<std::uint32_t>(p.refused.size());
-        write_value(fd, n);
-        for (const auto& rf : p.refused) {
-          write_value(fd, static_cast<std::int32_t>(rf.rule));
-          write_value(fd, static_cast<std::int32_t>(rf.error));
+        try {
+          LibseccompFilter filter(policy, optimize_level);
+          const bpf::Program program = filter.export_bpf();
+          const std::string pfc = filter.export_pfc();
+          write_value(fd, 'B');
+          write_value(fd, static_cast<std::uint32_t>(filter.refused().size()));
+          for (const auto& rf : filter.refused()) {
+            write_value(fd, static_cast<std::int32_t>(rf.rule));
+            write_value(fd, static_cast<std::int32_t>(rf.error));
+          }
+          write_value(fd, static_cast<std::uint32_t>(pfc.size()));
+          write_all(fd, pfc.data(), pfc.size());
+          return write_all(fd, program.data(), program.size() * sizeof(bpf::Insn)) ? 0 : 1;
+        } catch (const std::exception& e) {
+          write_value(fd, 'E');
+          write_all(fd, e.what(), std::strlen(e.what()));
+          return 0;
         }
-        return write_all(fd, p.program.data(), p.program.size() * sizeof(bpf::Insn)) ? 0 : 1;
       },
       timeout);
-  if (!r.ok() || r.output.size() < 4) return std::nullopt;
-  LibseccompProgram out;
-  std::uint32_t n = 0;
-  std::memcpy(&n, r.output.data(), 4);
-  std::size_t pos = 4;
-  for (std::uint32_t i = 0; i < n; ++i) {
-    std::int32_t rule = 0, error = 0;
-    std::memcpy(&rule, r.output.data() + pos, 4);
-    std::memcpy(&error, r.output.data() + pos + 4, 4);
-    pos += 8;
-    out.refused.push_back({rule, error});
+  GuardedLibseccomp out;
+  if (r.timed_out) {
+    out.outcome = GuardedLibseccomp::Outcome::TimedOut;
+    return out;
   }
-  out.program = read_values<bpf::Insn>(r.output.substr(pos));
+  if (!r.ok() || r.output.empty()) {
+    out.error = "the libseccomp child " + r.describe();
+    return out;
+  }
+  if (r.output[0] == 'E') {
+    out.error = r.output.substr(1);
+    return out;
+  }
+  const std::string& o = r.output;
+  std::size_t pos = 1;
+  auto read_u32 = [&]() {
+    std::uint32_t v = 0;
+    if (pos + 4 > o.size()) throw std::runtime_error("libseccomp child: short report");
+    std::memcpy(&v, o.data() + pos, 4);
+    pos += 4;
+    return v;
+  };
+  const std::uint32_t n = read_u32();
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const auto rule = static_cast<std::int32_t>(read_u32());
+    const auto error = static_cast<std::int32_t>(read_u32());
+    out.result.refused.push_back({rule, error});
+  }
+  const std::uint32_t pfc_size = read_u32();
+  if (pos + pfc_size > o.size()) throw std::runtime_error("libseccomp child: short report");
+  out.pfc = o.substr(pos, pfc_size);
+  pos += pfc_size;
+  out.result.program = read_values<bpf::Insn>(o.substr(pos));
+  out.outcome = GuardedLibseccomp::Outcome::Built;
   return out;
 }
 

@@ -63,9 +63,21 @@ struct LibseccompProgram {
 LibseccompProgram libseccomp_compile(const Policy& policy, int optimize_level = 1);
 
 // The same in a forked child with a time limit: libseccomp 2.5.4 loops
-// forever on some rule sets (docs/semantics.md). nullopt when it did not
-// finish in time or failed.
-std::optional<LibseccompProgram> libseccomp_compile_guarded(const Policy& policy, int optimize_level,
-                                                            std::chrono::milliseconds timeout);
+// forever on some rule sets (docs/semantics.md). The child also exports the
+// PFC text of the very context it built (the parent never builds it: a rule
+// set that hangs would hang the test).
+struct GuardedLibseccomp {
+  enum class Outcome {
+    Built,     // program, pfc and refused are valid
+    TimedOut,  // still running after the time limit: libseccomp's loop
+    Failed,    // libseccomp (or the reference's set-up) reported an error
+  };
+  Outcome outcome = Outcome::Failed;
+  LibseccompProgram result;
+  std::string pfc;
+  std::string error;  // Failed: what went wrong, in the child's words
+};
+GuardedLibseccomp libseccomp_compile_guarded(const Policy& policy, int optimize_level,
+                                             std::chrono::milliseconds timeout);
 
 }  // namespace seccage::test

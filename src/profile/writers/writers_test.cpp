@@ -17,6 +17,7 @@
 #include "seccage/error.hpp"
 #include "seccage/profile.hpp"
 #include "seccage/writers.hpp"
+#include "support/equivalence.hpp"
 #include "support/probe_args.hpp"
 
 namespace seccage {
@@ -160,37 +161,13 @@ void expect_same_programs(const Policy& p, const Policy& q, const bpf::Program& 
   // Numbers neither policy decides by argument need only a few vectors.
   const std::vector<std::array<std::uint64_t, 6>> few(args.begin(), args.begin() + 8);
   const Evaluator ep(p), eq(q);
-  std::size_t differences = 0;
-  for (Arch arch : p.effective_arches()) {
-    const ArchInfo& info = arch_info(arch);
-    // The table's numbers and their neighbours, and past the end: a sweep of
-    // the whole range would cross arm's private numbers at 0xf0000.
-    std::set<std::uint32_t> nrs;
-    for (const SyscallEntry& e : syscall_table(arch))
-      for (std::uint32_t n : {e.nr - 1, e.nr, e.nr + 1})
-        if (n >= info.nr_offset) nrs.insert(n);
-    for (std::uint32_t n = info.max_nr + 1; n <= info.max_nr + 16; ++n) nrs.insert(n);
-    for (std::uint32_t nr : nrs) {
-      const bool by_args =
-          ep.decisions(arch).at(nr).depends_on_args() || eq.decisions(arch).at(nr).depends_on_args();
-      for (const auto& v : by_args ? args : few) {
-        bpf::SeccompData d;
-        d.nr = static_cast<std::int32_t>(nr);
-        d.arch = info.audit_arch;
-        d.args = v;
-        const auto ra = bpf::emulate(a, d, info.little_endian).ret;
-        const auto rb = bpf::emulate(b, d, info.little_endian).ret;
-        if (ra != rb && ++differences <= 5) {
-          ADD_FAILURE() << what << ": " << info.name << " nr " << nr << " args[0]=" << v[0] << ": " << std::hex
-                        << ra << " vs " << rb;
-        }
-      }
-    }
-  }
-  bpf::SeccompData foreign;
-  foreign.arch = 0x40000028;  // AUDIT_ARCH_ARM, in none of the test policies
-  EXPECT_EQ(bpf::emulate(a, foreign).ret, bpf::emulate(b, foreign).ret) << what;
-  EXPECT_EQ(differences, 0u) << what;
+  EXPECT_TRUE(test::same_decisions(a, b, p.effective_arches(),
+                                   [&](Arch arch, std::uint32_t nr) -> const std::vector<test::ArgVector>& {
+                                     const bool by_args = ep.decisions(arch).at(nr).depends_on_args() ||
+                                                          eq.decisions(arch).at(nr).depends_on_args();
+                                     return by_args ? args : few;
+                                   }))
+      << what;
 }
 
 class WriterRoundTrip : public ::testing::TestWithParam<std::tuple<std::string, Arch>> {};
