@@ -16,6 +16,7 @@
 #include "seccage/learn.hpp"
 #include "seccage/load_policy.hpp"
 #include "seccage/sandbox.hpp"
+#include "syntax/units.hpp"
 #include "policy_input.hpp"
 #include "util/safe_path.hpp"
 
@@ -129,7 +130,7 @@ sandbox::RunOptions run_options(const LearnArgs& a) {
   o.namespaces = !a.no_namespaces;
   o.cwd = a.cwd;
   o.stdin_file = a.stdin_file;
-  if (!a.wall_time.empty()) o.limits.wall_seconds = sandbox::parse_duration(a.wall_time);
+  if (!a.wall_time.empty()) o.limits.wall_seconds = cli::parse_duration(a.wall_time);
   for (const auto& kv : a.env) {
     const auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) throw InputError(fmt::format("--env '{}': expected NAME=VALUE", kv));
