@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "seccage/action.hpp"
@@ -111,5 +112,12 @@ struct EmuResult {
 // (host order by default). Throws InputError if the program misbehaves in a
 // way the verifier would have caught.
 EmuResult emulate(const Program& program, const SeccompData& data, bool little_endian = true);
+
+// Reading a raw program from an open descriptor (stdin for the CLI).
+// Reads until EOF (at most one instruction past the 4096 limit) and decodes.
+// `name` is how errors refer to the input ("file f.bpf", "stdin").
+Program read_raw_fd(int fd, std::string_view name);
+// The CLI's FILE argument: "-" reads standard input, anything else a file.
+Program read_raw_input(std::string_view file);
 
 }  // namespace seccage::bpf

@@ -19,5 +19,9 @@ struct CompileOptions {
 // Throws InputError for an invalid policy or one whose program would pass
 // 4096 instructions. The result has passed bpf::verify.
 bpf::Program compile(const Policy& policy, const CompileOptions& options = {});
+// The same, also handing back the rules libseccomp would refuse (they have
+// no effect in the program) from the same pass over the policy, for callers
+// that report them (`seccage compile`).
+bpf::Program compile(const Policy& policy, const CompileOptions& options, std::vector<RefusedRule>* refused);
 
 }  // namespace seccage

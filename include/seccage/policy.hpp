@@ -132,6 +132,17 @@ struct Policy {
   std::vector<Arch> effective_arches() const;
 };
 
+// A rule that libseccomp would refuse, and that seccage's semantics therefore
+// leave without effect (see docs/semantics.md, "Refused rules").
+struct RefusedRule {
+  int rule = -1;       // index into Policy::rules
+  int error = 0;       // libseccomp's answer: -EEXIST, or -ELOOP where it would never finish
+  std::string reason;  // "on x86_64 the same comparisons already lead to another action"
+};
+
+// Every rule libseccomp would refuse for this policy, with the reason.
+std::vector<RefusedRule> refused_rules(const Policy& policy);
+
 // Puts `later` over `policy` as statements written after it, the text
 // language's "later statements win": where a rule of `later` matches, its
 // action wins over the policy and over earlier rules of `later`; every other

@@ -9,10 +9,10 @@
 
 #include <fmt/core.h>
 
-#include "bpf/raw_io.hpp"
+#include "seccage/bpf.hpp"
 #include "seccage/bpf.hpp"
 #include "seccage/error.hpp"
-#include "util/atomic_file.hpp"
+#include "seccage/atomic_file.hpp"
 
 namespace seccage::bpf {
 namespace {

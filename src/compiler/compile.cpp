@@ -8,7 +8,6 @@
 
 #include "compiler/arg_tests.hpp"
 #include "compiler/codegen.hpp"
-#include "compiler/compile_reporting.hpp"
 #include "compiler/dispatch.hpp"
 #include "policy/evaluator.hpp"
 #include "seccage/decision.hpp"

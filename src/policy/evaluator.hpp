@@ -14,14 +14,6 @@
 
 namespace seccage {
 
-// A rule that libseccomp would refuse, and that seccage's semantics therefore
-// leave without effect (see docs/semantics.md, "Refused rules").
-struct RefusedRule {
-  int rule = -1;       // index into Policy::rules
-  int error = 0;       // libseccomp's answer: -EEXIST, or -ELOOP where it would never finish
-  std::string reason;  // "on x86_64 the same comparisons already lead to another action"
-};
-
 class Evaluator {
  public:
   // Throws InputError for an invalid policy (validate()).
@@ -49,7 +41,5 @@ class Evaluator {
 // Validates the policy; `refused`, when given, receives the refused rules.
 std::vector<ArchDecisions> decide_all(const Policy& policy, std::vector<RefusedRule>* refused = nullptr);
 
-// Every rule libseccomp would refuse for this policy, with the reason.
-std::vector<RefusedRule> refused_rules(const Policy& policy);
 
 }  // namespace seccage

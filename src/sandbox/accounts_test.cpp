@@ -1,4 +1,4 @@
-#include "sandbox/accounts.hpp"
+#include "seccage/accounts.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

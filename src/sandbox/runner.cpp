@@ -44,7 +44,7 @@
 #include "seccage/error.hpp"
 #include "seccage/kernel.hpp"
 #include "seccage/sandbox.hpp"
-#include "util/safe_path.hpp"
+#include "seccage/safe_path.hpp"
 
 namespace seccage::sandbox {
 namespace {

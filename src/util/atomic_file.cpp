@@ -1,4 +1,4 @@
-#include "util/atomic_file.hpp"
+#include "seccage/atomic_file.hpp"
 
 #include <cerrno>
 #include <cstdio>

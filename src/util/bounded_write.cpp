@@ -1,4 +1,4 @@
-#include "util/bounded_write.hpp"
+#include "seccage/bounded_write.hpp"
 
 #include <limits.h>
 #include <poll.h>

@@ -11,7 +11,6 @@
 #include <fmt/core.h>
 
 #include "command.hpp"
-#include "compiler/compile_reporting.hpp"
 #include "policy_input.hpp"
 #include "seccage/compiler.hpp"
 #include "seccage/error.hpp"
@@ -19,7 +18,7 @@
 #include "seccage/policy_text.hpp"
 #include "seccage/stats.hpp"
 #include "seccage/writers.hpp"
-#include "util/atomic_file.hpp"
+#include "seccage/atomic_file.hpp"
 
 namespace seccage::cli {
 namespace compile_command {  // one per command: tools/seccage is built as one unity source

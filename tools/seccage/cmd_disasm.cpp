@@ -5,7 +5,7 @@
 
 #include <fmt/core.h>
 
-#include "bpf/raw_io.hpp"
+#include "seccage/bpf.hpp"
 #include "command.hpp"
 #include "seccage/arch.hpp"
 #include "seccage/bpf.hpp"

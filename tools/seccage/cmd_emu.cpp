@@ -8,7 +8,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
-#include "bpf/raw_io.hpp"
+#include "seccage/bpf.hpp"
 #include "command.hpp"
 #include "seccage/arch.hpp"
 #include "seccage/bpf.hpp"

@@ -11,7 +11,7 @@
 #include "seccage/error.hpp"
 #include "seccage/formats.hpp"
 #include "seccage/policy_text.hpp"
-#include "util/atomic_file.hpp"
+#include "seccage/atomic_file.hpp"
 
 namespace seccage::cli {
 namespace fmt_command {  // one per command: tools/seccage is built as one unity source

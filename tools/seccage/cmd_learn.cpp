@@ -18,7 +18,7 @@
 #include "seccage/sandbox.hpp"
 #include "syntax/units.hpp"
 #include "policy_input.hpp"
-#include "util/safe_path.hpp"
+#include "seccage/safe_path.hpp"
 
 namespace seccage::cli {
 namespace learn_command {  // one per command: tools/seccage is built as one unity source

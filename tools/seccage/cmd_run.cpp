@@ -12,15 +12,15 @@
 #include <fmt/core.h>
 
 #include "command.hpp"
-#include "sandbox/accounts.hpp"
+#include "seccage/accounts.hpp"
 #include "policy_input.hpp"
 #include "seccage/error.hpp"
 #include "seccage/io_uring_guard.hpp"
 #include "seccage/sandbox.hpp"
 #include "syntax/rule_options.hpp"
 #include "syntax/units.hpp"
-#include "util/bounded_write.hpp"
-#include "util/safe_path.hpp"
+#include "seccage/bounded_write.hpp"
+#include "seccage/safe_path.hpp"
 
 namespace seccage::cli {
 namespace run_command {  // one per command: tools/seccage is built as one unity source
@@ -141,8 +141,8 @@ int run_command(const RunArgs& a) {
     policy_name += fmt::format(", {} {}", option, text);
   }
   o.policy_name = policy_name;
-  cli::overlay_rules(o.policy, added);
-  if (!a.default_action.empty()) guard_io_uring(o.policy, allows_io_uring_by_name(o.policy));  // a new default may deny
+  const bool io_uring_by_name = cli::overlay_rules(o.policy, added);
+  if (!a.default_action.empty()) guard_io_uring(o.policy, io_uring_by_name);  // a new default may deny
   validate(o.policy);
 
   auto& l = o.limits;

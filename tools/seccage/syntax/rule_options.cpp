@@ -127,8 +127,14 @@ Action parse_default_action(std::string_view text) {
                                text));
 }
 
-void overlay_rules(Policy& policy, const std::vector<Rule>& added) {
-  if (added.empty()) return;
+bool overlay_rules(Policy& policy, const std::vector<Rule>& added) {
+  // Whether io_uring_setup is allowed by name, asked before the override: an
+  // `--allow io_uring_setup` under `--default allow` leaves no rule behind
+  // (its action is the default's), but it is still the author's choice.
+  Policy named = policy;
+  named.rules.insert(named.rules.end(), added.begin(), added.end());
+  const bool by_name = allows_io_uring_by_name(named);
+  if (added.empty()) return by_name;
   for (std::size_t i = 0; i < added.size(); ++i)
     for (std::size_t j = i + 1; j < added.size(); ++j)
       if (added[i].syscall == added[j].syscall && added[i].conditions == added[j].conditions &&
@@ -140,7 +146,8 @@ void overlay_rules(Policy& policy, const std::vector<Rule>& added) {
   // Rule options are seccage's own policy form, over any base (even a JSON
   // profile): a denial io_uring could do takes io_uring with it, unless
   // io_uring_setup is allowed by name (docs/semantics.md, "io_uring").
-  guard_io_uring(policy, allows_io_uring_by_name(policy));
+  guard_io_uring(policy, by_name);
+  return by_name;
 }
 
 }  // namespace seccage::cli

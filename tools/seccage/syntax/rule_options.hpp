@@ -32,7 +32,8 @@ Action parse_default_action(std::string_view text);
 // io_uring guard (a denial io_uring could do denies io_uring, unless
 // io_uring_setup is allowed by name). Two options giving one syscall
 // different actions under the same conditions are an error, not a silent
-// "last wins": one of them is a mistake.
-void overlay_rules(Policy& policy, const std::vector<Rule>& added);
+// "last wins": one of them is a mistake. Returns whether io_uring_setup is
+// allowed by name (by the policy or an option), for a later guard.
+bool overlay_rules(Policy& policy, const std::vector<Rule>& added);
 
 }  // namespace seccage::cli

@@ -1,4 +1,4 @@
-#include "util/safe_path.hpp"
+#include "seccage/safe_path.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
