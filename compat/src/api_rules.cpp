@@ -1,0 +1,196 @@
+// seccomp_rule_add and its variants: check the arguments as libseccomp does,
+// turn the rule into a seccage Rule (by name, 64-bit comparisons), and refuse
+// it where libseccomp would (-EEXIST), using seccage's model of libseccomp's
+// rule trees (docs/semantics.md, "Refused rules").
+#include <seccomp.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdarg>
+
+#include "actions.hpp"
+#include "context.hpp"
+#include "errors.hpp"
+#include "policy_build.hpp"
+#include "seccage/policy.hpp"
+#include "syscall_names.hpp"
+
+// Internal to libseccage (not under include/): which rules libseccomp would
+// refuse. docs/compat.md asks for it to become public API.
+#include "policy/evaluator.hpp"
+
+namespace seccage::compat {
+
+bool action_available(std::uint32_t value);  // api_filter.cpp
+
+namespace {
+
+constexpr unsigned kMaxArgs = 6;
+
+std::optional<CmpOp> to_op(int op) {
+  switch (op) {
+    case SCMP_CMP_NE: return CmpOp::NE;
+    case SCMP_CMP_LT: return CmpOp::LT;
+    case SCMP_CMP_LE: return CmpOp::LE;
+    case SCMP_CMP_EQ: return CmpOp::EQ;
+    case SCMP_CMP_GE: return CmpOp::GE;
+    case SCMP_CMP_GT: return CmpOp::GT;
+    case SCMP_CMP_MASKED_EQ: return CmpOp::MaskedEq;
+    default: return std::nullopt;
+  }
+}
+
+// libseccomp's conditions: one per argument, compared as 64-bit values.
+int to_conditions(unsigned count, const scmp_arg_cmp* array, std::vector<Condition>& out) {
+  if (count > kMaxArgs) return -EINVAL;
+  if (count > 0 && array == nullptr) return -EINVAL;
+  std::array<bool, kMaxArgs> seen{};
+  for (unsigned i = 0; i < count; ++i) {
+    const scmp_arg_cmp& c = array[i];
+    auto op = to_op(c.op);
+    if (c.arg >= kMaxArgs || !op || seen[c.arg]) return -EINVAL;
+    seen[c.arg] = true;
+    Condition cond;
+    cond.arg = static_cast<std::uint8_t>(c.arg);
+    cond.op = *op;
+    cond.width = ArgWidth::U64;
+    if (*op == CmpOp::MaskedEq) {
+      cond.mask = c.datum_a;
+      cond.value = c.datum_b;
+    } else {
+      cond.value = c.datum_a;
+    }
+    out.push_back(cond);
+  }
+  return 0;
+}
+
+// The rule's syscall: a native number (or libseccomp pseudo number) becomes
+// the name it stands for, which then applies on every arch of the filter as
+// libseccomp translates it. nullopt with rc == 0: a rule with no effect.
+std::optional<SyscallRef> to_syscall(const FilterState& state, int syscall, int& rc) {
+  rc = 0;
+  if (syscall == kNrError) {
+    if (!state.attrs.tskip) rc = -EINVAL;
+    return std::nullopt;  // SCMP_FLTATR_API_TSKIP: accepted, skipped
+  }
+  if (syscall < 0) {
+    if (syscall > -100) {  // -2..-99: reserved by libseccomp
+      rc = -EINVAL;
+      return std::nullopt;
+    }
+    if (auto name = pseudo_name(syscall)) return SyscallRef(std::string(*name));
+    return std::nullopt;  // a pseudo number no name has: matches nothing (as in libseccomp)
+  }
+  const Arch native = native_arch();
+  if (auto name = syscall_name(native, static_cast<std::uint32_t>(syscall))) return SyscallRef(std::string(*name));
+  // A number the native table lacks has no name to translate it to other
+  // arches by: libseccomp fails (-EFAULT) unless the native arch is the only one.
+  if (state.arches.size() != 1 || state.arches[0] != native) {
+    rc = -EFAULT;
+    return std::nullopt;
+  }
+  return SyscallRef(static_cast<std::uint32_t>(syscall));
+}
+
+// Refusal depends on the rules on the same syscall only, except through the
+// multiplexers (a rule on socket lands on socketcall too) and rules by number.
+bool may_interact(const Rule& a, const Rule& b) {
+  if (a.syscall == b.syscall) return true;
+  auto involved = [](const SyscallRef& ref) {
+    const auto* name = std::get_if<std::string>(&ref);
+    return name == nullptr || *name == "socketcall" || *name == "ipc" || multiplexed_call(*name).has_value();
+  };
+  return involved(a.syscall) || involved(b.syscall);
+}
+
+// The error libseccomp gives for the last rule of `rules`, 0 when accepted.
+int refusal_of_last(const FilterState& state) {
+  const Rule& added = state.rules.back();
+  if (added.conditions.empty()) return 0;  // an unconditional rule is never refused
+  std::vector<Rule> related;
+  for (const Rule& r : state.rules) {
+    if (may_interact(r, added)) related.push_back(r);
+  }
+  std::vector<std::size_t> kept;
+  Policy policy = to_policy(state, related, &kept);
+  if (kept.empty() || kept.back() != related.size() - 1) return 0;  // applies on no arch
+  const int last = static_cast<int>(policy.rules.size()) - 1;
+  for (const RefusedRule& r : refused_rules(policy)) {
+    // -ELOOP: libseccomp 2.5.4 would never finish; the drop-in refuses the
+    // rule as a conflict instead (docs/compat.md).
+    if (r.rule == last) return -EEXIST;
+  }
+  return 0;
+}
+
+int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned arg_cnt, const scmp_arg_cmp* args) {
+  FilterContext* ctx = context_of(handle);
+  if (ctx == nullptr || !action_available(action)) return -EINVAL;
+  if (action == ctx->state.attrs.act_default) return -EACCES;
+  return guarded([&] {
+    Rule rule;
+    rule.action = *action_from_scmp(action);
+    if (int rc = to_conditions(arg_cnt, args, rule.conditions); rc != 0) return rc;
+    int rc = 0;
+    auto ref = to_syscall(ctx->state, syscall, rc);
+    if (!ref) return rc;
+    rule.syscall = std::move(*ref);
+    rule.origin = "seccomp_rule_add #" + std::to_string(ctx->state.rules.size() + 1);
+    ctx->state.rules.push_back(std::move(rule));
+    if (int refused = refusal_of_last(ctx->state); refused != 0) {
+      ctx->state.rules.pop_back();
+      return refused;
+    }
+    ctx->program.reset();
+    return 0;
+  });
+}
+
+}  // namespace
+}  // namespace seccage::compat
+
+using namespace seccage::compat;
+
+extern "C" {
+
+int seccomp_rule_add_array(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt,
+                           const struct scmp_arg_cmp* arg_array) {
+  return add_rule(ctx, action, syscall, arg_cnt, arg_array);
+}
+
+// "Exact": libseccomp does not rewrite the rule for other arches. seccage's
+// policy is by name for every arch in both cases, so both add the same rule.
+int seccomp_rule_add_exact_array(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt,
+                                 const struct scmp_arg_cmp* arg_array) {
+  return add_rule(ctx, action, syscall, arg_cnt, arg_array);
+}
+
+namespace {
+// Reads arg_cnt struct scmp_arg_cmp from the variable arguments.
+int add_from_va(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt, va_list ap) {
+  if (arg_cnt > 6) return -EINVAL;
+  scmp_arg_cmp conds[6];
+  for (unsigned i = 0; i < arg_cnt; ++i) conds[i] = va_arg(ap, scmp_arg_cmp);
+  return add_rule(ctx, action, syscall, arg_cnt, conds);
+}
+}  // namespace
+
+int seccomp_rule_add(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt, ...) {
+  va_list ap;
+  va_start(ap, arg_cnt);
+  int rc = add_from_va(ctx, action, syscall, arg_cnt, ap);
+  va_end(ap);
+  return rc;
+}
+
+int seccomp_rule_add_exact(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt, ...) {
+  va_list ap;
+  va_start(ap, arg_cnt);
+  int rc = add_from_va(ctx, action, syscall, arg_cnt, ap);
+  va_end(ap);
+  return rc;
+}
+
+}  // extern "C"
