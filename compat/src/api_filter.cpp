@@ -10,6 +10,7 @@
 #include "arch_tokens.hpp"
 #include "context.hpp"
 #include "errors.hpp"
+#include "policy_build.hpp"
 #include "syscall_names.hpp"
 
 namespace seccage::compat {
@@ -107,9 +108,13 @@ int seccomp_merge(scmp_filter_ctx dst_handle, scmp_filter_ctx src_handle) {
 
 uint32_t seccomp_arch_resolve_name(const char* arch_name) {
   if (arch_name == nullptr) return 0;
-  // libseccomp's own spellings only (no Go or OCI aliases).
+  // libseccomp's own spellings only (no Go or OCI aliases): seccage's
+  // canonical names but for i386, which libseccomp calls x86.
+  const std::string_view name(arch_name);
+  if (name == "x86") return token_of(Arch::i386);
+  if (name == "i386") return 0;
   for (const ArchInfo& info : all_arches()) {
-    if (info.name == arch_name) return token_of(info.arch);
+    if (info.name == name) return token_of(info.arch);
   }
   return 0;
 }
@@ -132,6 +137,12 @@ int seccomp_arch_add(scmp_filter_ctx handle, uint32_t arch_token) {
   if (std::find(arches.begin(), arches.end(), *arch) != arches.end()) return -EEXIST;
   return guarded([&] {
     arches.push_back(*arch);
+    // libseccomp adds every rule to the new arch, and fails when one is
+    // refused there (a socket rule meeting socketcall's, for instance).
+    if (first_refused(ctx->state, ctx->state.rules)) {
+      arches.pop_back();
+      return -EEXIST;
+    }
     changed(*ctx);
     return 0;
   });
@@ -206,8 +217,9 @@ int seccomp_attr_set(scmp_filter_ctx handle, enum scmp_filter_attr attr, uint32_
 int seccomp_syscall_priority(scmp_filter_ctx handle, int syscall, uint8_t priority) {
   FilterContext* ctx = context_of(handle);
   if (ctx == nullptr) return -EINVAL;
-  // Real numbers and libseccomp's pseudo numbers; -1..-99 are reserved.
-  if (syscall < 0 && !pseudo_name(syscall)) return -EINVAL;
+  // -1..-99 are reserved; other negative (pseudo) numbers have no native
+  // name to translate them by, which libseccomp reports as -EFAULT.
+  if (syscall < 0) return syscall > -100 ? -EINVAL : -EFAULT;
   return guarded([&] {
     // Recorded only: seccage's search tree is balanced (or shaped by a
     // frequency profile), not ordered by priorities.

@@ -16,9 +16,6 @@
 #include "seccage/policy.hpp"
 #include "syscall_names.hpp"
 
-// Internal to libseccage (not under include/): which rules libseccomp would
-// refuse. docs/compat.md asks for it to become public API.
-#include "policy/evaluator.hpp"
 
 namespace seccage::compat {
 
@@ -108,21 +105,14 @@ bool may_interact(const Rule& a, const Rule& b) {
 // The error libseccomp gives for the last rule of `rules`, 0 when accepted.
 int refusal_of_last(const FilterState& state) {
   const Rule& added = state.rules.back();
-  if (added.conditions.empty()) return 0;  // an unconditional rule is never refused
   std::vector<Rule> related;
   for (const Rule& r : state.rules) {
     if (may_interact(r, added)) related.push_back(r);
   }
-  std::vector<std::size_t> kept;
-  Policy policy = to_policy(state, related, &kept);
-  if (kept.empty() || kept.back() != related.size() - 1) return 0;  // applies on no arch
-  const int last = static_cast<int>(policy.rules.size()) - 1;
-  for (const RefusedRule& r : refused_rules(policy)) {
-    // -ELOOP: libseccomp 2.5.4 would never finish; the drop-in refuses the
-    // rule as a conflict instead (docs/compat.md).
-    if (r.rule == last) return -EEXIST;
-  }
-  return 0;
+  // -ELOOP (libseccomp 2.5.4 would never finish) is refused as a conflict
+  // too (docs/compat.md).
+  auto refused = first_refused(state, related);
+  return refused && *refused == related.size() - 1 ? -EEXIST : 0;
 }
 
 int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned arg_cnt, const scmp_arg_cmp* args) {

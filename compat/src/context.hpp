@@ -16,7 +16,7 @@ namespace seccage::compat {
 
 struct Attributes {
   std::uint32_t act_default = 0;     // the raw SCMP_ACT_* value
-  std::uint32_t act_badarch = 0x80000000u;  // libseccomp's default: KILL_PROCESS
+  std::uint32_t act_badarch = 0;  // libseccomp's default: SCMP_ACT_KILL (the thread)
   bool nnp = true;
   bool tsync = false;
   bool tskip = false;

@@ -6,6 +6,9 @@
 #include "actions.hpp"
 #include "seccage/compiler.hpp"
 #include "seccage/error.hpp"
+// Internal to libseccage (not under include/): which rules libseccomp would
+// refuse. docs/compat.md asks for it to become public API.
+#include "policy/evaluator.hpp"
 
 namespace seccage::compat {
 
@@ -46,10 +49,28 @@ Policy to_policy(const FilterState& state, const std::vector<Rule>& rules, std::
   return policy;
 }
 
+std::optional<std::size_t> first_refused(const FilterState& state, const std::vector<Rule>& rules) {
+  std::vector<std::size_t> kept;
+  Policy policy = to_policy(state, rules, &kept);
+  std::optional<std::size_t> first;
+  for (MultiplexMode mode : {MultiplexMode::Compatible, policy.multiplex}) {
+    policy.multiplex = mode;
+    for (const RefusedRule& r : refused_rules(policy)) {
+      const std::size_t index = kept[static_cast<std::size_t>(r.rule)];
+      if (!first || index < *first) first = index;
+    }
+  }
+  return first;
+}
+
 const bpf::Program& built_program(FilterContext& ctx) {
   if (!ctx.program) {
     if (ctx.state.arches.empty()) throw InputError("the filter has no architecture");
-    ctx.program = compile(to_policy(ctx.state, ctx.state.rules));
+    const Policy policy = to_policy(ctx.state, ctx.state.rules);
+    // Every rule was checked when it (or an arch) was added; a refusal here
+    // would mean the compiler drops a rule the caller counts on.
+    if (first_refused(ctx.state, ctx.state.rules)) throw InputError("a rule of the filter conflicts with another");
+    ctx.program = compile(policy);
   }
   return *ctx.program;
 }

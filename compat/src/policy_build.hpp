@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 #include "context.hpp"
@@ -20,6 +21,13 @@ MultiplexMode multiplex_mode();
 // a pseudo number no syscall has). `kept`, when given, receives the index in
 // state.rules of each rule of the result.
 Policy to_policy(const FilterState& state, const std::vector<Rule>& rules, std::vector<std::size_t>* kept = nullptr);
+
+// The index (in `rules`) of the first rule libseccomp would refuse for the
+// state's arches, in libseccomp's multiplexer expansion or in the mode the
+// filter is built with: a rule refused in either is refused at once, so the
+// compiled policy never drops a rule the caller was told was added.
+// nullopt when none is.
+std::optional<std::size_t> first_refused(const FilterState& state, const std::vector<Rule>& rules);
 
 // The program of the context's current state, built once and kept until the
 // state changes. Throws InputError for a filter without arches or one whose

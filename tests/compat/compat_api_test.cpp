@@ -326,6 +326,13 @@ TEST(CompatApi, NotifyRoundTrip) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
+// libseccomp 2.5.4 dereferences a NULL value pointer (a crash); the drop-in
+// says -EINVAL.
+TEST(CompatApi, AttrGetWithoutValuePointerIsAnError) {
+  Ctx ctx(SCMP_ACT_ALLOW);
+  EXPECT_EQ(seccomp_attr_get(ctx, SCMP_FLTATR_CTL_NNP, nullptr), -EINVAL);
+}
+
 TEST(CompatApi, VersionAndApiLevel) {
   const scmp_version* v = seccomp_version();
   EXPECT_EQ(v->major, 2u);
