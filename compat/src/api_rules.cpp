@@ -68,23 +68,37 @@ int to_conditions(unsigned count, const scmp_arg_cmp* array, std::vector<Conditi
 // libseccomp translates it. nullopt with rc == 0: a rule with no effect.
 std::optional<SyscallRef> to_syscall(const FilterState& state, int syscall, int& rc) {
   rc = 0;
+  const Arch native = native_arch();
+  const bool native_only = state.arches.size() == 1 && state.arches[0] == native;
   if (syscall == kNrError) {
+    // SCMP_FLTATR_API_TSKIP: a rule on -1, the number a tracer sets to
+    // skip a call, which the filter then sees.
     if (!state.attrs.tskip) rc = -EINVAL;
-    return std::nullopt;  // SCMP_FLTATR_API_TSKIP: accepted, skipped
+    if (rc != 0) return std::nullopt;
+    return SyscallRef(kNoSyscallNr);
   }
   if (syscall < 0) {
     if (syscall > -100) {  // -2..-99: reserved by libseccomp
       rc = -EINVAL;
       return std::nullopt;
     }
-    if (auto name = pseudo_name(syscall)) return SyscallRef(std::string(*name));
-    return std::nullopt;  // a pseudo number no name has: matches nothing (as in libseccomp)
+    auto name = pseudo_name(syscall);
+    if (!name) return std::nullopt;  // a pseudo number no name has: matches nothing (as in libseccomp)
+    // libseccomp uses the pseudo number as it is on the native arch (where
+    // it matches nothing) and the name it stands for on the others.
+    if (syscall_number(native, *name)) {
+      // The name is real here: the rule must not apply to the native arch,
+      // which seccage's by-name rules cannot say when there are others.
+      if (native_only) return std::nullopt;
+      rc = -EOPNOTSUPP;
+      return std::nullopt;
+    }
+    return SyscallRef(std::string(*name));
   }
-  const Arch native = native_arch();
   if (auto name = syscall_name(native, static_cast<std::uint32_t>(syscall))) return SyscallRef(std::string(*name));
   // A number the native table lacks has no name to translate it to other
   // arches by: libseccomp fails (-EFAULT) unless the native arch is the only one.
-  if (state.arches.size() != 1 || state.arches[0] != native) {
+  if (!native_only) {
     rc = -EFAULT;
     return std::nullopt;
   }
@@ -92,23 +106,34 @@ std::optional<SyscallRef> to_syscall(const FilterState& state, int syscall, int&
 }
 
 // Refusal depends on the rules on the same syscall only, except through the
-// multiplexers (a rule on socket lands on socketcall too) and rules by number.
+// multiplexers (a rule on socket lands on socketcall too, beside rules on
+// socketcall itself and on the other sub-calls) and rules by number (which
+// may stand for any name on another arch).
 bool may_interact(const Rule& a, const Rule& b) {
   if (a.syscall == b.syscall) return true;
-  auto involved = [](const SyscallRef& ref) {
-    const auto* name = std::get_if<std::string>(&ref);
-    return name == nullptr || *name == "socketcall" || *name == "ipc" || multiplexed_call(*name).has_value();
+  const auto* name_a = std::get_if<std::string>(&a.syscall);
+  const auto* name_b = std::get_if<std::string>(&b.syscall);
+  if (name_a == nullptr || name_b == nullptr) return true;
+  auto multiplexed = [](const std::string& name) {
+    return name == "socketcall" || name == "ipc" || multiplexed_call(name).has_value();
   };
-  return involved(a.syscall) || involved(b.syscall);
+  return multiplexed(*name_a) && multiplexed(*name_b);
 }
 
 // The error libseccomp gives for the last rule of `rules`, 0 when accepted.
 int refusal_of_last(const FilterState& state) {
   const Rule& added = state.rules.back();
   std::vector<Rule> related;
+  bool other_action = false;
   for (const Rule& r : state.rules) {
-    if (may_interact(r, added)) related.push_back(r);
+    if (!may_interact(r, added)) continue;
+    related.push_back(r);
+    other_action = other_action || r.action != added.action;
   }
+  // Refusal needs two actions that the same comparisons lead to: a rule
+  // among rules of its own action only is never refused, and the
+  // simulation (which grows with the syscall's rules) is not needed.
+  if (!other_action) return 0;
   // -ELOOP (libseccomp 2.5.4 would never finish) is refused as a conflict
   // too (docs/compat.md).
   auto refused = first_refused(state, related);

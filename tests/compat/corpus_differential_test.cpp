@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <set>
@@ -63,11 +64,15 @@ std::vector<std::array<std::uint64_t, 6>> argument_vectors() {
 }
 
 // Every (arch value, syscall number) worth asking: each table's range and a
-// bit past it, x32's range on AUDIT_ARCH_X86_64, and numbers no table has.
+// bit past it for the arches the corpus uses (x32's range on
+// AUDIT_ARCH_X86_64 included), a sample of the others' (they are foreign to
+// every corpus filter: one path), and numbers no table has.
 std::vector<std::pair<std::uint32_t, std::uint32_t>> syscall_points() {
+  const std::set<Arch> used = {Arch::x86_64, Arch::x32, Arch::i386, Arch::aarch64, Arch::arm, Arch::riscv64};
   std::set<std::pair<std::uint32_t, std::uint32_t>> points;
   for (const ArchInfo& info : all_arches()) {
-    for (std::uint32_t nr = info.nr_offset; nr <= info.max_nr + 32; ++nr) points.insert({info.audit_arch, nr});
+    const std::uint32_t step = used.count(info.arch) ? 1 : 37;
+    for (std::uint32_t nr = info.nr_offset; nr <= info.max_nr + 32; nr += step) points.insert({info.audit_arch, nr});
     for (std::uint32_t nr : {0u, 1000u, 0x7fffffffu, 0x80000000u, 0xffffffffu, 0xfffffff0u})
       points.insert({info.audit_arch, nr});
   }
@@ -75,15 +80,58 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> syscall_points() {
   return {points.begin(), points.end()};
 }
 
+// libseccomp 2.5.4 skips a load when it believes the accumulator holds the
+// word already, but after falling through from a deeper level it may hold
+// another argument's word (the accumulator-reload bug 2.6.1 fixed): its
+// program then does not implement its own rules. A forward data-flow pass
+// marks the instructions that read the accumulator while it may hold more
+// than one word; a differing decision whose libseccomp path went through one
+// has no libseccomp meaning to compare with. (tests/differential_test.cpp
+// does the same for its random policies.)
+std::vector<bool> ambiguous_accumulator(const bpf::Program& prog) {
+  using Source = std::pair<std::int64_t, std::uint32_t>;  // word loaded (-1: none), mask applied
+  std::vector<std::set<Source>> in(prog.size() + 1);
+  std::vector<bool> ambiguous(prog.size(), false);
+  in[0].insert({-1, 0xffffffffu});
+  for (std::size_t i = 0; i < prog.size(); ++i) {
+    const bpf::Insn& insn = prog[i];
+    const std::uint16_t cls = insn.code & 0x07;
+    std::set<Source> out = in[i];
+    if (cls == bpf::op::LD) {
+      out = {{static_cast<std::int64_t>(insn.k), 0xffffffffu}};
+    } else if (cls == bpf::op::ALU) {
+      if (in[i].size() > 1) ambiguous[i] = true;
+      std::set<Source> masked;
+      for (const Source& src : in[i]) masked.insert({src.first, src.second & insn.k});
+      out = masked;
+    } else if (cls == bpf::op::JMP) {
+      if ((insn.code & 0xf0) == bpf::op::JA) {
+        in[i + 1 + insn.k].insert(out.begin(), out.end());
+        continue;
+      }
+      if (in[i].size() > 1) ambiguous[i] = true;
+      in[i + 1 + insn.jt].insert(out.begin(), out.end());
+      in[i + 1 + insn.jf].insert(out.begin(), out.end());
+      continue;
+    } else if (cls == bpf::op::RET) {
+      continue;
+    }
+    in[i + 1].insert(out.begin(), out.end());
+  }
+  return ambiguous;
+}
+
 struct Comparison {
   std::size_t cases = 0;
   std::size_t skipped_unloaded_nr = 0;
+  std::size_t skipped_stale_accumulator = 0;
   std::vector<std::string> mismatches;
 };
 
 void compare_programs(const bpf::Program& reference, const bpf::Program& ours, Comparison& c) {
   static const auto vectors = argument_vectors();
   static const auto points = syscall_points();
+  const std::vector<bool> stale = ambiguous_accumulator(reference);
   for (const auto& [arch, nr] : points) {
     for (std::size_t v = 0; v < vectors.size(); ++v) {
       bpf::SeccompData data;
@@ -98,6 +146,8 @@ void compare_programs(const bpf::Program& reference, const bpf::Program& ours, C
         // the arch value as a syscall number. Its decision is no decision.
         if (!a.read_nr) {
           ++c.skipped_unloaded_nr;
+        } else if (std::any_of(a.path.begin(), a.path.end(), [&](std::uint16_t pc) { return stale[pc]; })) {
+          ++c.skipped_stale_accumulator;
         } else if (c.mismatches.size() < 20) {
           c.mismatches.push_back(fmt::format("arch {:#x} nr {} args [{:#x} {:#x} {:#x} {:#x} {:#x} {:#x}]: libseccomp {} seccage {}",
                                              arch, static_cast<std::int32_t>(nr), data.args[0], data.args[1],
@@ -152,8 +202,10 @@ TEST_P(CorpusTest, SameReturnCodesAndDecisions) {
     std::string report;
     for (const auto& m : c.mismatches) report += "  " + m + "\n";
     EXPECT_TRUE(c.mismatches.empty()) << file << ": decisions differ\n" << report;
-    std::cout << fmt::format("[ corpus   ] {}: {} cases, {} instructions (libseccomp {}), {} skipped (libseccomp unloaded nr)\n",
-                             file, c.cases, mine.size(), reference.size(), c.skipped_unloaded_nr);
+    std::cout << fmt::format("[ corpus   ] {}: {} cases, {} instructions (libseccomp {}); skipped for libseccomp's "
+                             "bugs: {} unloaded nr, {} stale accumulator\n",
+                             file, c.cases, mine.size(), reference.size(), c.skipped_unloaded_nr,
+                             c.skipped_stale_accumulator);
   }
   fs::remove_all(ref_dir);
   fs::remove_all(our_dir);
