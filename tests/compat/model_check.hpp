@@ -3,6 +3,8 @@
 // number of the policy's arches and many argument vectors.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,8 @@
 namespace seccage::compat_test {
 
 // Mismatches, described (empty when the program decides as the policy).
-std::vector<std::string> mismatches_with_model(const bpf::Program& program, const Policy& policy);
+// `skip`, when given, leaves out the (arch, number) pairs it returns true for.
+std::vector<std::string> mismatches_with_model(const bpf::Program& program, const Policy& policy,
+                                               const std::function<bool(Arch, std::uint32_t)>& skip = {});
 
 }  // namespace seccage::compat_test

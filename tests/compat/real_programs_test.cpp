@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <string>
 
@@ -51,6 +53,7 @@ fs::path make_bundle(const Policy& policy) {
   fs::remove_all(bundle);
   fs::create_directories(bundle / "rootfs/bin");
   fs::create_directories(bundle / "rootfs/proc");
+  fs::create_directories(bundle / "rootfs/dev");
   fs::copy_file("/bin/busybox", bundle / "rootfs/bin/busybox");
   fs::create_symlink("busybox", bundle / "rootfs/bin/sleep");
   std::ofstream(bundle / "config.json") << fmt::format(R"({{
@@ -110,7 +113,22 @@ void container_test(const std::string& runtime) {
   Policy as_loaded = policy;
   as_loaded.enosys_for_unknown = false;
   as_loaded.multiplex = MultiplexMode::Safe;
-  const auto bad = mismatches_with_model(ours.program, as_loaded);
+  // runc puts a stub of its own before the filter: numbers above the
+  // highest one the profile names on an arch get ENOSYS (newer syscalls
+  // fall back in libc). Those are runc's decisions, not the library's.
+  std::function<bool(Arch, std::uint32_t)> skip;
+  if (runtime.ends_with("runc")) {
+    skip = [&](Arch arch, std::uint32_t nr) {
+      std::uint32_t highest = 0;
+      for (const Rule& r : policy.rules) {
+        if (const auto* name = std::get_if<std::string>(&r.syscall)) {
+          if (auto n = syscall_number(arch, *name)) highest = std::max(highest, *n);
+        }
+      }
+      return nr > highest;
+    };
+  }
+  const auto bad = mismatches_with_model(ours.program, as_loaded, skip);
   EXPECT_TRUE(bad.empty()) << bad.front();
   std::cout << fmt::format("[ {} ] container filter: seccage {} instructions, libseccomp {}\n", runtime,
                            ours.program.size(), theirs.program.size());

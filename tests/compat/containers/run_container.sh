@@ -3,7 +3,11 @@
 # own, reads the seccomp filter installed in the container's process back,
 # and tears everything down.
 #   run_container.sh RUNTIME BUNDLE OUT.bpf READ_FILTER [LIBDIR]
-# LIBDIR, when given, is the runtime's LD_LIBRARY_PATH (the drop-in).
+# LIBDIR, when given, holds the drop-in libseccomp.so.2: it is the runtime's
+# LD_LIBRARY_PATH, and, because runc starts its `runc init` child (the one
+# that loads the filter) with an environment of its own, the drop-in is also
+# bind-mounted over the system's libseccomp.so.2 inside this private mount
+# namespace only (the system's file is never touched).
 # The machine's cgroup layout is hybrid: crun and runc need
 # /sys/fs/cgroup/unified out of the way, in this private mount namespace only.
 set -eu
@@ -11,6 +15,10 @@ runtime=$1 bundle=$2 out=$3 reader=$4 libdir=${5:-}
 exec unshare --mount --pid --fork --mount-proc --propagation private sh -eu -c '
   runtime=$1 bundle=$2 out=$3 reader=$4 libdir=$5
   umount /sys/fs/cgroup/unified 2>/dev/null || true
+  if [ -n "$libdir" ]; then
+    system_lib=$(ldd "$runtime" | awk "/libseccomp.so.2/ {print \$3}")
+    mount --bind "$libdir/libseccomp.so.2" "$system_lib"
+  fi
   root=$(mktemp -d)
   name=compat-$$
   run() { if [ -n "$libdir" ]; then LD_LIBRARY_PATH=$libdir "$@"; else "$@"; fi; }
