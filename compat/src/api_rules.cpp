@@ -105,28 +105,33 @@ std::optional<SyscallRef> to_syscall(const FilterState& state, int syscall, int&
   return SyscallRef(static_cast<std::uint32_t>(syscall));
 }
 
+bool is_multiplexed(const std::string& name) {
+  return name == "socketcall" || name == "ipc" || multiplexed_call(name).has_value();
+}
+
+// The error libseccomp gives for the last rule of the state, 0 when accepted.
 // Refusal depends on the rules on the same syscall only, except through the
 // multiplexers (a rule on socket lands on socketcall too, beside rules on
 // socketcall itself and on the other sub-calls) and rules by number (which
 // may stand for any name on another arch).
-bool may_interact(const Rule& a, const Rule& b) {
-  if (a.syscall == b.syscall) return true;
-  const auto* name_a = std::get_if<std::string>(&a.syscall);
-  const auto* name_b = std::get_if<std::string>(&b.syscall);
-  if (name_a == nullptr || name_b == nullptr) return true;
-  auto multiplexed = [](const std::string& name) {
-    return name == "socketcall" || name == "ipc" || multiplexed_call(name).has_value();
-  };
-  return multiplexed(*name_a) && multiplexed(*name_b);
-}
-
-// The error libseccomp gives for the last rule of `rules`, 0 when accepted.
 int refusal_of_last(const FilterState& state) {
   const Rule& added = state.rules.back();
+  const auto* added_name = std::get_if<std::string>(&added.syscall);
+  const bool added_multiplexed = added_name != nullptr && is_multiplexed(*added_name);
+  // The common case, at a map lookup's cost: a rule by name, not on a
+  // multiplexed call, with no rules by number in the filter, and only its
+  // own action (or none) on its syscall so far.
+  if (added_name != nullptr && !added_multiplexed && !state.has_number_rules) {
+    auto it = state.actions_by_name.find(*added_name);
+    if (it == state.actions_by_name.end() || (it->second.size() == 1 && *it->second.begin() == added.action)) return 0;
+  }
   std::vector<Rule> related;
   bool other_action = false;
   for (const Rule& r : state.rules) {
-    if (!may_interact(r, added)) continue;
+    const auto* name = std::get_if<std::string>(&r.syscall);
+    const bool related_rule = r.syscall == added.syscall || added_name == nullptr || name == nullptr ||
+                              (added_multiplexed && is_multiplexed(*name));
+    if (!related_rule) continue;
     related.push_back(r);
     other_action = other_action || r.action != added.action;
   }
@@ -157,6 +162,12 @@ int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned
     if (int refused = refusal_of_last(ctx->state); refused != 0) {
       ctx->state.rules.pop_back();
       return refused;
+    }
+    const Rule& added = ctx->state.rules.back();
+    if (const auto* name = std::get_if<std::string>(&added.syscall)) {
+      ctx->state.actions_by_name[*name].insert(added.action);
+    } else {
+      ctx->state.has_number_rules = true;
     }
     ctx->program.reset();
     return 0;

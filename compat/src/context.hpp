@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
+#include <string>
 #include <optional>
 #include <vector>
 
@@ -36,6 +38,11 @@ struct FilterState {
   std::vector<Arch> arches;
   std::vector<Rule> rules;  // 64-bit (libseccomp) widths, by name where one exists
   std::map<int, std::uint8_t> priorities;  // kept for the API; seccage's layout decides
+  // The actions of the rules on each syscall name, and whether any rule is
+  // by number: lets a rule add skip the refusal check when no other action
+  // could conflict with it (the check grows with the rules).
+  std::map<std::string, std::set<Action>, std::less<>> actions_by_name;
+  bool has_number_rules = false;
 };
 
 struct FilterContext {
