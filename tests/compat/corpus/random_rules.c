@@ -29,7 +29,7 @@ static uint32_t pick_action(uint32_t r) {
 
 int main(int argc, char **argv) {
   corpus_init(argc, argv);
-  for (unsigned seed = 1; seed <= 60; seed++) {
+  for (unsigned seed = 1; seed <= 40; seed++) {
     state = seed;
     uint32_t def = pick_action(next());
     scmp_filter_ctx ctx = seccomp_init(def);
