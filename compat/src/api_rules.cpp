@@ -114,7 +114,7 @@ bool is_multiplexed(const std::string& name) {
 // multiplexers (a rule on socket lands on socketcall too, beside rules on
 // socketcall itself and on the other sub-calls) and rules by number (which
 // may stand for any name on another arch).
-int refusal_of_last(const FilterState& state) {
+int refusal_of_last(FilterState& state) {
   const Rule& added = state.rules.back();
   const auto* added_name = std::get_if<std::string>(&added.syscall);
   const bool added_multiplexed = added_name != nullptr && is_multiplexed(*added_name);
@@ -139,6 +139,7 @@ int refusal_of_last(const FilterState& state) {
   // among rules of its own action only is never refused, and the
   // simulation (which grows with the syscall's rules) is not needed.
   if (!other_action) return 0;
+  state.may_conflict = true;
   // -ELOOP (libseccomp 2.5.4 would never finish) is refused as a conflict
   // too (docs/compat.md).
   auto refused = first_refused(state, related);
@@ -157,7 +158,6 @@ int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned
     auto ref = to_syscall(ctx->state, syscall, rc);
     if (!ref) return rc;
     rule.syscall = std::move(*ref);
-    rule.origin = "seccomp_rule_add #" + std::to_string(ctx->state.rules.size() + 1);
     ctx->state.rules.push_back(std::move(rule));
     if (int refused = refusal_of_last(ctx->state); refused != 0) {
       ctx->state.rules.pop_back();

@@ -43,6 +43,9 @@ struct FilterState {
   // could conflict with it (the check grows with the rules).
   std::map<std::string, std::set<Action>, std::less<>> actions_by_name;
   bool has_number_rules = false;
+  // Set once a rule met another action on its syscall: only then can the whole filter hold a rule libseccomp
+  // would refuse, which built_program then checks before compiling.
+  bool may_conflict = false;
 };
 
 struct FilterContext {

@@ -69,7 +69,9 @@ const bpf::Program& built_program(FilterContext& ctx) {
     const Policy policy = to_policy(ctx.state, ctx.state.rules);
     // Every rule was checked when it (or an arch) was added; a refusal here
     // would mean the compiler drops a rule the caller counts on.
-    if (first_refused(ctx.state, ctx.state.rules)) throw InputError("a rule of the filter conflicts with another");
+    if (ctx.state.may_conflict && first_refused(ctx.state, ctx.state.rules)) {
+      throw InputError("a rule of the filter conflicts with another");
+    }
     ctx.program = compile(policy);
   }
   return *ctx.program;
