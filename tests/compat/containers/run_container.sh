@@ -4,10 +4,11 @@
 # and tears everything down.
 #   run_container.sh RUNTIME BUNDLE OUT.bpf READ_FILTER [LIBDIR]
 # LIBDIR, when given, holds the drop-in libseccomp.so.2: it is the runtime's
-# LD_LIBRARY_PATH, and, because runc starts its `runc init` child (the one
-# that loads the filter) with an environment of its own, the drop-in is also
-# bind-mounted over the system's libseccomp.so.2 inside this private mount
-# namespace only (the system's file is never touched).
+# LD_LIBRARY_PATH. runc starts its `runc init` child (the one that loads the
+# filter) with an environment of its own, without it: for runc the drop-in is
+# bind-mounted over the system's libseccomp.so.2 instead, inside this private
+# mount namespace only (the system's file is never touched). crun is run
+# with LD_LIBRARY_PATH alone.
 # The machine's cgroup layout is hybrid: crun and runc need
 # /sys/fs/cgroup/unified out of the way, in this private mount namespace only.
 set -eu
@@ -15,7 +16,7 @@ runtime=$1 bundle=$2 out=$3 reader=$4 libdir=${5:-}
 exec unshare --mount --pid --fork --mount-proc --propagation private sh -eu -c '
   runtime=$1 bundle=$2 out=$3 reader=$4 libdir=$5
   umount /sys/fs/cgroup/unified 2>/dev/null || true
-  if [ -n "$libdir" ]; then
+  if [ -n "$libdir" ] && [ "${runtime##*/}" = runc ]; then
     system_lib=$(ldd "$runtime" | awk "/libseccomp.so.2/ {print \$3}")
     mount --bind "$libdir/libseccomp.so.2" "$system_lib"
   fi
