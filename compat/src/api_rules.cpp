@@ -106,7 +106,9 @@ std::optional<SyscallRef> to_syscall(const FilterState& state, int syscall, int&
 }
 
 bool is_multiplexed(const std::string& name) {
-  return name == "socketcall" || name == "ipc" || multiplexed_call(name).has_value();
+  if (name == "socketcall" || name == "ipc") return true;
+  const std::uint32_t id = find_syscall_name_id(name);  // a hash lookup, not a scan
+  return id != kNoSyscall && multiplexed_call_by_id(id).has_value();
 }
 
 // The error libseccomp gives for the last rule of the state, 0 when accepted.
@@ -124,6 +126,12 @@ int refusal_of_last(FilterState& state) {
   if (added_name != nullptr && !added_multiplexed && !state.has_number_rules) {
     auto it = state.actions_by_name.find(*added_name);
     if (it == state.actions_by_name.end() || (it->second.size() == 1 && *it->second.begin() == added.action)) return 0;
+  }
+  // The same for the socket/IPC family, whose rules meet on socketcall/ipc.
+  if (added_multiplexed && !state.has_number_rules &&
+      (state.multiplexed_actions.empty() ||
+       (state.multiplexed_actions.size() == 1 && *state.multiplexed_actions.begin() == added.action))) {
+    return 0;
   }
   std::vector<Rule> related;
   bool other_action = false;
@@ -166,6 +174,7 @@ int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned
     const Rule& added = ctx->state.rules.back();
     if (const auto* name = std::get_if<std::string>(&added.syscall)) {
       ctx->state.actions_by_name[*name].insert(added.action);
+      if (is_multiplexed(*name)) ctx->state.multiplexed_actions.insert(added.action);
     } else {
       ctx->state.has_number_rules = true;
     }

@@ -42,6 +42,7 @@ struct FilterState {
   // by number: lets a rule add skip the refusal check when no other action
   // could conflict with it (the check grows with the rules).
   std::map<std::string, std::set<Action>, std::less<>> actions_by_name;
+  std::set<Action> multiplexed_actions;  // of rules on socketcall, ipc and their sub-calls
   bool has_number_rules = false;
   // Set once a rule met another action on its syscall: only then can the whole filter hold a rule libseccomp
   // would refuse, which built_program then checks before compiling.

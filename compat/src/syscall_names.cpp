@@ -50,7 +50,9 @@ namespace {
 // with the pseudo number even where the arch also has the direct syscall
 // (i386's socket is 359 since Linux 4.3), and expands rules on it to both.
 std::optional<MultiplexedCall> multiplexed_here(Arch arch, std::string_view name) {
-  auto call = multiplexed_call(name);
+  const std::uint32_t id = find_syscall_name_id(name);  // a hash lookup, not a scan
+  if (id == kNoSyscall) return std::nullopt;
+  auto call = multiplexed_call_by_id(id);
   if (call && has_multiplexer(arch, call->via)) return call;
   return std::nullopt;
 }
