@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <set>
+#include <sstream>
 #include <string>
 
 #include "run_program.hpp"
@@ -31,6 +33,25 @@ TEST(CompatSeed, DropInIsTheLibraryTheSystemBuildLoads) {
   EXPECT_NE(dropped.out.find(kDropIn + "/libseccomp.so.2"), std::string::npos) << dropped.out;
   ProgramResult plain = run_program({"/usr/bin/ldd", kPrograms + "/seed_main_system"});
   EXPECT_EQ(plain.out.find(kDropIn), std::string::npos) << plain.out;
+}
+
+// The drop-in exports what Debian's libseccomp.so.2 exports (no symbol
+// versions), plus 2.6's five functions, and nothing else.
+TEST(CompatSeed, DropInExportsLibseccompsSymbols) {
+  auto defined = [](const std::string& lib) {
+    ProgramResult r = run_program({"/usr/bin/nm", "-D", "--defined-only", lib});
+    std::set<std::string> names;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);) names.insert(line.substr(line.rfind(' ') + 1));
+    return names;
+  };
+  std::set<std::string> want = defined("/lib/x86_64-linux-gnu/libseccomp.so.2");
+  ASSERT_FALSE(want.empty());
+  for (const char* added : {"seccomp_export_bpf_mem", "seccomp_precompute", "seccomp_transaction_start",
+                            "seccomp_transaction_commit", "seccomp_transaction_reject"}) {
+    want.insert(added);
+  }
+  EXPECT_EQ(defined(kDropIn + "/libseccomp.so.2"), want);
 }
 
 void expect_killed_after_stdout(const ProgramResult& r) {
