@@ -1,0 +1,201 @@
+// The drop-in against Debian's libseccomp, in one process and one run: both
+// libraries are opened with dlopen and driven through the same C API calls,
+// as a container runtime drives libseccomp when a container starts:
+//
+//   build+export  seccomp_init, the attributes, one seccomp_rule_add_array
+//                 per rule of Docker's default profile (names resolved with
+//                 seccomp_syscall_resolve_name, as runc and crun do), and
+//                 seccomp_export_bpf_mem/seccomp_export_bpf to a memfd
+//   export        seccomp_export_bpf alone, from a context built once
+//   build+load    the first step, then seccomp_load in a forked child (the
+//                 fork and wait are timed too, and are the same for both)
+//
+// Prints the median of each over --runs runs (default 51) and the ratio.
+// Usage: compat_bench <libseccomp.so.2> <libseccage-compat.so> <docker-default.json> [runs]
+#include <dlfcn.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "seccage/load_policy.hpp"
+
+namespace {
+
+using Ctx = void*;
+struct Cmp {
+  unsigned arg;
+  int op;
+  std::uint64_t a, b;
+};
+
+// The part of the API the benchmark calls, from one library.
+struct Api {
+  void* handle = nullptr;
+  Ctx (*init)(std::uint32_t);
+  void (*release)(Ctx);
+  int (*rule_add_array)(Ctx, std::uint32_t, int, unsigned, const Cmp*);
+  int (*resolve_name)(const char*);
+  int (*export_bpf)(Ctx, int);
+  int (*load)(Ctx);
+  int (*attr_set)(Ctx, int, std::uint32_t);
+
+  explicit Api(const std::string& path) {
+    handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle) throw std::runtime_error(dlerror());
+    bind(init, "seccomp_init");
+    bind(release, "seccomp_release");
+    bind(rule_add_array, "seccomp_rule_add_array");
+    bind(resolve_name, "seccomp_syscall_resolve_name");
+    bind(export_bpf, "seccomp_export_bpf");
+    bind(load, "seccomp_load");
+    bind(attr_set, "seccomp_attr_set");
+  }
+  template <typename F>
+  void bind(F& f, const char* name) {
+    f = reinterpret_cast<F>(dlsym(handle, name));
+    if (!f) throw std::runtime_error(fmt::format("{} lacks {}", "library", name));
+  }
+};
+
+struct ScmpRule {
+  std::string name;
+  std::uint32_t action;
+  std::vector<Cmp> conds;
+};
+
+int scmp_op(seccage::CmpOp op) {
+  switch (op) {
+    case seccage::CmpOp::NE: return 1;
+    case seccage::CmpOp::LT: return 2;
+    case seccage::CmpOp::LE: return 3;
+    case seccage::CmpOp::EQ: return 4;
+    case seccage::CmpOp::GE: return 5;
+    case seccage::CmpOp::GT: return 6;
+    case seccage::CmpOp::MaskedEq: return 7;
+  }
+  return 0;
+}
+
+struct Profile {
+  std::uint32_t default_action;
+  std::vector<ScmpRule> rules;
+};
+
+Profile docker_profile(const std::string& path) {
+  seccage::PolicyLoadOptions options;
+  options.arches = {seccage::native_arch()};
+  const seccage::Policy policy = seccage::load_policy_file(path, options).policy;
+  Profile p{policy.default_action.to_ret(), {}};
+  for (const seccage::Rule& r : policy.rules) {
+    ScmpRule s{seccage::to_string(r.syscall), r.action.to_ret(), {}};
+    for (const seccage::Condition& c : r.conditions) {
+      const bool masked = c.op == seccage::CmpOp::MaskedEq;
+      s.conds.push_back({c.arg, scmp_op(c.op), masked ? c.mask : c.value, masked ? c.value : 0});
+    }
+    p.rules.push_back(std::move(s));
+  }
+  return p;
+}
+
+Ctx build(const Api& api, const Profile& profile) {
+  Ctx ctx = api.init(profile.default_action);
+  for (const ScmpRule& r : profile.rules) {
+    const int nr = api.resolve_name(r.name.c_str());
+    if (nr == -1) continue;  // unknown to this library: runc skips it too
+    // Refusals (-EACCES for the default's action, ...) are ignored, as runc does.
+    api.rule_add_array(ctx, r.action, nr, static_cast<unsigned>(r.conds.size()), r.conds.data());
+  }
+  return ctx;
+}
+
+void export_to(const Api& api, Ctx ctx, int fd) {
+  ::lseek(fd, 0, SEEK_SET);
+  if (api.export_bpf(ctx, fd) != 0) throw std::runtime_error("export failed");
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+template <typename F>
+double time_us(F&& f) {
+  const auto t0 = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+}
+
+struct Figures {
+  double build_export, export_only, build_load;
+};
+
+Figures measure(const Api& api, const Profile& profile, int runs, int fd) {
+  std::vector<double> be, ex, bl;
+  Ctx once = build(api, profile);
+  // One loop per case, the forking one last: after a fork every page of the
+  // parent is copy-on-write, and the next writes to the heap fault, which
+  // would charge the next case for the previous one's fork.
+  for (int i = 0; i < runs; ++i) {
+    be.push_back(time_us([&] {
+      Ctx ctx = build(api, profile);
+      export_to(api, ctx, fd);
+      api.release(ctx);
+    }));
+  }
+  for (int i = 0; i < runs; ++i) ex.push_back(time_us([&] { export_to(api, once, fd); }));
+  for (int i = 0; i < runs; ++i) {
+    bl.push_back(time_us([&] {
+      Ctx ctx = build(api, profile);
+      pid_t pid = fork();
+      if (pid == 0) _exit(api.load(ctx) == 0 ? 0 : 1);
+      int status = 0;
+      waitpid(pid, &status, 0);
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("load failed in the child");
+      api.release(ctx);
+    }));
+  }
+  api.release(once);
+  return {median(be), median(ex), median(bl)};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: %s <libseccomp.so.2> <libseccage-compat.so> <docker-default.json> [runs]\n", argv[0]);
+    return 2;
+  }
+  try {
+    const int runs = argc > 4 ? std::atoi(argv[4]) : 51;
+    const Api libseccomp(argv[1]);
+    const Api compat(argv[2]);
+    const Profile profile = docker_profile(argv[3]);
+    const int fd = memfd_create("compat-bench", MFD_CLOEXEC);
+    // Each library in turn, after a warm-up of its own.
+    measure(libseccomp, profile, 3, fd);
+    const Figures a = measure(libseccomp, profile, runs, fd);
+    measure(compat, profile, 3, fd);
+    const Figures b = measure(compat, profile, runs, fd);
+    std::printf("Docker default profile, %zu rules, median of %d runs (microseconds)\n", profile.rules.size(), runs);
+    std::printf("%-34s %12s %12s %8s\n", "case", "libseccomp", "compat", "ratio");
+    auto row = [](const char* name, double x, double y) { std::printf("%-34s %12.1f %12.1f %7.1fx\n", name, x, y, x / y); };
+    row("init + rules + export_bpf", a.build_export, b.build_export);
+    row("export_bpf alone", a.export_only, b.export_only);
+    row("init + rules + load (in a child)", a.build_load, b.build_load);
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "compat_bench: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,257 @@
+// The filter's life and settings: seccomp_init/reset/release/merge, the arch
+// list, attributes, priorities and transactions.
+#include <seccomp.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "actions.hpp"
+#include "api_level.hpp"
+#include "arch_tokens.hpp"
+#include "context.hpp"
+#include "errors.hpp"
+#include "policy_build.hpp"
+#include "syscall_names.hpp"
+
+namespace seccage::compat {
+
+FilterContext* context_of(void* handle) {
+  auto* ctx = static_cast<FilterContext*>(handle);
+  if (ctx == nullptr || ctx->magic != FilterContext::kMagic) return nullptr;
+  return ctx;
+}
+
+// Whether this kernel (as the API level says) can carry out the action:
+// libseccomp refuses an action the kernel lacks when the rule is added.
+bool action_available(std::uint32_t value) {
+  if (!action_from_scmp(value)) return false;
+  switch (value & 0xffff0000u) {
+    case 0x80000000u:
+    case 0x7ffc0000u: return api_level() >= 3;
+    case 0x7fc00000u: return api_level() >= 5;
+    default: return true;
+  }
+}
+
+namespace {
+
+FilterState fresh_state(std::uint32_t def_action) {
+  FilterState state;
+  state.attrs.act_default = def_action;
+  state.arches = {native_arch()};
+  return state;
+}
+
+void changed(FilterContext& ctx) { ctx.program.reset(); }
+
+}  // namespace
+}  // namespace seccage::compat
+
+using namespace seccage;
+using namespace seccage::compat;
+
+extern "C" {
+
+scmp_filter_ctx seccomp_init(uint32_t def_action) {
+  if (!action_available(def_action)) return nullptr;
+  try {
+    auto* ctx = new FilterContext;
+    ctx->state = fresh_state(def_action);
+    return ctx;
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+int seccomp_reset(scmp_filter_ctx handle, uint32_t def_action) {
+  if (handle == nullptr) {  // libseccomp: reset the library's own state
+    reprobe_api_level();
+    return 0;
+  }
+  FilterContext* ctx = context_of(handle);
+  if (ctx == nullptr || !action_available(def_action)) return -EINVAL;
+  return guarded([&] {
+    ctx->state = fresh_state(def_action);
+    ctx->transactions.clear();
+    changed(*ctx);
+    return 0;
+  });
+}
+
+void seccomp_release(scmp_filter_ctx handle) {
+  FilterContext* ctx = context_of(handle);
+  if (ctx == nullptr) return;
+  ctx->magic = 0;  // a later use of the stale handle is -EINVAL, not a crash (while the memory is not reused)
+  delete ctx;
+}
+
+// Both filters must have the same attributes and no arch in common. seccage's
+// policy applies every rule to every arch, so filters whose rule lists differ
+// cannot be merged into one policy: -EOPNOTSUPP (docs/compat.md).
+int seccomp_merge(scmp_filter_ctx dst_handle, scmp_filter_ctx src_handle) {
+  FilterContext* dst = context_of(dst_handle);
+  FilterContext* src = context_of(src_handle);
+  if (dst == nullptr || src == nullptr) return -EINVAL;
+  if (dst == src) return -EEXIST;
+  if (!(dst->state.attrs == src->state.attrs)) return -EINVAL;
+  for (Arch a : src->state.arches) {
+    if (std::find(dst->state.arches.begin(), dst->state.arches.end(), a) != dst->state.arches.end()) return -EEXIST;
+  }
+  if (!(dst->state.rules == src->state.rules)) return -EOPNOTSUPP;
+  return guarded([&] {
+    dst->state.arches.insert(dst->state.arches.end(), src->state.arches.begin(), src->state.arches.end());
+    changed(*dst);
+    seccomp_release(src_handle);
+    return 0;
+  });
+}
+
+uint32_t seccomp_arch_resolve_name(const char* arch_name) {
+  if (arch_name == nullptr) return 0;
+  // libseccomp's own spellings only (no Go or OCI aliases): seccage's
+  // canonical names but for i386, which libseccomp calls x86.
+  const std::string_view name(arch_name);
+  if (name == "x86") return token_of(Arch::i386);
+  if (name == "i386") return 0;
+  for (const ArchInfo& info : all_arches()) {
+    if (info.name == name) return token_of(info.arch);
+  }
+  return 0;
+}
+
+uint32_t seccomp_arch_native(void) { return token_of(native_arch()); }
+
+int seccomp_arch_exist(const scmp_filter_ctx handle, uint32_t arch_token) {
+  FilterContext* ctx = context_of(handle);
+  auto arch = arch_from_token(arch_token);
+  if (ctx == nullptr || !arch) return -EINVAL;
+  const auto& arches = ctx->state.arches;
+  return std::find(arches.begin(), arches.end(), *arch) != arches.end() ? 0 : -EEXIST;
+}
+
+int seccomp_arch_add(scmp_filter_ctx handle, uint32_t arch_token) {
+  FilterContext* ctx = context_of(handle);
+  auto arch = arch_from_token(arch_token);
+  if (ctx == nullptr || !arch) return -EINVAL;
+  auto& arches = ctx->state.arches;
+  if (std::find(arches.begin(), arches.end(), *arch) != arches.end()) return -EEXIST;
+  return guarded([&] {
+    arches.push_back(*arch);
+    // libseccomp adds every rule to the new arch, and fails when one is
+    // refused there (a socket rule meeting socketcall's, for instance).
+    if (first_refused(ctx->state, ctx->state.rules)) {
+      arches.pop_back();
+      return -EEXIST;
+    }
+    changed(*ctx);
+    return 0;
+  });
+}
+
+int seccomp_arch_remove(scmp_filter_ctx handle, uint32_t arch_token) {
+  FilterContext* ctx = context_of(handle);
+  auto arch = arch_from_token(arch_token);
+  if (ctx == nullptr || !arch) return -EINVAL;
+  auto& arches = ctx->state.arches;
+  auto it = std::find(arches.begin(), arches.end(), *arch);
+  if (it == arches.end()) return -EEXIST;
+  arches.erase(it);
+  changed(*ctx);
+  return 0;
+}
+
+int seccomp_attr_get(const scmp_filter_ctx handle, enum scmp_filter_attr attr, uint32_t* value) {
+  FilterContext* ctx = context_of(handle);
+  if (ctx == nullptr || value == nullptr) return -EINVAL;
+  const Attributes& a = ctx->state.attrs;
+  switch (attr) {
+    case SCMP_FLTATR_ACT_DEFAULT: *value = a.act_default; return 0;
+    case SCMP_FLTATR_ACT_BADARCH: *value = a.act_badarch; return 0;
+    case SCMP_FLTATR_CTL_NNP: *value = a.nnp; return 0;
+    case SCMP_FLTATR_CTL_TSYNC: *value = a.tsync; return 0;
+    case SCMP_FLTATR_API_TSKIP: *value = a.tskip; return 0;
+    case SCMP_FLTATR_CTL_LOG: *value = a.log; return 0;
+    case SCMP_FLTATR_CTL_SSB: *value = a.ssb; return 0;
+    case SCMP_FLTATR_CTL_OPTIMIZE: *value = a.optimize; return 0;
+    case SCMP_FLTATR_API_SYSRAWRC: *value = a.sysrawrc; return 0;
+    case SCMP_FLTATR_CTL_WAITKILL: *value = a.waitkill; return 0;
+    default: return -EINVAL;
+  }
+}
+
+int seccomp_attr_set(scmp_filter_ctx handle, enum scmp_filter_attr attr, uint32_t value) {
+  FilterContext* ctx = context_of(handle);
+  if (ctx == nullptr) return -EINVAL;
+  Attributes& a = ctx->state.attrs;
+  // A flag the kernel (API level) lacks cannot be asked for; turning it off is fine.
+  auto flag = [&](bool& field, unsigned needed_level) {
+    if (value != 0 && api_level() < needed_level) return -EOPNOTSUPP;
+    field = value != 0;
+    return 0;
+  };
+  int rc = 0;
+  switch (attr) {
+    case SCMP_FLTATR_ACT_DEFAULT: return -EACCES;  // fixed by seccomp_init/reset
+    case SCMP_FLTATR_ACT_BADARCH:
+      if (!action_available(value)) return -EINVAL;
+      a.act_badarch = value;
+      break;
+    case SCMP_FLTATR_CTL_NNP: a.nnp = value != 0; break;
+    case SCMP_FLTATR_CTL_TSYNC: rc = flag(a.tsync, 2); break;
+    case SCMP_FLTATR_API_TSKIP: a.tskip = value != 0; break;
+    case SCMP_FLTATR_CTL_LOG: rc = flag(a.log, 3); break;
+    case SCMP_FLTATR_CTL_SSB: rc = flag(a.ssb, 4); break;
+    case SCMP_FLTATR_CTL_OPTIMIZE:
+      // Accepted for the API; seccage lays the program out its own way.
+      if (value != 1 && value != 2) return -EOPNOTSUPP;
+      a.optimize = value;
+      break;
+    case SCMP_FLTATR_API_SYSRAWRC: a.sysrawrc = value != 0; break;
+    case SCMP_FLTATR_CTL_WAITKILL: rc = flag(a.waitkill, 7); break;
+    default: return -EINVAL;
+  }
+  if (rc == 0) ctx->program.reset();
+  return rc;
+}
+
+int seccomp_syscall_priority(scmp_filter_ctx handle, int syscall, uint8_t priority) {
+  FilterContext* ctx = context_of(handle);
+  if (ctx == nullptr) return -EINVAL;
+  // -1..-99 are reserved; other negative (pseudo) numbers have no native
+  // name to translate them by, which libseccomp reports as -EFAULT.
+  if (syscall < 0) return syscall > -100 ? -EINVAL : -EFAULT;
+  return guarded([&] {
+    // Recorded only: seccage's search tree is balanced (or shaped by a
+    // frequency profile), not ordered by priorities.
+    ctx->state.priorities[syscall] = priority;
+    return 0;
+  });
+}
+
+int seccomp_transaction_start(const scmp_filter_ctx handle) {
+  FilterContext* ctx = context_of(handle);
+  if (ctx == nullptr) return -EINVAL;
+  return guarded([&] {
+    ctx->transactions.push_back(ctx->state);
+    return 0;
+  });
+}
+
+// libseccomp 2.6.2 fixed a crash here when no transaction was open: it is a
+// no-op then.
+void seccomp_transaction_reject(const scmp_filter_ctx handle) {
+  FilterContext* ctx = context_of(handle);
+  if (ctx == nullptr || ctx->transactions.empty()) return;
+  ctx->state = std::move(ctx->transactions.back());
+  ctx->transactions.pop_back();
+  ctx->program.reset();
+}
+
+int seccomp_transaction_commit(const scmp_filter_ctx handle) {
+  FilterContext* ctx = context_of(handle);
+  if (ctx == nullptr || ctx->transactions.empty()) return -EINVAL;
+  ctx->transactions.pop_back();
+  return 0;
+}
+
+}  // extern "C"

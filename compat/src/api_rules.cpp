@@ -1,0 +1,231 @@
+// seccomp_rule_add and its variants: check the arguments as libseccomp does,
+// turn the rule into a seccage Rule (by name, 64-bit comparisons), and refuse
+// it where libseccomp would (-EEXIST), using seccage's model of libseccomp's
+// rule trees (docs/semantics.md, "Refused rules").
+#include <seccomp.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdarg>
+
+#include "actions.hpp"
+#include "context.hpp"
+#include "errors.hpp"
+#include "policy_build.hpp"
+#include "seccage/policy.hpp"
+#include "syscall_names.hpp"
+
+
+namespace seccage::compat {
+
+bool action_available(std::uint32_t value);  // api_filter.cpp
+
+namespace {
+
+constexpr unsigned kMaxArgs = 6;
+
+std::optional<CmpOp> to_op(int op) {
+  switch (op) {
+    case SCMP_CMP_NE: return CmpOp::NE;
+    case SCMP_CMP_LT: return CmpOp::LT;
+    case SCMP_CMP_LE: return CmpOp::LE;
+    case SCMP_CMP_EQ: return CmpOp::EQ;
+    case SCMP_CMP_GE: return CmpOp::GE;
+    case SCMP_CMP_GT: return CmpOp::GT;
+    case SCMP_CMP_MASKED_EQ: return CmpOp::MaskedEq;
+    default: return std::nullopt;
+  }
+}
+
+// libseccomp's conditions: one per argument, compared as 64-bit values.
+int to_conditions(unsigned count, const scmp_arg_cmp* array, std::vector<Condition>& out) {
+  if (count > kMaxArgs) return -EINVAL;
+  if (count > 0 && array == nullptr) return -EINVAL;
+  std::array<bool, kMaxArgs> seen{};
+  for (unsigned i = 0; i < count; ++i) {
+    const scmp_arg_cmp& c = array[i];
+    auto op = to_op(c.op);
+    if (c.arg >= kMaxArgs || !op || seen[c.arg]) return -EINVAL;
+    seen[c.arg] = true;
+    Condition cond;
+    cond.arg = static_cast<std::uint8_t>(c.arg);
+    cond.op = *op;
+    cond.width = ArgWidth::U64;
+    if (*op == CmpOp::MaskedEq) {
+      cond.mask = c.datum_a;
+      cond.value = c.datum_b;
+    } else {
+      cond.value = c.datum_a;
+    }
+    out.push_back(cond);
+  }
+  return 0;
+}
+
+// The rule's syscall: a native number (or libseccomp pseudo number) becomes
+// the name it stands for, which then applies on every arch of the filter as
+// libseccomp translates it. nullopt with rc == 0: a rule with no effect.
+std::optional<SyscallRef> to_syscall(const FilterState& state, int syscall, int& rc) {
+  rc = 0;
+  const Arch native = native_arch();
+  const bool native_only = state.arches.size() == 1 && state.arches[0] == native;
+  if (syscall == kNrError) {
+    // SCMP_FLTATR_API_TSKIP: a rule on -1, the number a tracer sets to
+    // skip a call, which the filter then sees.
+    if (!state.attrs.tskip) rc = -EINVAL;
+    if (rc != 0) return std::nullopt;
+    return SyscallRef(kNoSyscallNr);
+  }
+  if (syscall < 0) {
+    if (syscall > -100) {  // -2..-99: reserved by libseccomp
+      rc = -EINVAL;
+      return std::nullopt;
+    }
+    auto name = pseudo_name(syscall);
+    if (!name) return std::nullopt;  // a pseudo number no name has: matches nothing (as in libseccomp)
+    // libseccomp uses the pseudo number as it is on the native arch (where
+    // it matches nothing) and the name it stands for on the others.
+    if (syscall_number(native, *name)) {
+      // The name is real here: the rule must not apply to the native arch,
+      // which seccage's by-name rules cannot say when there are others.
+      if (native_only) return std::nullopt;
+      rc = -EOPNOTSUPP;
+      return std::nullopt;
+    }
+    return SyscallRef(std::string(*name));
+  }
+  if (auto name = syscall_name(native, static_cast<std::uint32_t>(syscall))) return SyscallRef(std::string(*name));
+  // A number the native table lacks has no name to translate it to other
+  // arches by: libseccomp fails (-EFAULT) unless the native arch is the only one.
+  if (!native_only) {
+    rc = -EFAULT;
+    return std::nullopt;
+  }
+  return SyscallRef(static_cast<std::uint32_t>(syscall));
+}
+
+bool is_multiplexed(const std::string& name) {
+  if (name == "socketcall" || name == "ipc") return true;
+  const std::uint32_t id = find_syscall_name_id(name);  // a hash lookup, not a scan
+  return id != kNoSyscall && multiplexed_call_by_id(id).has_value();
+}
+
+// The error libseccomp gives for the last rule of the state, 0 when accepted.
+// Refusal depends on the rules on the same syscall only, except through the
+// multiplexers (a rule on socket lands on socketcall too, beside rules on
+// socketcall itself and on the other sub-calls) and rules by number (which
+// may stand for any name on another arch).
+int refusal_of_last(FilterState& state) {
+  const Rule& added = state.rules.back();
+  const auto* added_name = std::get_if<std::string>(&added.syscall);
+  const bool added_multiplexed = added_name != nullptr && is_multiplexed(*added_name);
+  // The common case, at a map lookup's cost: a rule by name, not on a
+  // multiplexed call, with no rules by number in the filter, and only its
+  // own action (or none) on its syscall so far.
+  if (added_name != nullptr && !added_multiplexed && !state.has_number_rules) {
+    auto it = state.actions_by_name.find(*added_name);
+    if (it == state.actions_by_name.end() || (it->second.size() == 1 && *it->second.begin() == added.action)) return 0;
+  }
+  // The same for the socket/IPC family, whose rules meet on socketcall/ipc.
+  if (added_multiplexed && !state.has_number_rules &&
+      (state.multiplexed_actions.empty() ||
+       (state.multiplexed_actions.size() == 1 && *state.multiplexed_actions.begin() == added.action))) {
+    return 0;
+  }
+  std::vector<Rule> related;
+  bool other_action = false;
+  for (const Rule& r : state.rules) {
+    const auto* name = std::get_if<std::string>(&r.syscall);
+    const bool related_rule = r.syscall == added.syscall || added_name == nullptr || name == nullptr ||
+                              (added_multiplexed && is_multiplexed(*name));
+    if (!related_rule) continue;
+    related.push_back(r);
+    other_action = other_action || r.action != added.action;
+  }
+  // Refusal needs two actions that the same comparisons lead to: a rule
+  // among rules of its own action only is never refused, and the
+  // simulation (which grows with the syscall's rules) is not needed.
+  if (!other_action) return 0;
+  state.may_conflict = true;
+  // -ELOOP (libseccomp 2.5.4 would never finish) is refused as a conflict
+  // too (docs/compat.md).
+  auto refused = first_refused(state, related);
+  return refused && *refused == related.size() - 1 ? -EEXIST : 0;
+}
+
+int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned arg_cnt, const scmp_arg_cmp* args) {
+  FilterContext* ctx = context_of(handle);
+  if (ctx == nullptr || !action_available(action)) return -EINVAL;
+  if (action == ctx->state.attrs.act_default) return -EACCES;
+  return guarded([&] {
+    Rule rule;
+    rule.action = *action_from_scmp(action);
+    if (int rc = to_conditions(arg_cnt, args, rule.conditions); rc != 0) return rc;
+    int rc = 0;
+    auto ref = to_syscall(ctx->state, syscall, rc);
+    if (!ref) return rc;
+    rule.syscall = std::move(*ref);
+    ctx->state.rules.push_back(std::move(rule));
+    if (int refused = refusal_of_last(ctx->state); refused != 0) {
+      ctx->state.rules.pop_back();
+      return refused;
+    }
+    const Rule& added = ctx->state.rules.back();
+    if (const auto* name = std::get_if<std::string>(&added.syscall)) {
+      ctx->state.actions_by_name[*name].insert(added.action);
+      if (is_multiplexed(*name)) ctx->state.multiplexed_actions.insert(added.action);
+    } else {
+      ctx->state.has_number_rules = true;
+    }
+    ctx->program.reset();
+    return 0;
+  });
+}
+
+}  // namespace
+}  // namespace seccage::compat
+
+using namespace seccage::compat;
+
+extern "C" {
+
+int seccomp_rule_add_array(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt,
+                           const struct scmp_arg_cmp* arg_array) {
+  return add_rule(ctx, action, syscall, arg_cnt, arg_array);
+}
+
+// "Exact": libseccomp does not rewrite the rule for other arches. seccage's
+// policy is by name for every arch in both cases, so both add the same rule.
+int seccomp_rule_add_exact_array(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt,
+                                 const struct scmp_arg_cmp* arg_array) {
+  return add_rule(ctx, action, syscall, arg_cnt, arg_array);
+}
+
+namespace {
+// Reads arg_cnt struct scmp_arg_cmp from the variable arguments.
+int add_from_va(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt, va_list ap) {
+  if (arg_cnt > 6) return -EINVAL;
+  scmp_arg_cmp conds[6];
+  for (unsigned i = 0; i < arg_cnt; ++i) conds[i] = va_arg(ap, scmp_arg_cmp);
+  return add_rule(ctx, action, syscall, arg_cnt, conds);
+}
+}  // namespace
+
+int seccomp_rule_add(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt, ...) {
+  va_list ap;
+  va_start(ap, arg_cnt);
+  int rc = add_from_va(ctx, action, syscall, arg_cnt, ap);
+  va_end(ap);
+  return rc;
+}
+
+int seccomp_rule_add_exact(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt, ...) {
+  va_list ap;
+  va_start(ap, arg_cnt);
+  int rc = add_from_va(ctx, action, syscall, arg_cnt, ap);
+  va_end(ap);
+  return rc;
+}
+
+}  // extern "C"

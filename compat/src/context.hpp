@@ -1,0 +1,66 @@
+// The state behind a scmp_filter_ctx: what the caller has asked for, kept as
+// a seccage Policy plus the libseccomp attributes that are not part of a
+// policy (load flags, API switches). Everything is a value, so a transaction
+// is a copy and a rollback is an assignment.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <optional>
+#include <vector>
+
+#include "seccage/bpf.hpp"
+#include "seccage/policy.hpp"
+
+namespace seccage::compat {
+
+struct Attributes {
+  std::uint32_t act_default = 0;     // the raw SCMP_ACT_* value
+  std::uint32_t act_badarch = 0;  // libseccomp's default: SCMP_ACT_KILL (the thread)
+  bool nnp = true;
+  bool tsync = false;
+  bool tskip = false;
+  bool log = false;
+  bool ssb = false;
+  std::uint32_t optimize = 1;
+  bool sysrawrc = false;
+  bool waitkill = false;
+  friend bool operator==(const Attributes&, const Attributes&) = default;
+};
+
+// Everything a transaction saves and restores.
+struct FilterState {
+  Attributes attrs;
+  // Arches in the order they were added. May be empty (all removed): the
+  // filter then has no arch to decide for and cannot be built.
+  std::vector<Arch> arches;
+  std::vector<Rule> rules;  // 64-bit (libseccomp) widths, by name where one exists
+  std::map<int, std::uint8_t> priorities;  // kept for the API; seccage's layout decides
+  // The actions of the rules on each syscall name, and whether any rule is
+  // by number: lets a rule add skip the refusal check when no other action
+  // could conflict with it (the check grows with the rules).
+  std::map<std::string, std::set<Action>, std::less<>> actions_by_name;
+  std::set<Action> multiplexed_actions;  // of rules on socketcall, ipc and their sub-calls
+  bool has_number_rules = false;
+  // Set once a rule met another action on its syscall: only then can the whole filter hold a rule libseccomp
+  // would refuse, which built_program then checks before compiling.
+  bool may_conflict = false;
+};
+
+struct FilterContext {
+  static constexpr std::uint64_t kMagic = 0x7365636361676563ull;  // "seccagec"
+  std::uint64_t magic = kMagic;
+  FilterState state;
+  std::vector<FilterState> transactions;  // innermost last
+  // The program of the current state, once built; any change drops it.
+  std::optional<bpf::Program> program;
+  int notify_fd = -1;
+};
+
+// The context behind a handle, or nullptr for NULL or a handle that is not a
+// live context (released ones have their magic cleared).
+FilterContext* context_of(void* handle);
+
+}  // namespace seccage::compat
