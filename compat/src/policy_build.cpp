@@ -8,7 +8,7 @@
 #include "seccage/error.hpp"
 // Internal to libseccage (not under include/): which rules libseccomp would
 // refuse. docs/compat.md asks for it to become public API.
-#include "policy/evaluator.hpp"
+#include "seccage/policy.hpp"
 
 namespace seccage::compat {
 
