@@ -78,6 +78,26 @@ TEST(CheckCli, UnreadableInputExitsTwo) {
   EXPECT_EQ(r.exit_code(), 2) << r.status.output;
 }
 
+// Issue 12: check reports every error of a text policy, not only the first:
+// syntax errors (the parser goes on after the bad statement) and errors
+// found compiling (unknown names, bad deny), each on its own line.
+TEST(CheckCli, EveryErrorOfATextPolicy) {
+  TempFile text("default errno(EPERM)\nalow read\nallow opnat\nallow write: arg9 == 1\nallow close\n"
+                "allow fstatt\n");
+  auto r = seccage({"check", text.path.string()});
+  EXPECT_EQ(r.exit_code(), 2) << r.status.output;
+  for (const char* where : {":2:1: expected a statement", ":3:7: unknown syscall 'opnat'", ":4:14: argument index 9",
+                            ":6:7: unknown syscall 'fstatt'"})
+    EXPECT_NE(r.err.find(where), std::string::npos) << where << "\n" << r.err;
+  std::size_t lines = 0;
+  for (char c : r.err) lines += c == '\n';
+  EXPECT_EQ(lines, 4u) << r.err;
+  // compile still stops at the first.
+  auto c = seccage({"compile", text.path.string(), "--format", "disasm"});
+  EXPECT_EQ(c.exit_code(), 2);
+  EXPECT_EQ(c.err.find("fstatt"), std::string::npos) << c.err;
+}
+
 TEST(CheckCli, JsonForMachines) {
   TempFile bad("{");
   const auto r = seccage({"check", "--json", (kProfiles / "docker-default.json").string(), bad.path.string()});

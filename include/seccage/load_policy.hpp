@@ -32,6 +32,9 @@ struct PolicyLoadOptions {
   bool strict = false;
   // socketcall/ipc sub-calls (docs/semantics.md): Safe for every format.
   MultiplexMode multiplex = MultiplexMode::Safe;
+  // Text policies: every error of the file in the InputError, one per line
+  // (TextPolicyOptions::all_errors); other formats stop at the first.
+  bool all_errors = false;
 };
 
 struct LoadedPolicy {

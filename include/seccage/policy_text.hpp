@@ -32,6 +32,11 @@ struct TextPolicyOptions {
   // Reads an included file (already resolved against the including file's
   // folder). Default: from disk; must throw InputError when it cannot.
   std::function<std::string(const std::filesystem::path&)> read_file;
+  // Report every error of the file, not only the first: the parser skips to
+  // the end of a bad statement and goes on, the compiler goes on to the next
+  // statement, and the InputError thrown at the end has one line per error.
+  // (`seccage check` sets it.)
+  bool all_errors = false;
 };
 
 struct TextPolicy {

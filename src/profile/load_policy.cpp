@@ -30,6 +30,7 @@ LoadedPolicy loaded_from(Read read) {
 
 LoadedPolicy load_text(std::string_view text, std::string_view name, const PolicyLoadOptions& options) {
   TextPolicyOptions text_options;
+  text_options.all_errors = options.all_errors;
   if (!options.arches.empty()) {
     text_options.host_arch = options.arches.front();
     text_options.arches = options.arches;

@@ -97,6 +97,7 @@ struct Parsed {
   RuntimeSettings runtime;                // flags, listener, listener-metadata
   std::vector<RuleStmt> rules;
   std::vector<std::string> files;
+  std::vector<std::string> errors;  // with TextPolicyOptions::all_errors
 };
 
 const std::vector<std::string_view>& errno_names() {
@@ -225,8 +226,19 @@ class Parser {
         if (!in_section) throw error(t, "unexpected '}' (no `on` section is open)");
         return;
       }
-      statement(active);
-      end_statement();
+      if (!options_.all_errors) {
+        statement(active);
+        end_statement();
+        continue;
+      }
+      try {
+        statement(active);
+        end_statement();
+      } catch (const InputError& e) {
+        out_.errors.push_back(e.what());
+        // Go on after the bad statement: skip to the end of its line.
+        while (peek().kind != Tok::Newline && peek().kind != Tok::End) next();
+      }
     }
   }
 
@@ -627,16 +639,20 @@ WidthSpec width_spec(const CondAst& cond) {
 
 class Compiler {
  public:
-  Compiler(const Parsed& parsed, std::string main_source, std::vector<Arch> arches_override)
-      : parsed_(parsed), main_(std::move(main_source)), override_(std::move(arches_override)) {}
+  Compiler(const Parsed& parsed, std::string main_source, std::vector<Arch> arches_override, bool all_errors)
+      : parsed_(parsed), main_(std::move(main_source)), override_(std::move(arches_override)),
+        all_errors_(all_errors) {}
 
   TextPolicy run() {
     TextPolicy out;
     out.files = parsed_.files;
-    if (!parsed_.default_action)
-      throw InputError(fmt::format("{}: no default action; add a line such as `default kill` or "
+    if (!parsed_.default_action) {
+      std::string all;
+      for (const std::string& e : parsed_.errors) all += e + "\n";
+      throw InputError(fmt::format("{}{}: no default action; add a line such as `default kill` or "
                                    "`default errno(EPERM)`",
-                                   main_));
+                                   all, main_));
+    }
     const Action def = parsed_.default_action->action;
     out.policy.default_action = def;
     if (parsed_.arches) out.policy.arches = parsed_.arches->first;
@@ -646,7 +662,31 @@ class Compiler {
     arches_ = out.policy.effective_arches();
 
     std::map<SyscallRef, Entry> entries;
+    std::vector<std::string> errors = parsed_.errors;
     for (const RuleStmt& r : parsed_.rules) {
+      if (!all_errors_) {
+        add_statement(r, def, entries, out.warnings);
+        continue;
+      }
+      try {
+        add_statement(r, def, entries, out.warnings);
+      } catch (const InputError& e) {
+        errors.push_back(e.what());
+      }
+    }
+    if (!errors.empty()) {
+      std::string joined;
+      for (const std::string& e : errors) joined += (joined.empty() ? "" : "\n") + e;
+      throw InputError(joined);
+    }
+    finish(def, entries, out);
+    return out;
+  }
+
+ private:
+  void add_statement(const RuleStmt& r, const Action& def, std::map<SyscallRef, Entry>& entries,
+                     std::vector<std::string>& warnings) const {
+    {
       if (r.action.deny && !def.denies())
         throw InputError(fmt::format("{}: `deny` means the default action, which is {} here; name the action "
                                      "instead (kill, errno(EPERM), ...)",
@@ -660,7 +700,7 @@ class Compiler {
         widths = width_spec(*r.cond);
       }
       for (const TargetAst& t : r.targets) {
-        for (const SyscallRef& ref : resolve_target(t, out.warnings)) {
+        for (const SyscallRef& ref : resolve_target(t, warnings)) {
           Entry& e = entries[ref];
           // Unconditional: replaces everything said before about it.
           if (!region) e.widths.clear();
@@ -669,14 +709,15 @@ class Compiler {
         }
       }
     }
+  }
 
+  void finish(const Action& def, const std::map<SyscallRef, Entry>& entries, TextPolicy& out) const {
     for (const auto& [ref, e] : entries) emit(ref, e, def, out.policy.rules);
     // io_uring would do what the policy denies out of the filter's sight
     // (docs/semantics.md, "io_uring"): unless a statement allows
     // io_uring_setup by name (a group is not enough), it is denied too.
     guard_io_uring(out.policy, names_io_uring_setup() && allows_io_uring_by_name(out.policy));
     validate(out.policy);
-    return out;
   }
 
  private:
@@ -776,6 +817,7 @@ class Compiler {
   const Parsed& parsed_;
   std::string main_;
   std::vector<Arch> override_;
+  bool all_errors_ = false;
   std::vector<Arch> arches_;
 };
 
@@ -784,7 +826,7 @@ TextPolicy compile_text(std::string_view text, const std::string& source, const 
   Parsed parsed;
   Parser parser(options, parsed);
   parser.parse_file(text, source, path);
-  return Compiler(parsed, source, options.arches).run();
+  return Compiler(parsed, source, options.arches, options.all_errors).run();
 }
 
 }  // namespace

@@ -43,6 +43,7 @@ LintReport check_one(const std::string& file, const OciResolveOptions& resolve, 
   load.arches = options.restrict_to;
   load.capabilities = resolve.capabilities;
   load.kernel = resolve.kernel;
+  load.all_errors = true;  // a reviewer wants every error at once
   const LoadedPolicy tp = load_policy_text(text, name, load);
   LintReport r = lint_policy(tp.policy, name, options);
   for (const std::string& w : tp.warnings) {
@@ -139,7 +140,13 @@ int run(const Options& o) {
         p["unreadable"] = e.what();
         out["profiles"].push_back(std::move(p));
       } else {
-        fmt::print(stderr, "seccage: {}\n", e.what());
+        // One line per error (a text policy reports all of them).
+        std::string_view what = e.what();
+        while (!what.empty()) {
+          const std::size_t nl = what.find('\n');
+          fmt::print(stderr, "seccage: {}\n", what.substr(0, nl));
+          what = nl == std::string_view::npos ? std::string_view{} : what.substr(nl + 1);
+        }
       }
     }
   }
