@@ -19,6 +19,7 @@
 #include "seccage/bpf.hpp"
 #include "seccage/compiler.hpp"
 #include "seccage/error.hpp"
+#include "support/stale_accumulator.hpp"
 #include "support/libseccomp_pfc.hpp"
 #include "support/libseccomp_ref.hpp"
 #include "support/random_policy.hpp"
@@ -95,46 +96,6 @@ std::vector<Probe> probes(const Policy& p, std::mt19937_64& rng) {
   return out;
 }
 
-// libseccomp 2.5.4 saves loads by remembering which word the accumulator
-// holds, but does not account for the fall-through out of a deeper level, so
-// a node after one can compare the wrong argument word (its own tree says
-// otherwise: export_pfc shows the intended logic). This finds, by a forward
-// data-flow pass over the program, the instructions that read the
-// accumulator while it may hold more than one word: where libseccomp's code
-// does not implement its own tree, there is no semantics to follow.
-std::vector<bool> ambiguous_accumulator(const bpf::Program& prog) {
-  using Source = std::pair<std::int64_t, std::uint32_t>;  // loaded offset (-1: none), mask applied
-  std::vector<std::set<Source>> in(prog.size() + 1);
-  std::vector<bool> ambiguous(prog.size(), false);
-  in[0].insert({-1, 0xffffffffu});
-  for (std::size_t i = 0; i < prog.size(); ++i) {
-    const bpf::Insn& insn = prog[i];
-    const std::uint16_t cls = insn.code & 0x07;
-    std::set<Source> out = in[i];
-    if (cls == bpf::op::LD) {
-      out = {{static_cast<std::int64_t>(insn.k), 0xffffffffu}};
-    } else if (cls == bpf::op::ALU) {
-      if (in[i].size() > 1) ambiguous[i] = true;
-      std::set<Source> masked;
-      for (const Source& src : in[i]) masked.insert({src.first, src.second & insn.k});
-      out = masked;
-    } else if (cls == bpf::op::JMP) {
-      const std::uint16_t kind = insn.code & 0xf0;
-      if (kind == bpf::op::JA) {
-        in[i + 1 + insn.k].insert(out.begin(), out.end());
-        continue;
-      }
-      if (in[i].size() > 1) ambiguous[i] = true;
-      in[i + 1 + insn.jt].insert(out.begin(), out.end());
-      in[i + 1 + insn.jf].insert(out.begin(), out.end());
-      continue;
-    } else if (cls == bpf::op::RET) {
-      continue;
-    }
-    in[i + 1].insert(out.begin(), out.end());
-  }
-  return ambiguous;
-}
 
 // Why a probe was not compared. Every probe ends in exactly one tally: a
 // judgement (Judged) or a skip (Skipped); the run prints both, by reason,
@@ -269,7 +230,7 @@ std::optional<std::string> compare(const Policy& p, std::mt19937_64& rng, int op
   }
   const bpf::Program& program = built.result.program;
   const test::PfcModel tree(built.pfc);
-  const std::vector<bool> stale = ambiguous_accumulator(program);
+  const std::vector<bool> stale = test::ambiguous_accumulator(program);
 
   std::set<int> ours_refused, theirs_refused;
   for (const auto& r : ours.refused()) ours_refused.insert(r.rule);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "run_program.hpp"
+#include "support/stale_accumulator.hpp"
 #include "seccage/arch.hpp"
 #include "seccage/bpf.hpp"
 
@@ -80,46 +81,8 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> syscall_points() {
   return {points.begin(), points.end()};
 }
 
-// libseccomp 2.5.4 skips a load when it believes the accumulator holds the
-// word already, but after falling through from a deeper level it may hold
-// another argument's word (the accumulator-reload bug 2.6.1 fixed): its
-// program then does not implement its own rules. A forward data-flow pass
-// marks the instructions that read the accumulator while it may hold more
-// than one word; a differing decision whose libseccomp path went through one
-// has no libseccomp meaning to compare with. (tests/differential_test.cpp
-// does the same for its random policies.)
-std::vector<bool> ambiguous_accumulator(const bpf::Program& prog) {
-  using Source = std::pair<std::int64_t, std::uint32_t>;  // word loaded (-1: none), mask applied
-  std::vector<std::set<Source>> in(prog.size() + 1);
-  std::vector<bool> ambiguous(prog.size(), false);
-  in[0].insert({-1, 0xffffffffu});
-  for (std::size_t i = 0; i < prog.size(); ++i) {
-    const bpf::Insn& insn = prog[i];
-    const std::uint16_t cls = insn.code & 0x07;
-    std::set<Source> out = in[i];
-    if (cls == bpf::op::LD) {
-      out = {{static_cast<std::int64_t>(insn.k), 0xffffffffu}};
-    } else if (cls == bpf::op::ALU) {
-      if (in[i].size() > 1) ambiguous[i] = true;
-      std::set<Source> masked;
-      for (const Source& src : in[i]) masked.insert({src.first, src.second & insn.k});
-      out = masked;
-    } else if (cls == bpf::op::JMP) {
-      if ((insn.code & 0xf0) == bpf::op::JA) {
-        in[i + 1 + insn.k].insert(out.begin(), out.end());
-        continue;
-      }
-      if (in[i].size() > 1) ambiguous[i] = true;
-      in[i + 1 + insn.jt].insert(out.begin(), out.end());
-      in[i + 1 + insn.jf].insert(out.begin(), out.end());
-      continue;
-    } else if (cls == bpf::op::RET) {
-      continue;
-    }
-    in[i + 1].insert(out.begin(), out.end());
-  }
-  return ambiguous;
-}
+// libseccomp's stale-accumulator bug (the accumulator-reload bug 2.6.1
+// fixed): test::ambiguous_accumulator, shared with tests/differential_test.cpp.
 
 struct Comparison {
   std::size_t cases = 0;
@@ -131,7 +94,7 @@ struct Comparison {
 void compare_programs(const bpf::Program& reference, const bpf::Program& ours, Comparison& c) {
   static const auto vectors = argument_vectors();
   static const auto points = syscall_points();
-  const std::vector<bool> stale = ambiguous_accumulator(reference);
+  const std::vector<bool> stale = test::ambiguous_accumulator(reference);
   for (const auto& [arch, nr] : points) {
     for (std::size_t v = 0; v < vectors.size(); ++v) {
       bpf::SeccompData data;

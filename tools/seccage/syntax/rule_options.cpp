@@ -131,9 +131,10 @@ bool overlay_rules(Policy& policy, const std::vector<Rule>& added) {
   // Whether io_uring_setup is allowed by name, asked before the override: an
   // `--allow io_uring_setup` under `--default allow` leaves no rule behind
   // (its action is the default's), but it is still the author's choice.
-  Policy named = policy;
-  named.rules.insert(named.rules.end(), added.begin(), added.end());
-  const bool by_name = allows_io_uring_by_name(named);
+  Policy options_only;
+  options_only.arches = policy.arches;
+  options_only.rules = added;
+  const bool by_name = allows_io_uring_by_name(policy) || allows_io_uring_by_name(options_only);
   if (added.empty()) return by_name;
   for (std::size_t i = 0; i < added.size(); ++i)
     for (std::size_t j = i + 1; j < added.size(); ++j)
