@@ -21,8 +21,11 @@ gcc -w "$src/tests/compat/seed/seed_main.c" $(pkg-config --cflags --libs seccage
 ldd "$work/seed" | grep -q "$libdir/libseccage-compat.so" || { echo "the seed does not load the installed library"; ldd "$work/seed"; exit 1; }
 
 # On a terminal, as the seed ran it: stdout is written, stderr's write kills.
+# script runs the program through $SHELL; dash (Debian's sh, and what script
+# takes when SHELL is unset, as on CI) reports the death as "Bad system call"
+# on the terminal, bash does not, so that one line is the shell's and dropped.
 if script -qec "$work/seed" /dev/null >"$work/out"; then echo "the seed was not killed"; exit 1; fi
-out=$(tr -d '\r' <"$work/out")
+out=$(tr -d '\r' <"$work/out" | grep -v '^Bad system call' || true)
 [ "$out" = "something to stdout" ] || { echo "unexpected output: $out"; exit 1; }
 
 [ -e "$libdir/seccage-compat/libseccomp.so.2" ] || { echo "no drop-in in $libdir/seccage-compat"; exit 1; }
