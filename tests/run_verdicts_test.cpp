@@ -302,6 +302,61 @@ TEST(RunVerdicts, MountsDeniedByThePolicyAreReportedAndAlwaysRefused) {
   EXPECT_NE(p.status.output.find("umount2: Operation not permitted"), std::string::npos) << p.status.output << p.err;
 }
 
+// seccage's guard on TIOCSTI (src/sandbox/guards.hpp) and a policy's own
+// word on it. Where the policy lets the call through, seccage refuses it and
+// the report says the refusal was seccage's, with the request's upper bits
+// ignored as the kernel ignores them. Where the policy kills it, even only
+// for that request, the program is killed and the policy's rule is named:
+// before, the guard's kernel ERRNO outranked the supervisor's notification
+// and the kill became an unreported EPERM. In permissive mode the guard
+// still refuses; without a supervisor a kernel filter does.
+TEST(RunVerdicts, GuardedIoctlsAreRefusedOrKilledAndAlwaysReported) {
+  TempDir dir;
+  const std::string prog = build(dir, "guarded_ioctl");
+  auto origins_of = [](const nlohmann::json& j) {
+    std::multiset<std::string> out;
+    for (const auto& v : j["violations"]) out.insert(v["syscall"].get<std::string>() + " " + v["origin"].get<std::string>());
+    return out;
+  };
+
+  const std::string allowed = dir / "allowed.json";
+  auto a = seccage({"run", "--default", "allow", "--report", allowed, "--", prog});
+  EXPECT_EQ(a.status.output, "tiocsti: Operation not permitted\ntiocsti-high: Operation not permitted\ntcgets: Bad file descriptor\n")
+      << a.err;
+  auto ja = read_report(allowed);
+  EXPECT_EQ(ja["verdict"], "violation") << ja.dump();
+  EXPECT_EQ(origins_of(ja), (std::multiset<std::string>{"ioctl seccage", "ioctl seccage"})) << ja.dump();
+
+  const std::string killed = dir / "killed.json";
+  auto k = seccage({"run", "--default", "allow", "--kill", "ioctl: arg1 == 0x5412", "--report", killed, "--", prog});
+  EXPECT_EQ(k.status.output, "") << k.err;
+  auto jk = read_report(killed);
+  ASSERT_EQ(jk["violations"].size(), 1u) << jk.dump();
+  EXPECT_EQ(jk["violations"][0]["syscall"], "ioctl");
+  EXPECT_EQ(jk["violations"][0]["origin"], "--kill ioctl: arg1 == 0x5412") << jk.dump();
+  EXPECT_NE(jk["violations"][0]["outcome"].get<std::string>().find("killed"), std::string::npos) << jk.dump();
+
+  // The policy's own errno on the call wins over the guard's, as the
+  // kernel would rank two filters' errnos (the newer, the policy's).
+  auto e = seccage({"run", "--default", "allow", "--errno", "ioctl:ENOTTY", "--", prog});
+  EXPECT_EQ(e.status.output,
+            "tiocsti: Inappropriate ioctl for device\ntiocsti-high: Inappropriate ioctl for device\n"
+            "tcgets: Inappropriate ioctl for device\n")
+      << e.err;
+
+  const std::string permissive = dir / "permissive.json";
+  auto p = seccage({"run", "--default", "allow", "--kill", "ioctl", "--permissive", "--report", permissive, "--", prog});
+  EXPECT_EQ(p.status.output, "tiocsti: Operation not permitted\ntiocsti-high: Operation not permitted\ntcgets: Bad file descriptor\n")
+      << p.err;
+  EXPECT_EQ(origins_of(read_report(permissive)),
+            (std::multiset<std::string>{"ioctl seccage", "ioctl seccage", "ioctl --kill ioctl"}))
+      << read_report(permissive).dump();
+
+  auto n = seccage({"run", "--default", "allow", "--no-notify", "--", prog});
+  EXPECT_EQ(n.status.output, "tiocsti: Operation not permitted\ntiocsti-high: Operation not permitted\ntcgets: Bad file descriptor\n")
+      << n.err;
+}
+
 // ---------------------------------------------------------------------------
 // 5b. A program repeating one denied call: one summary entry, one line on
 // stderr, a bounded list, and seccage keeps up.

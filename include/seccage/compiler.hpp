@@ -5,6 +5,7 @@
 #include <string>
 
 #include "seccage/bpf.hpp"
+#include "seccage/decision.hpp"
 #include "seccage/policy.hpp"
 
 namespace seccage {
@@ -23,5 +24,13 @@ bpf::Program compile(const Policy& policy, const CompileOptions& options = {});
 // no effect in the program) from the same pass over the policy, for callers
 // that report them (`seccage compile`).
 bpf::Program compile(const Policy& policy, const CompileOptions& options, std::vector<RefusedRule>* refused);
+// Compiles decisions already made from `policy` (decide(), one per arch of
+// policy.effective_arches(), in that order), for a caller that adjusts them
+// first: `seccage run` sends seccage's own guarded calls to its supervisor
+// this way (src/sandbox/guards.hpp). The policy gives the arches and the
+// bad-arch action. Throws InputError when the decisions do not match the
+// arches.
+bpf::Program compile_decisions(const Policy& policy, const std::vector<ArchDecisions>& decisions,
+                               const CompileOptions& options = {});
 
 }  // namespace seccage

@@ -155,8 +155,15 @@ bpf::Program compile(const Policy& policy, const CompileOptions& options) { retu
 bpf::Program compile(const Policy& policy, const CompileOptions& options, std::vector<RefusedRule>* refused) {
   // Decides every arch in one pass (libseccomp's refusals span arches) and
   // validates the policy on the way.
-  const std::vector<ArchDecisions> decisions = decide_all(policy, refused);
+  return compile_decisions(policy, decide_all(policy, refused), options);
+}
+
+bpf::Program compile_decisions(const Policy& policy, const std::vector<ArchDecisions>& decisions,
+                               const CompileOptions& options) {
   const std::vector<Arch> arches = policy.effective_arches();
+  bool matching = decisions.size() == arches.size();
+  for (std::size_t i = 0; matching && i < arches.size(); ++i) matching = decisions[i].arch == arches[i];
+  if (!matching) throw InputError("compile_decisions: the decisions are not one per arch of the policy, in its order");
 
   // One block per AUDIT_ARCH value, tested in the policy's order of arches.
   std::vector<std::uint32_t> audits;

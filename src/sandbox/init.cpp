@@ -71,7 +71,7 @@ void kill_descendants_as_subreaper(pid_t launcher) noexcept {
 // power, kernel settings), to cgroupfs (which would let it leave its cgroup
 // and its limits, or kill and freeze other cgroups) or to the kernel's
 // settings under /proc. The program cannot undo it: mounting is refused to
-// it (runner.cpp, hardening_program). Returns false with errno set.
+// it (sandbox/guards.hpp). Returns false with errno set.
 bool make_host_files_read_only() noexcept {
   struct {
     std::uint64_t attr_set, attr_clr, propagation, userns_fd;

@@ -170,7 +170,7 @@ void launch(const LaunchPlan& plan) noexcept {
     if (listener_number < 0) fail(plan, StageFds, errno);
     ::close(listener_number);
   }
-  if (!plan.hardening.empty()) install(plan, plan.hardening, false);
+  if (!plan.guard_filter.empty()) install(plan, plan.guard_filter, false);
   if (plan.supervise) send_launch_message(plan.status_fd, LaunchMessage{LaunchMessage::ListenerFd, listener_number, 0});
   install(plan, plan.program, plan.supervise);
   if (late >= 0) {

@@ -67,11 +67,10 @@ struct LaunchPlan {
   std::vector<RlimitSetting> rlimits;
   std::optional<std::uint32_t> uid, gid;
   bpf::Program program;
-  // Installed before `program`, always: refuses the ioctls that push input
-  // into a terminal (TIOCSTI, TIOCLINUX), which a program sharing seccage's
-  // terminal could otherwise use to type commands into the user's shell
-  // after the run.
-  bpf::Program hardening;
+  // Installed before `program` when not empty: seccage's guards (mounting,
+  // pushing input into a terminal) on the ABIs the supervisor does not see
+  // (src/sandbox/guards.hpp).
+  bpf::Program guard_filter;
   bool supervise = false;
   bool audit_log = false;
   bool wait_killable = false;         // SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV

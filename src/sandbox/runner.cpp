@@ -26,7 +26,9 @@
 
 #include <fmt/core.h>
 
+#include "policy/evaluator.hpp"
 #include "sandbox/cgroup.hpp"
+#include "sandbox/guards.hpp"
 #include "sandbox/init.hpp"
 #include "sandbox/launcher.hpp"
 #include "sandbox/limits.hpp"
@@ -107,83 +109,6 @@ UniqueFd fetch_listener(int pidfd, int number) {
     ::usleep(20);
   }
   throw SystemError("the launcher did not install its filter in time", ETIMEDOUT);
-}
-
-// Always installed under the policy, whatever it says:
-// - no pushing input into a terminal: TIOCSTI types characters into the
-//   terminal's input queue and TIOCLINUX's selection paste does the same on
-//   a virtual console, so a program sharing the user's terminal could leave
-//   commands for the shell to run after the run (the request is an unsigned
-//   int: the low 32 bits are compared);
-// - no mounting or unmounting: the sandbox's /proc is mounted over the
-//   host's, and unmounting or moving it would show the host's processes
-//   again (a root program, uid 0 in its user namespace as outside, could
-//   then open their memory through it).
-// Refused with EPERM; a policy that kills these calls still kills (the
-// kernel takes the most severe answer of the two filters). Where an enforced
-// policy already denies a syscall whatever its arguments, on every arch that
-// has it, its rule here is left out: the denial is the policy's, and this
-// filter's ERRNO would outrank the supervisor's notification, so the call
-// would go unreported (`mount` under the default preset). In permissive mode
-// every rule stays: there the policy's denials are let through.
-bool policy_always_denies(const std::vector<ArchDecisions>& decisions, std::string_view name) {
-  bool seen = false;
-  for (const ArchDecisions& d : decisions) {
-    const auto nr = syscall_number(d.arch, name);
-    if (!nr) continue;
-    const Decision& decision = d.at(*nr);
-    if (decision.depends_on_args() || !decision.otherwise.denies()) return false;
-    seen = true;
-  }
-  return seen;
-}
-
-// The ABIs a program on this machine can call the kernel through: the
-// native one and the compat ones the kernel may have (i386 and x32 beside
-// x86_64, arm beside aarch64). The fixed filter covers them all, so that a
-// policy letting foreign arches through (`foreign-arch allow`, --permissive)
-// opens no way around it.
-std::vector<Arch> callable_arches(const Policy& policy) {
-  std::vector<Arch> out = policy.effective_arches();
-  std::vector<Arch> compat;
-  if (native_arch() == Arch::x86_64) compat = {Arch::x86_64, Arch::i386, Arch::x32};
-  if (native_arch() == Arch::aarch64) compat = {Arch::aarch64, Arch::arm};
-  for (Arch a : compat)
-    if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
-  return out;
-}
-
-bpf::Program hardening_program(const Policy& policy, bool enforced) {
-  // Left to the policy only when it denies on every callable ABI: the ones
-  // it covers by its decisions, the others by its bad-arch action.
-  const bool foreign_denied = policy.bad_arch_action.denies();
-  std::vector<ArchDecisions> decisions;
-  if (enforced && foreign_denied)
-    for (Arch a : policy.effective_arches()) decisions.push_back(decide(policy, a));
-  auto keep = [&](std::string_view name) {
-    return !enforced || !foreign_denied || !policy_always_denies(decisions, name);
-  };
-  Policy h;
-  h.default_action = Action::allow();
-  h.bad_arch_action = Action::allow();  // an ABI this machine cannot run
-  h.arches = callable_arches(policy);
-  h.enosys_for_unknown = false;
-  const std::vector<Arch> arches = h.effective_arches();
-  for (std::uint64_t request : {0x5412ULL /* TIOCSTI */, 0x541CULL /* TIOCLINUX */}) {
-    if (!keep("ioctl")) break;
-    Rule r;
-    r.syscall = std::string("ioctl");
-    r.action = Action::errno_(EPERM);
-    r.conditions.push_back(Condition{1, CmpOp::MaskedEq, request, 0xffffffffULL});
-    r.origin = "seccage: no terminal input injection";
-    h.rules.push_back(std::move(r));
-  }
-  for (const char* name : {"mount", "umount", "umount2", "pivot_root", "move_mount", "open_tree", "open_tree_attr",
-                           "fsopen", "fsmount", "fspick", "mount_setattr"}) {
-    const bool known = std::any_of(arches.begin(), arches.end(), [&](Arch a) { return syscall_number(a, name).has_value(); });
-    if (known && keep(name)) h.rules.push_back(Rule{std::string(name), Action::errno_(EPERM), {}, "seccage: the sandbox's /proc stays"});
-  }
-  return compile(h);
 }
 
 // Learning (RunOptions::recorder): every call of every ABI the program can
@@ -348,9 +273,25 @@ void Session::prepare() {
     observe.push_back("setrlimit");
   }
   // In permissive mode a trap is let through and reported like the rest.
-  if (o_.recorder) plan_.program = compile(learning_policy(o_.policy));
-  else plan_.program = compile(supervise_ ? notify_variant(o_.policy, observe, o_.mode != Mode::Permissive) : o_.policy);
-  plan_.hardening = hardening_program(o_.policy, o_.mode == Mode::Enforce);
+  // seccage's own guards (sandbox/guards.hpp): the supervisor enforces them
+  // on every ABI that reaches it, a kernel filter on the others.
+  std::vector<Arch> kernel_guarded = callable_arches(o_.policy);
+  if (o_.recorder) {
+    plan_.program = compile(learning_policy(o_.policy));
+    kernel_guarded.clear();  // every call of every ABI notifies
+  } else if (supervise_) {
+    const Policy variant = notify_variant(o_.policy, observe, o_.mode != Mode::Permissive);
+    std::vector<ArchDecisions> decisions = decide_all(variant);
+    guard_decisions(decisions);
+    plan_.program = compile_decisions(variant, decisions);
+    // A foreign ABI notifies too when the policy denies it (TRAP outranks).
+    if (o_.policy.bad_arch_action.denies()) kernel_guarded.clear();
+    const std::vector<Arch> covered = o_.policy.effective_arches();
+    std::erase_if(kernel_guarded, [&](Arch a) { return std::find(covered.begin(), covered.end(), a) != covered.end(); });
+  } else {
+    plan_.program = compile(o_.policy);
+  }
+  plan_.guard_filter = guard_program(kernel_guarded);
   plan_.supervise = supervise_;
   plan_.wait_killable = wait_killable;
   plan_.audit_log = o_.audit_log;

@@ -14,6 +14,7 @@
 #include <fmt/core.h>
 
 #include "sandbox/decode.hpp"
+#include "sandbox/guards.hpp"
 #include "sandbox/own_filter.hpp"
 
 namespace seccage::sandbox {
@@ -38,6 +39,22 @@ void kill_process(pid_t tgid) {
 std::string outcome_for_errno(int err) {
   if (auto name = errno_name(err)) return fmt::format("errno {}", *name);
   return fmt::format("errno {}", err);
+}
+
+// A call one of seccage's guards refuses (sandbox/guards.hpp): EPERM, and
+// reported as seccage's, not the policy's.
+Classification guard_classification(Classification c, const Guard& guard, std::uint32_t audit_arch, std::uint32_t nr) {
+  if (auto arch = arch_of_call(audit_arch, nr)) {
+    c.known_arch = true;
+    c.arch = *arch;
+  }
+  c.name = guard.syscall;
+  c.action = Action::errno_(EPERM);
+  c.rule = -1;
+  c.rule_text = guard.why;
+  c.origin = "seccage";
+  c.unknown_number = false;
+  return c;
 }
 
 // The calls that send a signal, and which argument is the signal.
@@ -248,6 +265,12 @@ bool Supervisor::handle_one(ViolationLog& log) {
     return true;
   }
   if (config_.recorder) {
+    if (guard_for(call.audit_arch, call.nr, call.args)) {
+      // Refused as in every run, and not recorded: the program never had
+      // it, and the learned profile's default answers it the same way.
+      respond(call.id, 0, -EPERM, 0);
+      return true;
+    }
     // Learning: nothing is enforced, so CONTINUE is what is wanted here (the
     // call runs with whatever its memory holds by then; only the registers
     // are recorded, and those the task cannot change while it waits).
@@ -255,7 +278,12 @@ bool Supervisor::handle_one(ViolationLog& log) {
     respond(call.id, 0, error > 0 ? -error : 0, error > 0 ? 0 : SECCOMP_USER_NOTIF_FLAG_CONTINUE);
     return true;
   }
-  const Classification c = classifier_.get().classify(call.audit_arch, call.nr, call.args);
+  Classification c = classifier_.get().classify(call.audit_arch, call.nr, call.args);
+  // seccage's own guards hold in permissive mode too; where the policy denies
+  // the call itself, its answer (a kill, its errno) is carried out instead.
+  const Guard* guard = guard_for(call.audit_arch, call.nr, call.args);
+  const bool guarded = guard && (config_.mode == Mode::Permissive || !c.action.denies());
+  if (guarded) c = guard_classification(c, *guard, call.audit_arch, call.nr);
   if (!c.action.denies()) {
     observe_allowed(log, call, c);
     return true;
@@ -300,7 +328,7 @@ bool Supervisor::handle_one(ViolationLog& log) {
     v.decoded = std::move(decoded.line);
     v.arguments = std::move(decoded.args);
     v.outcome = "none: the task ended before the answer";
-  } else if (config_.mode == Mode::Permissive) {
+  } else if (config_.mode == Mode::Permissive && !guarded) {
     respond(call.id, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
     v.outcome = "allowed (permissive)";
   } else {

@@ -1,7 +1,7 @@
 // The structured decoder against the real kernel (tests/run_decode_test.cpp):
 // makes one call of each family the report decodes, each denied with EPERM
 // by the test's policy, and prints "NAME E<errno>" for each. (Not TIOCSTI:
-// seccage's own filter refuses it before the supervisor can see it.)
+// seccage's own guard answers it, tests/run_verdicts_test.cpp.)
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/sched.h>
