@@ -73,6 +73,16 @@ Arch native_arch();
 // Arches that share one AUDIT_ARCH value (x86_64 and x32).
 bool shares_audit_arch(Arch a, Arch b);
 
+// Whether a call numbered `nr` under the arch's AUDIT_ARCH value is the
+// arch's: on AUDIT_ARCH_X86_64, bit 30 of the number picks x32 or x86_64
+// (-1, no syscall, is both's: a rule naming it applies on either, as in
+// libseccomp); every other arch owns every number under its value.
+bool arch_owns_number(Arch arch, std::uint32_t nr);
+// The ABI a call came from, as the kernel names it (seccomp_data.arch and
+// .nr), among every arch seccage knows (-1 on AUDIT_ARCH_X86_64 is taken as
+// x86_64's); nullopt for an unknown AUDIT_ARCH.
+std::optional<Arch> arch_of_call(std::uint32_t audit_arch, std::uint32_t nr);
+
 struct SyscallEntry {
   std::string_view name;
   std::uint32_t nr;  // as the filter sees it in seccomp_data.nr (offsets included)

@@ -56,6 +56,8 @@ struct Decision {
   Action otherwise;
 
   bool depends_on_args() const { return !cases.empty(); }
+  // The first case whose tests all pass, or nullptr (then `otherwise`).
+  const DecisionCase* matching_case(const std::array<std::uint64_t, 6>& args) const;
   Action evaluate(const std::array<std::uint64_t, 6>& args) const;
   friend bool operator==(const Decision&, const Decision&) = default;
 };

@@ -320,6 +320,19 @@ Arch native_arch() {
 
 bool shares_audit_arch(Arch a, Arch b) { return arch_info(a).audit_arch == arch_info(b).audit_arch; }
 
+bool arch_owns_number(Arch arch, std::uint32_t nr) {
+  if (arch == Arch::x86_64) return nr < kX32SyscallBit || nr == kNoSyscallNr;
+  if (arch == Arch::x32) return nr >= kX32SyscallBit;
+  return true;
+}
+
+std::optional<Arch> arch_of_call(std::uint32_t audit_arch, std::uint32_t nr) {
+  // Enum order: -1, which both x86_64 and x32 own, is taken as x86_64's.
+  for (const ArchInfo& info : all_arches())
+    if (info.audit_arch == audit_arch && arch_owns_number(info.arch, nr)) return info.arch;
+  return std::nullopt;
+}
+
 std::span<const SyscallEntry> syscall_table(Arch arch) {
   // Built on first use from the generated numbers and name ids (which hold
   // no pointers, see scripts/gen-syscalls.py).

@@ -426,5 +426,18 @@ TEST(SyscallNameIds, AgreeWithTables) {
   }
 }
 
+TEST(ArchOfCall, TheX32BitPicksTheAbiOnAuditArchX8664) {
+  const std::uint32_t x86 = arch_info(Arch::x86_64).audit_arch;
+  EXPECT_EQ(arch_of_call(x86, 16), Arch::x86_64);
+  EXPECT_EQ(arch_of_call(x86, kX32SyscallBit | 16), Arch::x32);
+  EXPECT_EQ(arch_of_call(x86, kNoSyscallNr), Arch::x86_64);
+  EXPECT_TRUE(arch_owns_number(Arch::x32, kNoSyscallNr));  // a rule on -1 applies on either
+  EXPECT_FALSE(arch_owns_number(Arch::x86_64, kX32SyscallBit));
+  EXPECT_FALSE(arch_owns_number(Arch::x32, 16));
+  EXPECT_EQ(arch_of_call(arch_info(Arch::i386).audit_arch, 54), Arch::i386);
+  EXPECT_EQ(arch_of_call(arch_info(Arch::aarch64).audit_arch, 29), Arch::aarch64);
+  EXPECT_EQ(arch_of_call(0x1234, 1), std::nullopt);
+}
+
 }  // namespace
 }  // namespace seccage

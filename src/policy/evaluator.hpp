@@ -21,6 +21,19 @@ class Evaluator {
 
   Action evaluate(std::uint32_t audit_arch, std::uint32_t nr, const std::array<std::uint64_t, 6>& args) const;
 
+  // The same, with how it was reached: the arch's decisions (nullptr for a
+  // foreign arch: the bad-arch action), the number's decision (the arch's
+  // `unknown` one when the number is not listed) and the case that matched
+  // (nullptr: the decision's `otherwise`).
+  struct Verdict {
+    Action action;
+    const ArchDecisions* arch = nullptr;
+    const Decision* decision = nullptr;
+    bool listed = false;
+    const DecisionCase* matched = nullptr;
+  };
+  Verdict explain(std::uint32_t audit_arch, std::uint32_t nr, const std::array<std::uint64_t, 6>& args) const;
+
   const Policy& policy() const { return policy_; }
   // The decisions of one of the policy's arches; throws InputError for an arch
   // the policy does not cover.

@@ -32,16 +32,6 @@ constexpr std::uint16_t kEnosys = 38;
 
 std::string hexish(std::uint32_t v) { return v < 0x10000 ? fmt::format("{}", v) : fmt::format("{:#x}", v); }
 
-// x86_64 and x32 share AUDIT_ARCH_X86_64 and split the number space at bit 30;
-// a number belongs to exactly one of them.
-// The one exception is -1 (no syscall: what a tracer writes to skip a call),
-// which both take, as libseccomp does.
-bool number_belongs(Arch arch, std::uint32_t nr) {
-  if (arch == Arch::x86_64) return nr < kX32SyscallBit || nr == kNoSyscallNr;
-  if (arch == Arch::x32) return nr >= kX32SyscallBit;
-  return true;
-}
-
 // libseccomp compares 32-bit ABIs' arguments on the low word only (x32 and
 // MIPS n32 included: their longs are 32 bits).
 bool narrow_words(Arch arch) { return !arch_info(arch).is_64bit; }
@@ -131,7 +121,7 @@ void expand(const Policy& policy, const Rule& rule, int index, std::uint32_t nam
   base.rule = index;
 
   if (const auto* nr = std::get_if<std::uint32_t>(&rule.syscall)) {
-    if (number_belongs(arch, *nr)) {
+    if (arch_owns_number(arch, *nr)) {
       base.nr = *nr;
       out.push_back(base);
     }
@@ -212,7 +202,7 @@ Simulation simulate(const Policy& policy, const std::vector<std::uint32_t>& name
       const std::uint32_t ret = rule.action.to_ret();
       for (ArchState& a : sim.arches) {
         if (const auto* nr = std::get_if<std::uint32_t>(&rule.syscall)) {
-          if (number_belongs(a.arch, *nr)) a.tree.add_unconditional(*nr, ret, static_cast<int>(i));
+          if (arch_owns_number(a.arch, *nr)) a.tree.add_unconditional(*nr, ret, static_cast<int>(i));
         } else {
           a.tree.add_unconditional(number_on(a, name_ids[i]), ret, static_cast<int>(i));
         }
@@ -285,7 +275,7 @@ ArchDecisions decisions_of(const Policy& policy, const Simulation& sim, std::siz
   out.by_number.emplace_back(kNoSyscallNr, tree.decision(kNoSyscallNr, policy.default_action));
   for (const Rule& rule : policy.rules) {
     const auto* nr = std::get_if<std::uint32_t>(&rule.syscall);
-    if (nr == nullptr || !number_belongs(arch, *nr) || syscall_name(arch, *nr)) continue;
+    if (nr == nullptr || !arch_owns_number(arch, *nr) || syscall_name(arch, *nr)) continue;
     out.by_number.emplace_back(*nr, tree.decision(*nr, policy.default_action));
   }
   auto by_nr = [](const auto& a, const auto& b) { return a.first < b.first; };
@@ -338,11 +328,16 @@ std::string WordTest::to_string() const {
   return expect ? body : "!(" + body + ")";
 }
 
-Action Decision::evaluate(const std::array<std::uint64_t, 6>& args) const {
+const DecisionCase* Decision::matching_case(const std::array<std::uint64_t, 6>& args) const {
   for (const DecisionCase& c : cases) {
-    if (std::all_of(c.tests.begin(), c.tests.end(), [&](const WordTest& t) { return t.passes(args); })) return c.action;
+    if (std::all_of(c.tests.begin(), c.tests.end(), [&](const WordTest& t) { return t.passes(args); })) return &c;
   }
-  return otherwise;
+  return nullptr;
+}
+
+Action Decision::evaluate(const std::array<std::uint64_t, 6>& args) const {
+  const DecisionCase* c = matching_case(args);
+  return c ? c->action : otherwise;
 }
 
 const Decision* ArchDecisions::find(std::uint32_t nr) const {
@@ -388,19 +383,32 @@ const ArchDecisions& Evaluator::decisions(Arch arch) const {
   throw InputError(fmt::format("the policy does not cover {}", arch_name(arch)));
 }
 
-Action Evaluator::evaluate(std::uint32_t audit_arch, std::uint32_t nr, const std::array<std::uint64_t, 6>& args) const {
-  const ArchDecisions* match = nullptr;
+Evaluator::Verdict Evaluator::explain(std::uint32_t audit_arch, std::uint32_t nr,
+                                      const std::array<std::uint64_t, 6>& args) const {
+  Verdict v;
   for (const ArchDecisions& d : decisions_) {
-    if (arch_info(d.arch).audit_arch != audit_arch) continue;
     // On AUDIT_ARCH_X86_64, bit 30 of the number picks x32 or x86_64; a
     // filter without the ABI the number belongs to treats it as a foreign
     // arch, as libseccomp's filters do.
-    if (!number_belongs(d.arch, nr)) continue;
-    match = &d;
-    break;
+    if (arch_info(d.arch).audit_arch == audit_arch && arch_owns_number(d.arch, nr)) {
+      v.arch = &d;
+      break;
+    }
   }
-  if (match == nullptr) return policy_.bad_arch_action;
-  return match->at(nr).evaluate(args);
+  if (v.arch == nullptr) {
+    v.action = policy_.bad_arch_action;
+    return v;
+  }
+  const Decision* listed = v.arch->find(nr);
+  v.listed = listed != nullptr;
+  v.decision = listed ? listed : &v.arch->unknown;
+  v.matched = v.decision->matching_case(args);
+  v.action = v.matched ? v.matched->action : v.decision->otherwise;
+  return v;
+}
+
+Action Evaluator::evaluate(std::uint32_t audit_arch, std::uint32_t nr, const std::array<std::uint64_t, 6>& args) const {
+  return explain(audit_arch, nr, args).action;
 }
 
 Action evaluate(const Policy& policy, std::uint32_t audit_arch, std::int32_t nr, const std::uint64_t (&args)[6]) {

@@ -67,17 +67,6 @@ const std::vector<Guard>& guards() {
   return all;
 }
 
-std::optional<Arch> arch_of_call(std::uint32_t audit_arch, std::uint32_t nr) {
-  for (const ArchInfo& info : all_arches()) {
-    if (info.audit_arch != audit_arch) continue;
-    const bool x32_number = (nr & kX32SyscallBit) != 0 && nr != kNoSyscallNr;
-    if (info.arch == Arch::x32 && !x32_number) continue;
-    if (info.arch == Arch::x86_64 && x32_number) continue;
-    return info.arch;
-  }
-  return std::nullopt;
-}
-
 const Guard* guard_for(std::uint32_t audit_arch, std::uint32_t nr, const std::array<std::uint64_t, 6>& args) {
   const auto arch = arch_of_call(audit_arch, nr);
   if (!arch) return nullptr;

@@ -42,13 +42,8 @@ struct Guard {
 // Every guard, in a fixed order.
 const std::vector<Guard>& guards();
 
-// The ABI of a call as the kernel names it (its AUDIT_ARCH value, and for
-// x86_64 and x32 the x32 bit of the number), among every arch seccage knows.
-std::optional<Arch> arch_of_call(std::uint32_t audit_arch, std::uint32_t nr);
-
-// The guard a call falls under, or nullptr. The ABI is the call's own (its
-// AUDIT_ARCH value, and for x86_64 and x32 the x32 bit of the number),
-// whether or not the policy covers it.
+// The guard a call falls under, or nullptr. The ABI is the call's own
+// (arch_of_call), whether or not the policy covers it.
 const Guard* guard_for(std::uint32_t audit_arch, std::uint32_t nr, const std::array<std::uint64_t, 6>& args);
 
 // The ABIs a program on this machine can call the kernel through: the

@@ -26,12 +26,6 @@ bool names_one_of(const Rule& rule, const std::vector<Arch>& arches, const std::
   });
 }
 
-bool number_belongs(Arch arch, std::uint32_t nr) {
-  if (arch == Arch::x86_64) return nr < kX32SyscallBit;
-  if (arch == Arch::x32) return nr >= kX32SyscallBit;
-  return true;
-}
-
 bool rule_names(const Rule& rule, Arch arch, std::uint32_t nr) {
   if (const auto* n = std::get_if<std::uint32_t>(&rule.syscall)) return *n == nr;
   const std::string& name = std::get<std::string>(rule.syscall);
@@ -76,34 +70,20 @@ Classification Classifier::classify(std::uint32_t audit_arch, std::uint32_t nr,
                                     const std::array<std::uint64_t, 6>& args) const {
   Classification c;
   const Policy& policy = evaluator_.policy();
-  const ArchDecisions* match = nullptr;
-  for (const ArchDecisions& d : evaluator_.all_decisions()) {
-    if (arch_info(d.arch).audit_arch == audit_arch && number_belongs(d.arch, nr)) {
-      match = &d;
-      break;
-    }
-  }
-  if (!match) {
-    c.action = policy.bad_arch_action;
+  const Evaluator::Verdict verdict = evaluator_.explain(audit_arch, nr, args);
+  c.action = verdict.action;
+  if (!verdict.arch) {
     c.rule_text = "foreign architecture";
     c.origin = "bad-arch action";
     return c;
   }
   c.known_arch = true;
-  c.arch = match->arch;
+  c.arch = verdict.arch->arch;
   if (auto n = syscall_name(c.arch, nr)) c.name = std::string(*n);
-  const Decision* listed = match->find(nr);
-  const Decision& d = listed ? *listed : match->unknown;
-  c.unknown_number = listed == nullptr;
-  for (const DecisionCase& dc : d.cases) {
-    if (std::all_of(dc.tests.begin(), dc.tests.end(), [&](const WordTest& t) { return t.passes(args); })) {
-      c.action = dc.action;
-      c.rule = dc.rule;
-      break;
-    }
-  }
-  if (c.rule < 0) {
-    c.action = d.otherwise;
+  c.unknown_number = !verdict.listed;
+  if (verdict.matched) c.rule = verdict.matched->rule;
+  const Decision& d = *verdict.decision;
+  if (!verdict.matched) {
     // An unconditional rule shows up only as the decision's fallthrough: find
     // the rule that gives this action to this number.
     if (!c.unknown_number && !(d.otherwise == policy.default_action)) {
