@@ -159,6 +159,8 @@ int seccomp_arch_add(scmp_filter_ctx handle, uint32_t arch_token) {
   return guarded([&] {
     const auto all = all_arches_of(ctx->state);
     if (std::find(all.begin(), all.end(), *arch) != all.end()) return -EEXIST;
+    // One byte order per filter, as in libseccomp (s390x beside x86_64).
+    if (!all.empty() && arch_info(all[0]).little_endian != arch_info(*arch).little_endian) return -EDOM;
     arches.push_back(*arch);
     // libseccomp adds every rule to the new arch, and fails when one is
     // refused there (a socket rule meeting socketcall's, for instance).

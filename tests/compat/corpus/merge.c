@@ -44,6 +44,12 @@ int main(int argc, char **argv) {
   seccomp_release(b);
   b = filter_for(SCMP_ACT_KILL, SCMP_ARCH_S390X);
   RC(seccomp_merge(a, b));  /* byte orders differ */
+  RC(seccomp_arch_add(a, SCMP_ARCH_S390X));  /* nor may one filter mix them */
+  RC(seccomp_arch_add(a, SCMP_ARCH_PPC64));
+  RC(seccomp_arch_add(b, SCMP_ARCH_X86));
+  RC(seccomp_arch_add(b, SCMP_ARCH_PPC64));
+  RC(seccomp_arch_exist(b, SCMP_ARCH_PPC64));
+  RC(seccomp_arch_exist(a, SCMP_ARCH_S390X));
   seccomp_release(b);
   b = filter_for(SCMP_ACT_ALLOW, SCMP_ARCH_S390X);
   RC(seccomp_merge(a, b));  /* both: the attributes are checked first */
