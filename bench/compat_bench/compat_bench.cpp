@@ -12,6 +12,8 @@
 //
 // Prints the median of each over --runs runs (default 51) and the ratio.
 // Usage: compat_bench <libseccomp.so.2> <libseccage-compat.so> <docker-default.json> [runs]
+// (COMPAT_BENCH_PROFILE=N in the environment: the drop-in's build + export
+// alone, N times, to profile it.)
 #include <dlfcn.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -182,6 +184,16 @@ int main(int argc, char** argv) {
     const Api compat(argv[2]);
     const Profile profile = docker_profile(argv[3]);
     const int fd = memfd_create("compat-bench", MFD_CLOEXEC);
+    // COMPAT_BENCH_PROFILE=N: only the drop-in's build + export, N times, for
+    // a profiler (perf record) to see that case alone.
+    if (const char* n = std::getenv("COMPAT_BENCH_PROFILE")) {
+      for (int i = 0, count = std::atoi(n); i < count; ++i) {
+        Ctx ctx = build(compat, profile);
+        export_to(compat, ctx, fd);
+        compat.release(ctx);
+      }
+      return 0;
+    }
     // Each library in turn, after a warm-up of its own.
     measure(libseccomp, profile, 3, fd);
     const Figures a = measure(libseccomp, profile, runs, fd);

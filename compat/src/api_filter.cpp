@@ -15,6 +15,12 @@
 
 namespace seccage::compat {
 
+std::vector<Arch> all_arches_of(const FilterState& state) {
+  std::vector<Arch> out = state.arches;
+  for (const FilterState& group : state.merged) out.insert(out.end(), group.arches.begin(), group.arches.end());
+  return out;
+}
+
 FilterContext* context_of(void* handle) {
   auto* ctx = static_cast<FilterContext*>(handle);
   if (ctx == nullptr || ctx->magic != FilterContext::kMagic) return nullptr;
@@ -85,21 +91,35 @@ void seccomp_release(scmp_filter_ctx handle) {
   delete ctx;
 }
 
-// Both filters must have the same attributes and no arch in common. seccage's
-// policy applies every rule to every arch, so filters whose rule lists differ
-// cannot be merged into one policy: -EOPNOTSUPP (docs/compat.md).
+// As libseccomp: the default action, NNP and TSYNC must be the same (the other
+// attributes are dst's afterwards), neither filter may be without arches, the
+// arches must have one byte order and none may be in both. Each arch keeps
+// its own rules: src's become groups of dst (FilterState::merged).
 int seccomp_merge(scmp_filter_ctx dst_handle, scmp_filter_ctx src_handle) {
   FilterContext* dst = context_of(dst_handle);
   FilterContext* src = context_of(src_handle);
   if (dst == nullptr || src == nullptr) return -EINVAL;
-  if (dst == src) return -EEXIST;
-  if (!(dst->state.attrs == src->state.attrs)) return -EINVAL;
-  for (Arch a : src->state.arches) {
-    if (std::find(dst->state.arches.begin(), dst->state.arches.end(), a) != dst->state.arches.end()) return -EEXIST;
-  }
-  if (!(dst->state.rules == src->state.rules)) return -EOPNOTSUPP;
+  const Attributes& da = dst->state.attrs;
+  const Attributes& sa = src->state.attrs;
+  if (da.act_default != sa.act_default || da.nnp != sa.nnp || da.tsync != sa.tsync) return -EINVAL;
   return guarded([&] {
-    dst->state.arches.insert(dst->state.arches.end(), src->state.arches.begin(), src->state.arches.end());
+    const std::vector<Arch> dst_arches = all_arches_of(dst->state);
+    const std::vector<Arch> src_arches = all_arches_of(src->state);
+    if (dst_arches.empty() || src_arches.empty()) return -EINVAL;
+    if (arch_info(dst_arches[0]).little_endian != arch_info(src_arches[0]).little_endian) return -EDOM;
+    for (Arch a : src_arches) {
+      if (std::find(dst_arches.begin(), dst_arches.end(), a) != dst_arches.end()) return -EEXIST;
+    }
+    FilterState& into = dst->state;
+    FilterState& from = src->state;
+    std::vector<FilterState> groups = std::move(from.merged);
+    from.merged.clear();
+    groups.insert(groups.begin(), std::move(from));
+    for (FilterState& g : groups) {
+      if (g.arches.empty()) continue;  // all its arches were removed
+      g.attrs = into.attrs;
+      into.merged.push_back(std::move(g));
+    }
     changed(*dst);
     seccomp_release(src_handle);
     return 0;
@@ -125,8 +145,10 @@ int seccomp_arch_exist(const scmp_filter_ctx handle, uint32_t arch_token) {
   FilterContext* ctx = context_of(handle);
   auto arch = arch_from_token(arch_token);
   if (ctx == nullptr || !arch) return -EINVAL;
-  const auto& arches = ctx->state.arches;
-  return std::find(arches.begin(), arches.end(), *arch) != arches.end() ? 0 : -EEXIST;
+  return guarded([&] {
+    const auto arches = all_arches_of(ctx->state);
+    return std::find(arches.begin(), arches.end(), *arch) != arches.end() ? 0 : -EEXIST;
+  });
 }
 
 int seccomp_arch_add(scmp_filter_ctx handle, uint32_t arch_token) {
@@ -134,8 +156,11 @@ int seccomp_arch_add(scmp_filter_ctx handle, uint32_t arch_token) {
   auto arch = arch_from_token(arch_token);
   if (ctx == nullptr || !arch) return -EINVAL;
   auto& arches = ctx->state.arches;
-  if (std::find(arches.begin(), arches.end(), *arch) != arches.end()) return -EEXIST;
   return guarded([&] {
+    const auto all = all_arches_of(ctx->state);
+    if (std::find(all.begin(), all.end(), *arch) != all.end()) return -EEXIST;
+    // One byte order per filter, as in libseccomp (s390x beside x86_64).
+    if (!all.empty() && arch_info(all[0]).little_endian != arch_info(*arch).little_endian) return -EDOM;
     arches.push_back(*arch);
     // libseccomp adds every rule to the new arch, and fails when one is
     // refused there (a socket rule meeting socketcall's, for instance).
@@ -152,10 +177,25 @@ int seccomp_arch_remove(scmp_filter_ctx handle, uint32_t arch_token) {
   FilterContext* ctx = context_of(handle);
   auto arch = arch_from_token(arch_token);
   if (ctx == nullptr || !arch) return -EINVAL;
-  auto& arches = ctx->state.arches;
-  auto it = std::find(arches.begin(), arches.end(), *arch);
-  if (it == arches.end()) return -EEXIST;
-  arches.erase(it);
+  // From the group that has it (the filter's own or a merged one).
+  auto remove_from = [&](std::vector<Arch>& arches) {
+    auto it = std::find(arches.begin(), arches.end(), *arch);
+    if (it == arches.end()) return false;
+    arches.erase(it);
+    return true;
+  };
+  // A rule may now name a syscall none of the arches left has.
+  bool removed = remove_from(ctx->state.arches);
+  if (removed) ctx->state.all_rules_apply = false;
+  for (auto g = ctx->state.merged.begin(); !removed && g != ctx->state.merged.end(); ++g) {
+    if (remove_from(g->arches)) {
+      g->all_rules_apply = false;
+      removed = true;
+      if (g->arches.empty()) ctx->state.merged.erase(g);
+      break;
+    }
+  }
+  if (!removed) return -EEXIST;
   changed(*ctx);
   return 0;
 }

@@ -34,8 +34,15 @@ int build(FilterContext& ctx) {
 
 bool needs_listener(const FilterContext& ctx) {
   if ((ctx.state.attrs.act_default & 0xffff0000u) == SCMP_ACT_NOTIFY) return true;
-  for (const Rule& r : ctx.state.rules) {
-    if (r.action.kind == ActionKind::UserNotif) return true;
+  auto notifies = [](const FilterState& group) {
+    for (const Rule& r : group.rules) {
+      if (r.action.kind == ActionKind::UserNotif) return true;
+    }
+    return false;
+  };
+  if (notifies(ctx.state)) return true;
+  for (const FilterState& group : ctx.state.merged) {
+    if (notifies(group)) return true;
   }
   return false;
 }

@@ -42,6 +42,7 @@ std::optional<CmpOp> to_op(int op) {
 int to_conditions(unsigned count, const scmp_arg_cmp* array, std::vector<Condition>& out) {
   if (count > kMaxArgs) return -EINVAL;
   if (count > 0 && array == nullptr) return -EINVAL;
+  out.reserve(count);
   std::array<bool, kMaxArgs> seen{};
   for (unsigned i = 0; i < count; ++i) {
     const scmp_arg_cmp& c = array[i];
@@ -63,13 +64,30 @@ int to_conditions(unsigned count, const scmp_arg_cmp* array, std::vector<Conditi
   return 0;
 }
 
+// The name id of each number of the native table, built once: a rule by
+// number costs an index, not a search of the table and a hash of the name.
+std::uint32_t native_name_id(std::uint32_t nr) {
+  static const std::vector<std::uint32_t> ids = [] {
+    const Arch native = native_arch();
+    std::vector<std::uint32_t> out(arch_info(native).max_nr + 1, kNoSyscall);
+    for (const SyscallEntry& e : syscall_table(native)) {
+      if (e.nr < out.size()) out[e.nr] = find_syscall_name_id(e.name);
+    }
+    return out;
+  }();
+  return nr < ids.size() ? ids[nr] : kNoSyscall;
+}
+
 // The rule's syscall: a native number (or libseccomp pseudo number) becomes
 // the name it stands for, which then applies on every arch of the filter as
 // libseccomp translates it. nullopt with rc == 0: a rule with no effect.
-std::optional<SyscallRef> to_syscall(const FilterState& state, int syscall, int& rc) {
+// `id` receives the name's id (kNoSyscall for a rule by number or on a name
+// no table has).
+std::optional<SyscallRef> to_syscall(const FilterState& state, int syscall, int& rc, std::uint32_t& id) {
   rc = 0;
+  id = kNoSyscall;
   const Arch native = native_arch();
-  const bool native_only = state.arches.size() == 1 && state.arches[0] == native;
+  const bool native_only = state.merged.empty() && state.arches.size() == 1 && state.arches[0] == native;
   if (syscall == kNrError) {
     // SCMP_FLTATR_API_TSKIP: a rule on -1, the number a tracer sets to
     // skip a call, which the filter then sees.
@@ -93,9 +111,12 @@ std::optional<SyscallRef> to_syscall(const FilterState& state, int syscall, int&
       rc = -EOPNOTSUPP;
       return std::nullopt;
     }
+    id = find_syscall_name_id(*name);
     return SyscallRef(std::string(*name));
   }
-  if (auto name = syscall_name(native, static_cast<std::uint32_t>(syscall))) return SyscallRef(std::string(*name));
+  if (id = native_name_id(static_cast<std::uint32_t>(syscall)); id != kNoSyscall) {
+    return SyscallRef(std::string(all_syscall_names()[id]));
+  }
   // A number the native table lacks has no name to translate it to other
   // arches by: libseccomp fails (-EFAULT) unless the native arch is the only one.
   if (!native_only) {
@@ -105,27 +126,41 @@ std::optional<SyscallRef> to_syscall(const FilterState& state, int syscall, int&
   return SyscallRef(static_cast<std::uint32_t>(syscall));
 }
 
-bool is_multiplexed(const std::string& name) {
-  if (name == "socketcall" || name == "ipc") return true;
-  const std::uint32_t id = find_syscall_name_id(name);  // a hash lookup, not a scan
-  return id != kNoSyscall && multiplexed_call_by_id(id).has_value();
+bool is_multiplexed_id(std::uint32_t id) {
+  static const std::uint32_t socketcall = find_syscall_name_id("socketcall");
+  static const std::uint32_t ipc = find_syscall_name_id("ipc");
+  return id != kNoSyscall && (id == socketcall || id == ipc || multiplexed_call_by_id(id).has_value());
 }
 
-// The error libseccomp gives for the last rule of the state, 0 when accepted.
-// Refusal depends on the rules on the same syscall only, except through the
-// multiplexers (a rule on socket lands on socketcall too, beside rules on
-// socketcall itself and on the other sub-calls) and rules by number (which
-// may stand for any name on another arch).
-int refusal_of_last(FilterState& state) {
+bool is_multiplexed(const std::string& name) {
+  if (name == "socketcall" || name == "ipc") return true;
+  return is_multiplexed_id(find_syscall_name_id(name));  // a hash lookup, not a scan
+}
+
+FilterState::NameActions& actions_of(FilterState& state, std::uint32_t id) {
+  if (state.actions_by_id.empty()) state.actions_by_id.resize(all_syscall_names().size());
+  return state.actions_by_id[id];
+}
+
+// The error libseccomp gives for the last rule of the state (whose name id
+// is `id`), 0 when accepted. Refusal depends on the rules on the same syscall
+// only, except through the multiplexers (a rule on socket lands on socketcall
+// too, beside rules on socketcall itself and on the other sub-calls) and
+// rules by number (which may stand for any name on another arch).
+int refusal_of_last(FilterState& state, std::uint32_t id, bool added_multiplexed) {
   const Rule& added = state.rules.back();
   const auto* added_name = std::get_if<std::string>(&added.syscall);
-  const bool added_multiplexed = added_name != nullptr && is_multiplexed(*added_name);
-  // The common case, at a map lookup's cost: a rule by name, not on a
+  // The common case, at an index's cost: a rule by name, not on a
   // multiplexed call, with no rules by number in the filter, and only its
   // own action (or none) on its syscall so far.
   if (added_name != nullptr && !added_multiplexed && !state.has_number_rules) {
-    auto it = state.actions_by_name.find(*added_name);
-    if (it == state.actions_by_name.end() || (it->second.size() == 1 && *it->second.begin() == added.action)) return 0;
+    if (id != kNoSyscall) {
+      const FilterState::NameActions& seen = actions_of(state, id);
+      if (seen.count == 0 || (seen.count == 1 && seen.action == added.action)) return 0;
+    } else {
+      auto it = state.actions_by_name.find(*added_name);
+      if (it == state.actions_by_name.end() || (it->second.size() == 1 && *it->second.begin() == added.action)) return 0;
+    }
   }
   // The same for the socket/IPC family, whose rules meet on socketcall/ipc.
   if (added_multiplexed && !state.has_number_rules &&
@@ -154,6 +189,49 @@ int refusal_of_last(FilterState& state) {
   return refused && *refused == related.size() - 1 ? -EEXIST : 0;
 }
 
+// Whether a rule (of name id `id`) names a syscall one of the group's arches
+// has: at an index's cost for names of the tables.
+bool rule_applies(const FilterState& group, const Rule& rule, std::uint32_t id) {
+  if (id == kNoSyscall) return rule_applies_somewhere(rule, group.arches);
+  for (Arch a : group.arches) {
+    if (numbers_by_id(a)[id] != kNoSyscall) return true;
+  }
+  return false;
+}
+
+// Adds the rule to one group of arches; on refusal the group is left as it was.
+int add_to(FilterState& group, Rule&& rule, std::uint32_t id) {
+  // Room for a container profile's rules at once (Docker's has about 350):
+  // growing one by one moved every rule eight times over.
+  if (group.rules.capacity() == 0) group.rules.reserve(512);
+  const bool multiplexed = id != kNoSyscall ? is_multiplexed_id(id)
+                           : std::holds_alternative<std::string>(rule.syscall) && is_multiplexed(std::get<std::string>(rule.syscall));
+  if (group.all_rules_apply && !rule_applies(group, rule, id)) group.all_rules_apply = false;
+  group.rules.push_back(std::move(rule));
+  if (int refused = refusal_of_last(group, id, multiplexed); refused != 0) {
+    group.rules.pop_back();
+    return refused;
+  }
+  const Rule& added = group.rules.back();
+  if (const auto* name = std::get_if<std::string>(&added.syscall)) {
+    if (id != kNoSyscall) {
+      FilterState::NameActions& seen = actions_of(group, id);
+      if (seen.count == 0) {
+        seen.action = added.action;
+        seen.count = 1;
+      } else if (seen.action != added.action) {
+        seen.count = 2;
+      }
+    } else {
+      group.actions_by_name[*name].insert(added.action);
+    }
+    if (multiplexed) group.multiplexed_actions.insert(added.action);
+  } else {
+    group.has_number_rules = true;
+  }
+  return 0;
+}
+
 int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned arg_cnt, const scmp_arg_cmp* args) {
   FilterContext* ctx = context_of(handle);
   if (ctx == nullptr || !action_available(action)) return -EINVAL;
@@ -163,20 +241,24 @@ int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned
     rule.action = *action_from_scmp(action);
     if (int rc = to_conditions(arg_cnt, args, rule.conditions); rc != 0) return rc;
     int rc = 0;
-    auto ref = to_syscall(ctx->state, syscall, rc);
+    std::uint32_t id = kNoSyscall;
+    auto ref = to_syscall(ctx->state, syscall, rc, id);
     if (!ref) return rc;
     rule.syscall = std::move(*ref);
-    ctx->state.rules.push_back(std::move(rule));
-    if (int refused = refusal_of_last(ctx->state); refused != 0) {
-      ctx->state.rules.pop_back();
-      return refused;
+    FilterState& state = ctx->state;
+    // A merged filter: the rule goes to every group, or to none. The
+    // bookkeeping of a rolled-back add stays: it only makes later checks
+    // run where they could have been skipped.
+    for (std::size_t g = 0; g < state.merged.size(); ++g) {
+      state.merged[g].attrs = state.attrs;
+      if (int refused = add_to(state.merged[g], Rule(rule), id); refused != 0) {
+        for (std::size_t u = 0; u < g; ++u) state.merged[u].rules.pop_back();
+        return refused;
+      }
     }
-    const Rule& added = ctx->state.rules.back();
-    if (const auto* name = std::get_if<std::string>(&added.syscall)) {
-      ctx->state.actions_by_name[*name].insert(added.action);
-      if (is_multiplexed(*name)) ctx->state.multiplexed_actions.insert(added.action);
-    } else {
-      ctx->state.has_number_rules = true;
+    if (int refused = add_to(state, std::move(rule), id); refused != 0) {
+      for (FilterState& group : state.merged) group.rules.pop_back();
+      return refused;
     }
     ctx->program.reset();
     return 0;

@@ -41,13 +41,34 @@ struct FilterState {
   // The actions of the rules on each syscall name, and whether any rule is
   // by number: lets a rule add skip the refusal check when no other action
   // could conflict with it (the check grows with the rules).
+  // By the name's id (find_syscall_name_id), sized on the first rule: the
+  // action of the rules on it and whether there are several (a flat table:
+  // the check costs an index per rule, not a map's string compares).
+  struct NameActions {
+    Action action;
+    std::uint8_t count = 0;  // 0: no rule, 1: rules of one action, 2: of several
+  };
+  std::vector<NameActions> actions_by_id;
+  // Names no arch of seccage's tables has (libseccomp pseudo names): rare.
   std::map<std::string, std::set<Action>, std::less<>> actions_by_name;
   std::set<Action> multiplexed_actions;  // of rules on socketcall, ipc and their sub-calls
   bool has_number_rules = false;
   // Set once a rule met another action on its syscall: only then can the whole filter hold a rule libseccomp
   // would refuse, which built_program then checks before compiling.
   bool may_conflict = false;
+  // Whether every rule names a syscall one of the arches has, so the rules
+  // can be compiled as they are, without the copy that leaves the others out
+  // (docs/compat.md, "Speed"). Cleared when that is not known (an arch removed).
+  bool all_rules_apply = true;
+  // The arches seccomp_merge brought in from other filters, each group with
+  // the rules it had and every rule added since; the fields above are then
+  // the group of the filter merged into (dst). A group's own attrs are not
+  // used: the filter's (these) apply to every group. Empty unless merged.
+  std::vector<FilterState> merged;
 };
+
+// Every arch of the filter, merged groups' included.
+std::vector<Arch> all_arches_of(const FilterState& state);
 
 struct FilterContext {
   static constexpr std::uint64_t kMagic = 0x7365636361676563ull;  // "seccagec"

@@ -1,6 +1,8 @@
 #include "policy_build.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <utility>
 #include <string_view>
 
 #include "actions.hpp"
@@ -18,9 +20,7 @@ MultiplexMode multiplex_mode() {
   return MultiplexMode::Safe;
 }
 
-namespace {
-
-bool applies_somewhere(const Rule& rule, const std::vector<Arch>& arches) {
+bool rule_applies_somewhere(const Rule& rule, const std::vector<Arch>& arches) {
   const auto* name = std::get_if<std::string>(&rule.syscall);
   if (name == nullptr) return true;
   for (Arch arch : arches) {
@@ -29,9 +29,10 @@ bool applies_somewhere(const Rule& rule, const std::vector<Arch>& arches) {
   return false;
 }
 
-}  // namespace
+namespace {
 
-Policy to_policy(const FilterState& state, const std::vector<Rule>& rules, std::vector<std::size_t>* kept) {
+// The policy's settings from the state, without its rules.
+Policy policy_head(const FilterState& state) {
   Policy policy;
   // Both were checked when set: action_from_scmp cannot fail here.
   policy.default_action = *action_from_scmp(state.attrs.act_default);
@@ -41,8 +42,15 @@ Policy to_policy(const FilterState& state, const std::vector<Rule>& rules, std::
   // the drop-in (seccage's own forms answer ENOSYS there, docs/semantics.md).
   policy.enosys_for_unknown = false;
   policy.multiplex = multiplex_mode();
+  return policy;
+}
+
+}  // namespace
+
+Policy to_policy(const FilterState& state, const std::vector<Rule>& rules, std::vector<std::size_t>* kept) {
+  Policy policy = policy_head(state);
   for (std::size_t i = 0; i < rules.size(); ++i) {
-    if (!applies_somewhere(rules[i], state.arches)) continue;
+    if (!rule_applies_somewhere(rules[i], state.arches)) continue;
     policy.rules.push_back(rules[i]);
     if (kept) kept->push_back(i);
   }
@@ -63,16 +71,117 @@ std::optional<std::size_t> first_refused(const FilterState& state, const std::ve
   return first;
 }
 
+namespace {
+
+// One group's program: its arches, its rules, the filter's attributes.
+bpf::Program group_program(FilterState& group) {
+  // Every rule was checked when it (or an arch) was added; a refusal here
+  // would mean the compiler drops a rule the caller counts on.
+  if (group.may_conflict && first_refused(group, group.rules)) {
+    throw InputError("a rule of the filter conflicts with another");
+  }
+  if (!group.all_rules_apply) {
+    group.all_rules_apply = std::all_of(group.rules.begin(), group.rules.end(),
+                                        [&](const Rule& r) { return rule_applies_somewhere(r, group.arches); });
+  }
+  if (!group.all_rules_apply) return compile(to_policy(group, group.rules));
+  // Every rule is kept: the rules move into the policy for the compile and
+  // back, rather than being copied (the copy was a third of an export).
+  Policy policy = policy_head(group);
+  policy.rules = std::move(group.rules);
+  struct GiveBack {
+    Policy& policy;
+    FilterState& group;
+    ~GiveBack() { group.rules = std::move(policy.rules); }
+  } give_back{policy, group};
+  return compile(policy);
+}
+
+using bpf::Insn;
+namespace op = bpf::op;
+
+// A merged filter's program: a dispatch on the arch (and, where x86_64 and
+// x32 are in different groups, on the x32 bit of the number) to each group's
+// own program, which follow it one after the other. Each group's program
+// begins by loading what it tests, so it runs as if it were alone.
+bpf::Program combine(const std::vector<std::pair<const FilterState*, bpf::Program>>& parts, std::uint32_t bad_arch) {
+  auto group_of = [&](Arch arch) -> int {
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const auto& arches = parts[i].first->arches;
+      if (std::find(arches.begin(), arches.end(), arch) != arches.end()) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  struct Jump {
+    std::size_t at;  // the index of a JA to patch
+    std::size_t part;
+  };
+  std::vector<Insn> head{bpf::stmt(op::LD | op::W | op::ABS, bpf::kOffArch)};
+  std::vector<Jump> jumps;
+  std::vector<std::uint32_t> audits;
+  for (const auto& part : parts) {
+    for (Arch a : part.first->arches) {
+      const std::uint32_t audit = arch_info(a).audit_arch;
+      if (std::find(audits.begin(), audits.end(), audit) == audits.end()) audits.push_back(audit);
+    }
+  }
+  for (std::uint32_t audit : audits) {
+    const int x86_64 = group_of(Arch::x86_64);
+    const int x32 = group_of(Arch::x32);
+    if (audit == arch_info(Arch::x86_64).audit_arch && x86_64 >= 0 && x32 >= 0 && x86_64 != x32) {
+      // -1 (a skipped call) goes to x86_64's rules, as in one group.
+      head.push_back(bpf::jump(op::JMP | op::JEQ | op::K, audit, 0, 5));
+      head.push_back(bpf::stmt(op::LD | op::W | op::ABS, bpf::kOffNr));
+      head.push_back(bpf::jump(op::JMP | op::JEQ | op::K, kNoSyscallNr, 2, 0));
+      head.push_back(bpf::jump(op::JMP | op::JGE | op::K, kX32SyscallBit, 0, 1));
+      jumps.push_back({head.size(), static_cast<std::size_t>(x32)});
+      head.push_back(bpf::stmt(op::JMP | op::JA, 0));
+      jumps.push_back({head.size(), static_cast<std::size_t>(x86_64)});
+      head.push_back(bpf::stmt(op::JMP | op::JA, 0));
+      continue;
+    }
+    std::size_t part = 0;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      for (Arch a : parts[i].first->arches) {
+        if (arch_info(a).audit_arch == audit) part = i;
+      }
+    }
+    head.push_back(bpf::jump(op::JMP | op::JEQ | op::K, audit, 0, 1));
+    jumps.push_back({head.size(), part});
+    head.push_back(bpf::stmt(op::JMP | op::JA, 0));
+  }
+  head.push_back(bpf::stmt(op::RET | op::K, bad_arch));
+  std::vector<std::size_t> starts;
+  bpf::Program program = head;
+  for (const auto& part : parts) {
+    starts.push_back(program.size());
+    program.insert(program.end(), part.second.begin(), part.second.end());
+  }
+  for (const Jump& j : jumps) program[j.at].k = static_cast<std::uint32_t>(starts[j.part] - (j.at + 1));
+  if (program.size() > bpf::kMaxInsns) throw InputError("the merged filter passes the kernel's 4096 instructions");
+  if (auto err = bpf::verify(program)) throw Error("internal error: a merged program fails verification: " + err->to_string());
+  return program;
+}
+
+}  // namespace
+
 const bpf::Program& built_program(FilterContext& ctx) {
   if (!ctx.program) {
-    if (ctx.state.arches.empty()) throw InputError("the filter has no architecture");
-    const Policy policy = to_policy(ctx.state, ctx.state.rules);
-    // Every rule was checked when it (or an arch) was added; a refusal here
-    // would mean the compiler drops a rule the caller counts on.
-    if (ctx.state.may_conflict && first_refused(ctx.state, ctx.state.rules)) {
-      throw InputError("a rule of the filter conflicts with another");
+    FilterState& state = ctx.state;
+    if (state.merged.empty()) {
+      if (state.arches.empty()) throw InputError("the filter has no architecture");
+      ctx.program = group_program(state);
+    } else {
+      std::vector<std::pair<const FilterState*, bpf::Program>> parts;
+      if (!state.arches.empty()) parts.emplace_back(&state, group_program(state));
+      for (FilterState& group : state.merged) {
+        group.attrs = state.attrs;
+        parts.emplace_back(&group, group_program(group));
+      }
+      if (parts.empty()) throw InputError("the filter has no architecture");
+      // Checked when set: action_from_scmp cannot fail here.
+      ctx.program = combine(parts, action_from_scmp(state.attrs.act_badarch)->to_ret());
     }
-    ctx.program = compile(policy);
   }
   return *ctx.program;
 }

@@ -16,6 +16,10 @@ namespace seccage::compat {
 // libseccomp's.
 MultiplexMode multiplex_mode();
 
+// Whether the rule names a syscall one of the arches has (rules by number
+// always apply).
+bool rule_applies_somewhere(const Rule& rule, const std::vector<Arch>& arches);
+
 // The Policy the state stands for. Rules on a name that none of the filter's
 // arches has are left out: they can never match (libseccomp files them under
 // a pseudo number no syscall has). `kept`, when given, receives the index in

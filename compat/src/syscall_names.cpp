@@ -5,6 +5,7 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace seccage::compat {
 namespace {
@@ -42,35 +43,61 @@ std::optional<std::string_view> pseudo_name(int number) {
   return std::nullopt;
 }
 
+std::span<const std::uint32_t> numbers_by_id(Arch arch) {
+  static const std::vector<std::span<const std::uint32_t>> spans = [] {
+    std::vector<std::span<const std::uint32_t>> out;
+    for (const ArchInfo& info : all_arches()) {
+      const auto index = static_cast<std::size_t>(info.arch);
+      if (out.size() <= index) out.resize(index + 1);
+      out[index] = syscall_numbers_by_id(info.arch);
+    }
+    return out;
+  }();
+  return spans[static_cast<std::size_t>(arch)];
+}
+
 bool has_multiplexer(Arch arch, std::string_view via) { return syscall_number(arch, via).has_value(); }
 
 namespace {
 
-// A socket/IPC sub-call on an arch that multiplexes it: libseccomp answers
-// with the pseudo number even where the arch also has the direct syscall
-// (i386's socket is 359 since Linux 4.3), and expands rules on it to both.
-std::optional<MultiplexedCall> multiplexed_here(Arch arch, std::string_view name) {
-  const std::uint32_t id = find_syscall_name_id(name);  // a hash lookup, not a scan
+// A socket/IPC sub-call (by name id) on an arch that multiplexes it:
+// libseccomp answers with the pseudo number even where the arch also has the
+// direct syscall (i386's socket is 359 since Linux 4.3), and expands rules on
+// it to both.
+std::optional<MultiplexedCall> multiplexed_here(Arch arch, std::uint32_t id) {
   if (id == kNoSyscall) return std::nullopt;
   auto call = multiplexed_call_by_id(id);
   if (call && has_multiplexer(arch, call->via)) return call;
   return std::nullopt;
 }
 
-}  // namespace
+// The arch's number for a name id, or nullopt.
+std::optional<std::uint32_t> number_by_id(Arch arch, std::uint32_t id) {
+  if (id == kNoSyscall) return std::nullopt;
+  const std::uint32_t nr = numbers_by_id(arch)[id];
+  if (nr == kNoSyscall) return std::nullopt;
+  return nr;
+}
 
-int resolve_name(Arch arch, std::string_view name) {
-  if (multiplexed_here(arch, name)) {
+// resolve_name for a name already hashed to its id (one hash per call: the
+// call runs once per rule when a runtime builds its filter).
+int resolve_by_id(Arch arch, std::string_view name, std::uint32_t id) {
+  if (multiplexed_here(arch, id)) {
     if (auto pnr = pseudo_number(name)) return *pnr;
   }
-  if (auto nr = syscall_number(arch, name)) return static_cast<int>(*nr);
+  if (auto nr = number_by_id(arch, id)) return static_cast<int>(*nr);
   if (auto pnr = pseudo_number(name)) return *pnr;
   return kNrError;
 }
 
+}  // namespace
+
+int resolve_name(Arch arch, std::string_view name) { return resolve_by_id(arch, name, find_syscall_name_id(name)); }
+
 int resolve_name_rewrite(Arch arch, std::string_view name) {
-  if (auto call = multiplexed_here(arch, name)) return static_cast<int>(*syscall_number(arch, call->via));
-  return resolve_name(arch, name);
+  const std::uint32_t id = find_syscall_name_id(name);
+  if (auto call = multiplexed_here(arch, id)) return static_cast<int>(*syscall_number(arch, call->via));
+  return resolve_by_id(arch, name, id);
 }
 
 std::optional<std::string> resolve_number(Arch arch, int number) {

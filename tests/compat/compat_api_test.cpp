@@ -352,5 +352,83 @@ TEST(CompatApi, VersionAndApiLevel) {
   EXPECT_EQ(seccomp_api_get(), level);
 }
 
+
+// seccomp_merge: each arch keeps its own rules, x86_64 and x32 included
+// (one AUDIT_ARCH value, told apart by the x32 bit of the number), rules
+// added afterwards reach every arch, and a rule refused on one arch is added
+// to none (libseccomp 2.5.4 instead rolls the whole filter back to dst as it
+// was before the merge: docs/compat.md).
+Action action_at(const bpf::Program& program, Arch arch, std::uint32_t nr, std::uint64_t a0 = 0) {
+  bpf::SeccompData data;
+  data.arch = arch_info(arch).audit_arch;
+  data.nr = static_cast<std::int32_t>(nr);
+  data.args[0] = a0;
+  return bpf::emulate(program, data).action;
+}
+
+TEST(CompatApi, MergedFiltersKeepEachArchsRules) {
+  Ctx dst(SCMP_ACT_ERRNO(1));
+  scmp_filter_ctx x32 = seccomp_init(SCMP_ACT_ERRNO(1));
+  scmp_filter_ctx x86 = seccomp_init(SCMP_ACT_ERRNO(1));
+  ASSERT_EQ(seccomp_arch_remove(x32, SCMP_ARCH_NATIVE), 0);
+  ASSERT_EQ(seccomp_arch_add(x32, SCMP_ARCH_X32), 0);
+  ASSERT_EQ(seccomp_arch_remove(x86, SCMP_ARCH_NATIVE), 0);
+  ASSERT_EQ(seccomp_arch_add(x86, SCMP_ARCH_X86), 0);
+  ASSERT_EQ(seccomp_rule_add(dst, SCMP_ACT_ALLOW, SCMP_SYS(read), 0), 0);
+  ASSERT_EQ(seccomp_rule_add(x32, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, 1)), 0);
+  ASSERT_EQ(seccomp_rule_add(x86, SCMP_ACT_TRAP, SCMP_SYS(read), 0), 0);
+  ASSERT_EQ(seccomp_merge(dst, x32), 0);
+  ASSERT_EQ(seccomp_merge(dst, x86), 0);
+  ASSERT_EQ(seccomp_arch_exist(dst, SCMP_ARCH_X32), 0);
+  ASSERT_EQ(seccomp_arch_add(dst, SCMP_ARCH_X86), -EEXIST);
+
+  bpf::Program p = exported(dst);
+  const std::uint32_t x32_write = *syscall_number(Arch::x32, "write");
+  EXPECT_EQ(action_at(p, Arch::x86_64, 0), Action::allow());
+  EXPECT_EQ(action_at(p, Arch::x86_64, 1, 1), Action::errno_(1));
+  EXPECT_EQ(action_at(p, Arch::x32, *syscall_number(Arch::x32, "read")), Action::errno_(1));
+  EXPECT_EQ(action_at(p, Arch::x32, x32_write, 1), Action::allow());
+  EXPECT_EQ(action_at(p, Arch::x32, x32_write, 2), Action::errno_(1));
+  EXPECT_EQ(action_at(p, Arch::i386, 3), Action::trap());
+  EXPECT_EQ(action_at(p, Arch::aarch64, 63), Action::kill_thread());  // bad arch
+
+  // A rule added now goes to every arch.
+  ASSERT_EQ(seccomp_rule_add(dst, SCMP_ACT_LOG, SCMP_SYS(getpid), 0), 0);
+  p = exported(dst);
+  EXPECT_EQ(action_at(p, Arch::x86_64, 39), Action::log());
+  EXPECT_EQ(action_at(p, Arch::x32, *syscall_number(Arch::x32, "getpid")), Action::log());
+  EXPECT_EQ(action_at(p, Arch::i386, 20), Action::log());
+
+  // Refused on x32 only (the same comparison already allows write there):
+  // added nowhere.
+  EXPECT_EQ(seccomp_rule_add(dst, SCMP_ACT_ERRNO(5), SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, 1)), -EEXIST);
+  EXPECT_EQ(exported(dst), p);
+  EXPECT_EQ(action_at(p, Arch::x86_64, 1, 1), Action::errno_(1));
+  EXPECT_EQ(action_at(p, Arch::i386, 4, 1), Action::errno_(1));
+
+  // Removing a merged group's only arch removes the group.
+  ASSERT_EQ(seccomp_arch_remove(dst, SCMP_ARCH_X86), 0);
+  p = exported(dst);
+  EXPECT_EQ(action_at(p, Arch::i386, 3), Action::kill_thread());
+  EXPECT_EQ(action_at(p, Arch::x86_64, 0), Action::allow());
+
+  // A transaction saves the merged groups with the rest.
+  ASSERT_EQ(seccomp_transaction_start(dst), 0);
+  ASSERT_EQ(seccomp_arch_remove(dst, SCMP_ARCH_X32), 0);
+  EXPECT_EQ(seccomp_arch_exist(dst, SCMP_ARCH_X32), -EEXIST);
+  seccomp_transaction_reject(dst);
+  EXPECT_EQ(seccomp_arch_exist(dst, SCMP_ARCH_X32), 0);
+  EXPECT_EQ(exported(dst), p);
+
+  // With the filter's own arch removed, the merged one still decides.
+  ASSERT_EQ(seccomp_arch_remove(dst, SCMP_ARCH_X86_64), 0);
+  p = exported(dst);
+  EXPECT_EQ(action_at(p, Arch::x86_64, 0), Action::kill_thread());
+  EXPECT_EQ(action_at(p, Arch::x32, x32_write, 1), Action::allow());
+  ASSERT_EQ(seccomp_arch_remove(dst, SCMP_ARCH_X32), 0);
+  size_t len = 0;
+  EXPECT_EQ(seccomp_export_bpf_mem(dst, nullptr, &len), -EINVAL);  // no arch left
+}
+
 }  // namespace
 }  // namespace seccage::compat_test
