@@ -11,8 +11,10 @@
 
 #include "lint/lint_internal.hpp"
 #include "policy/evaluator.hpp"
-#include "profile/json_locate.hpp"
 #include "policy/regions.hpp"
+#include "profile/json_locate.hpp"
+#include "profile/oci_parse.hpp"
+#include "seccage/error.hpp"
 #include "profile/writers/rule_numbers.hpp"
 
 namespace seccage {
@@ -680,9 +682,13 @@ void check_names_per_arch(Context& ctx) {
 }  // namespace
 
 FindingLocation Context::locate_pointer(const std::string& pointer) const {
+  return locate_document_pointer(json_base + pointer);
+}
+
+FindingLocation Context::locate_document_pointer(const std::string& pointer) const {
   FindingLocation loc;
   loc.file = source;
-  loc.pointer = json_base + pointer;
+  loc.pointer = pointer;
   if (json_text) {
     if (auto pos = profile_detail::locate_pointer(*json_text, loc.pointer)) {
       loc.line = pos->line;
@@ -706,22 +712,12 @@ FindingLocation Context::locate_origin(const std::string& origin, std::string_vi
   if (auto at = origin.rfind(":/"); at != std::string::npos && json_text) {
     loc.file = origin.substr(0, at);
     std::string pointer = origin.substr(at + 1);
-    if (!name.empty() && json) {
-      const std::string entry = entry_pointer(pointer);
-      try {
-        const nlohmann::json& e = json->at(nlohmann::json::json_pointer(entry));
-        if (e.contains("names") && e["names"].is_array()) {
-          for (std::size_t k = 0; k < e["names"].size(); ++k) {
-            if (e["names"][k] == name) {
-              pointer = fmt::format("{}/names/{}", entry, k);
-              break;
-            }
-          }
-        } else if (e.contains("name")) {
-          pointer = entry + "/name";
-        }
-      } catch (const nlohmann::json::exception&) {
-        // Keep the origin's pointer.
+    // Otherwise the origin's pointer (the entry, or its args).
+    if (const oci::Entry* e = !name.empty() && oci ? oci::entry_at(*oci, pointer) : nullptr) {
+      for (const oci::SyscallName& n : e->names) {
+        if (n.name != name) continue;
+        pointer = n.at;
+        break;
       }
     }
     loc.pointer = pointer;
@@ -761,12 +757,9 @@ FindingLocation Context::locate_origin(const std::string& origin, std::string_vi
 
 std::string Context::gate_of(const std::string& origin) const {
   const std::size_t at = origin.rfind(":/");
-  if (at == std::string::npos || !json) return {};
-  try {
-    return gate_summary(json->at(nlohmann::json::json_pointer(entry_pointer(origin.substr(at + 1)))));
-  } catch (const nlohmann::json::exception&) {
-    return {};
-  }
+  if (at == std::string::npos || !oci) return {};
+  const oci::Entry* e = oci::entry_at(*oci, origin.substr(at + 1));
+  return e ? gate_summary(*e) : std::string();
 }
 
 FindingLocation Context::default_location() const {
@@ -817,8 +810,12 @@ LintReport lint_policy(const Policy& policy, std::string_view source, const Lint
                        std::optional<std::string_view> json_text) {
   lint_detail::Context ctx{policy, std::string(source), options, json_text, std::nullopt, "", false, {}};
   if (json_text) {
-    ctx.json = nlohmann::json::parse(json_text->begin(), json_text->end(), nullptr, false);
-    if (ctx.json->is_discarded()) ctx.json.reset();
+    try {
+      const profile_detail::OciMessages messages(*json_text, std::string(source));
+      ctx.oci = profile_detail::parse_oci_text(*json_text, messages).profile;
+    } catch (const InputError&) {
+      // Not an OCI profile after all: findings then point at entries only.
+    }
   }
   lint_detail::check_policy(ctx);
   LintReport report{std::string(source), std::move(ctx.findings)};

@@ -4,6 +4,7 @@
 // fail to start, with an error that names neither the profile nor the call.
 #include <linux/fcntl.h>
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <vector>
