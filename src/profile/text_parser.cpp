@@ -1,23 +1,20 @@
 // The text policy language, step one: tokens -> syntax tree (text_syntax.hpp),
 // with includes and `on` sections. The lowering into a Policy is
 // text_lowering.cpp; docs/policy-language.md is the user's account of both.
+#include "profile/text_syntax.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <array>
-#include <map>
 #include <optional>
 #include <sstream>
 
 #include <fmt/core.h>
 
-#include "profile/constants.hpp"
-#include "profile/text_syntax.hpp"
-#include "seccage/integer.hpp"
 #include "seccage/error.hpp"
 #include "seccage/groups.hpp"
-#include "seccage/io_uring_guard.hpp"
+#include "seccage/integer.hpp"
 #include "seccage/policy_text.hpp"
 #include "util/did_you_mean.hpp"
 
@@ -31,6 +28,7 @@ constexpr std::size_t kMaxIncludeDepth = 32;
 // Sections and parentheses are parsed recursively; a bound keeps a hostile
 // file from exhausting the stack.
 constexpr std::size_t kMaxNesting = 32;
+
 const std::vector<std::string_view>& errno_names() {
   static const std::vector<std::string_view> names = [] {
     std::vector<std::string_view> v;
@@ -64,7 +62,7 @@ bool is_action_word(std::string_view w) {
 // Numbers are read by the one lexer every front end shares.
 std::optional<std::uint64_t> parse_number(std::string_view text) { return parse_integer(text); }
 
-std::string read_from_disk_impl(const fs::path& path) {
+std::string read_from_disk(const fs::path& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) throw InputError(fmt::format("cannot read '{}': it is a directory", path.string()));
   std::ifstream in(path, std::ios::binary);
@@ -470,7 +468,7 @@ class Parser {
       throw error(at, fmt::format("includes nested more than {} deep", kMaxIncludeDepth));
     std::string text;
     try {
-      text = options_.read_file ? options_.read_file(target) : read_from_disk_impl(target);
+      text = options_.read_file ? options_.read_file(target) : read_from_disk(target);
     } catch (const InputError& e) {
       throw error(at, fmt::format("cannot include \"{}\": {}", file.text, e.what()));
     }
@@ -491,7 +489,7 @@ std::string suffix(std::string_view word, std::span<const std::string_view> cand
   return "";
 }
 
-std::string read_text_file(const fs::path& path) { return read_from_disk_impl(path); }
+std::string read_text_file(const fs::path& path) { return read_from_disk(path); }
 
 Parsed parse_text_policy_file(std::string_view text, const std::string& source, const fs::path& path,
                               const TextPolicyOptions& options) {
