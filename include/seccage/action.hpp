@@ -4,6 +4,7 @@
 #include <compare>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -57,6 +58,25 @@ struct Action {
 // "errno(EPERM)", "errno(1)", "EPERM", "log", "notify", "trace(7)",
 // "SCMP_ACT_ERRNO" and the other SCMP_ACT_* names. nullopt when unknown.
 std::optional<Action> parse_action(std::string_view text);
+
+// libseccomp's SCMP_ACT_* names, as OCI profiles, lxc and libseccomp's own
+// output spell them: the one table every reader, writer and lint uses.
+struct ScmpActionName {
+  std::string_view name;  // "SCMP_ACT_ERRNO", ...
+  ActionKind kind;
+};
+// In libseccomp's order. SCMP_ACT_KILL is there too: runc, crun and
+// libseccomp read it as KILL_THREAD (the kernel's old SECCOMP_RET_KILL).
+std::span<const ScmpActionName> scmp_action_names();
+// Exact match, as runc compares them; nullopt when unknown.
+std::optional<ActionKind> action_kind_from_scmp_name(std::string_view name);
+// The name a writer uses. KILL_THREAD is SCMP_ACT_KILL_THREAD, never the
+// older SCMP_ACT_KILL, whose meaning has varied between tools.
+std::string_view scmp_action_name(ActionKind kind);
+// ERRNO and TRACE carry data (OCI's errnoRet); the other actions have none.
+constexpr bool scmp_action_takes_data(ActionKind kind) {
+  return kind == ActionKind::Errno || kind == ActionKind::Trace;
+}
 
 // errno names and numbers (Linux generic values).
 std::optional<int> errno_from_name(std::string_view name);

@@ -67,6 +67,15 @@ std::optional<Arch> parse_arch(std::string_view name);
 // Same, but throws InputError naming the accepted spellings.
 Arch parse_arch_or_throw(std::string_view name);
 
+// libseccomp's and OCI's SCMP_ARCH_* names, spelled exactly as runc and crun
+// compare them. ArchInfo::oci_name is the one table; these look it up.
+// "SCMP_ARCH_NATIVE" stands for the arch the runtime runs as, so it names no
+// arch by itself: callers decide what native means for them.
+inline constexpr std::string_view kScmpArchNative = "SCMP_ARCH_NATIVE";
+std::string_view scmp_arch_name(Arch arch);
+// Exact match; nullopt for SCMP_ARCH_NATIVE and anything else.
+std::optional<Arch> arch_from_scmp_name(std::string_view name);
+
 // The ABI this binary runs as.
 Arch native_arch();
 

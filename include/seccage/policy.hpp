@@ -17,6 +17,14 @@ namespace seccage {
 
 enum class CmpOp : std::uint8_t { EQ, NE, LT, LE, GT, GE, MaskedEq };
 
+// libseccomp's SCMP_CMP_* names, as OCI profiles and lxc spell them: the one
+// table every reader, writer and lint uses. In libseccomp's order (NE first),
+// which is also the order suggestions are made in.
+std::span<const std::string_view> scmp_cmp_names();
+std::string_view scmp_cmp_name(CmpOp op);
+// Exact match, as runc compares them; nullopt when unknown.
+std::optional<CmpOp> cmp_op_from_scmp_name(std::string_view name);
+
 // How much of the 64-bit argument a condition looks at. The kernel reads an
 // `int` or `unsigned int` argument as its low 32 bits: write(0x100000002, ..)
 // writes to fd 2. A condition of width S32 or U32 first turns the argument

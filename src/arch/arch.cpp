@@ -245,7 +245,7 @@ std::string_view arch_name(Arch arch) { return arch_info(arch).name; }
 std::optional<Arch> parse_arch(std::string_view name) {
   if (name.empty()) return std::nullopt;
   // SCMP_ARCH_NATIVE is libseccomp's and OCI's way of saying "this machine".
-  if (iequals(name, "native") || iequals(name, "SCMP_ARCH_NATIVE")) return native_arch();
+  if (iequals(name, "native") || iequals(name, kScmpArchNative)) return native_arch();
   for (const ArchInfo& info : kArches) {
     // Empty Go names mean "none"; the empty check above keeps them unmatched.
     if (iequals(name, info.name) || iequals(name, info.go_name) || iequals(name, info.oci_name)) return info.arch;
@@ -253,6 +253,14 @@ std::optional<Arch> parse_arch(std::string_view name) {
   for (const Alias& alias : kAliases) {
     if (iequals(name, alias.spelling)) return alias.arch;
   }
+  return std::nullopt;
+}
+
+std::string_view scmp_arch_name(Arch arch) { return arch_info(arch).oci_name; }
+
+std::optional<Arch> arch_from_scmp_name(std::string_view name) {
+  for (const ArchInfo& info : kArches)
+    if (name == info.oci_name) return info.arch;
   return std::nullopt;
 }
 

@@ -441,3 +441,20 @@ TEST(ArchOfCall, TheX32BitPicksTheAbiOnAuditArchX8664) {
 
 }  // namespace
 }  // namespace seccage
+
+namespace seccage {
+namespace {
+
+TEST(ScmpArchNames, EveryArchReadsBackExactly) {
+  for (const ArchInfo& info : all_arches()) {
+    EXPECT_EQ(scmp_arch_name(info.arch), info.oci_name);
+    EXPECT_EQ(arch_from_scmp_name(info.oci_name), info.arch) << info.oci_name;
+  }
+  EXPECT_EQ(scmp_arch_name(Arch::i386), "SCMP_ARCH_X86");
+  EXPECT_FALSE(arch_from_scmp_name(kScmpArchNative));
+  EXPECT_FALSE(arch_from_scmp_name("scmp_arch_x86_64"));
+  EXPECT_FALSE(arch_from_scmp_name("x86_64"));
+}
+
+}  // namespace
+}  // namespace seccage

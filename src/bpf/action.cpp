@@ -25,6 +25,18 @@ constexpr std::uint32_t kRetActionFull = 0xffff0000u;
 constexpr std::uint32_t kRetData = 0x0000ffffu;
 constexpr std::uint16_t kMaxErrno = 4095;
 
+constexpr std::array<ScmpActionName, 9> kScmpActionNames{{
+    {"SCMP_ACT_KILL", ActionKind::KillThread},
+    {"SCMP_ACT_KILL_PROCESS", ActionKind::KillProcess},
+    {"SCMP_ACT_KILL_THREAD", ActionKind::KillThread},
+    {"SCMP_ACT_TRAP", ActionKind::Trap},
+    {"SCMP_ACT_ERRNO", ActionKind::Errno},
+    {"SCMP_ACT_TRACE", ActionKind::Trace},
+    {"SCMP_ACT_ALLOW", ActionKind::Allow},
+    {"SCMP_ACT_LOG", ActionKind::Log},
+    {"SCMP_ACT_NOTIFY", ActionKind::UserNotif},
+}};
+
 struct ErrnoName {
   int number;
   std::string_view name;
@@ -167,6 +179,22 @@ std::optional<std::string_view> errno_name(int err) {
   return std::nullopt;
 }
 
+std::span<const ScmpActionName> scmp_action_names() { return kScmpActionNames; }
+
+std::optional<ActionKind> action_kind_from_scmp_name(std::string_view name) {
+  for (const ScmpActionName& n : kScmpActionNames)
+    if (n.name == name) return n.kind;
+  return std::nullopt;
+}
+
+std::string_view scmp_action_name(ActionKind kind) {
+  // The last entry of a kind is its current spelling (KILL_THREAD after KILL).
+  std::string_view out;
+  for (const ScmpActionName& n : kScmpActionNames)
+    if (n.kind == kind) out = n.name;
+  return out;
+}
+
 std::optional<Action> parse_action(std::string_view text) {
   std::string_view head, inner;
   if (!split_call(text, head, inner)) return std::nullopt;
@@ -186,29 +214,38 @@ std::optional<Action> parse_action(std::string_view text) {
   if (inner.empty()) {
     if (auto e = errno_from_name(head)) return Action::errno_(static_cast<std::uint16_t>(*e));
   }
-  if (h == "allow" || h == "scmp_act_allow") return inner.empty() ? std::optional(Action::allow()) : std::nullopt;
-  if (h == "log" || h == "scmp_act_log") return inner.empty() ? std::optional(Action::log()) : std::nullopt;
-  if (h == "kill" || h == "kill-process" || h == "kill_process" || h == "scmp_act_kill_process")
-    return inner.empty() ? std::optional(Action::kill_process()) : std::nullopt;
-  // runc and Docker read SCMP_ACT_KILL as kill-thread (the kernel's old SECCOMP_RET_KILL).
-  if (h == "kill-thread" || h == "kill_thread" || h == "scmp_act_kill" || h == "scmp_act_kill_thread")
-    return inner.empty() ? std::optional(Action::kill_thread()) : std::nullopt;
-  if (h == "notify" || h == "user-notif" || h == "user_notif" || h == "scmp_act_notify")
-    return inner.empty() ? std::optional(Action::user_notif()) : std::nullopt;
-  if (h == "trap" || h == "scmp_act_trap") {
-    auto d = data_value(false);
-    return d ? std::optional(Action::trap(*d)) : std::nullopt;
+  // SCMP_ACT_* names in any case, then seccage's own words.
+  std::optional<ActionKind> kind;
+  for (const ScmpActionName& n : kScmpActionNames)
+    if (lower(n.name) == h) kind = n.kind;
+  if (!kind) {
+    if (h == "allow") kind = ActionKind::Allow;
+    else if (h == "log") kind = ActionKind::Log;
+    else if (h == "kill" || h == "kill-process" || h == "kill_process") kind = ActionKind::KillProcess;
+    else if (h == "kill-thread" || h == "kill_thread") kind = ActionKind::KillThread;
+    else if (h == "notify" || h == "user-notif" || h == "user_notif") kind = ActionKind::UserNotif;
+    else if (h == "trap") kind = ActionKind::Trap;
+    else if (h == "trace") kind = ActionKind::Trace;
+    else if (h == "errno") kind = ActionKind::Errno;
+    else return std::nullopt;
   }
-  if (h == "trace" || h == "scmp_act_trace") {
-    auto d = data_value(false);
-    return d ? std::optional(Action::trace(*d)) : std::nullopt;
-  }
-  if (h == "errno" || h == "scmp_act_errno") {
-    // errno with no value is EPERM, as in the OCI runtimes.
-    if (inner.empty()) return Action::errno_(1);
-    auto d = data_value(true);
-    if (!d || *d > kMaxErrno) return std::nullopt;
-    return Action::errno_(*d);
+  switch (*kind) {
+    case ActionKind::Trap:
+    case ActionKind::Trace: {
+      auto d = data_value(false);
+      if (!d) return std::nullopt;
+      return *kind == ActionKind::Trap ? Action::trap(*d) : Action::trace(*d);
+    }
+    case ActionKind::Errno: {
+      // errno with no value is EPERM, as in the OCI runtimes.
+      if (inner.empty()) return Action::errno_(1);
+      auto d = data_value(true);
+      if (!d || *d > kMaxErrno) return std::nullopt;
+      return Action::errno_(*d);
+    }
+    default:
+      if (!inner.empty()) return std::nullopt;
+      return Action{*kind, 0};
   }
   return std::nullopt;
 }

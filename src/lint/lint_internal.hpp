@@ -8,8 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "profile/oci_model.hpp"
 #include "seccage/lint.hpp"
 
 namespace seccage {
@@ -23,9 +22,9 @@ struct Context {
   std::string source;
   LintOptions options;
   // Set when the policy was read from JSON: the text (for lines) and the
-  // parsed document (to point at a name inside an entry).
+  // OCI model parsed from it (to point at a name inside an entry).
   std::optional<std::string_view> json_text;
-  std::optional<nlohmann::json> json;
+  std::optional<oci::Profile> oci;
   std::string json_base;             // "" or "/linux/seccomp" for a config.json
   bool declared_multi_arch = false;  // the profile has an archMap
   std::vector<Finding> findings;
@@ -35,6 +34,8 @@ struct Context {
   FindingLocation locate_origin(const std::string& origin, std::string_view name = {}) const;
   // A JSON pointer in the profile (relative to the profile object).
   FindingLocation locate_pointer(const std::string& pointer) const;
+  // A JSON pointer from the document's root, as the OCI model holds them.
+  FindingLocation locate_document_pointer(const std::string& pointer) const;
   // The includes/excludes of the JSON entry a rule came from ("" if none).
   std::string gate_of(const std::string& origin) const;
   // Where the default action is written (JSON), or just the file.
@@ -57,9 +58,9 @@ void check_policy(Context& ctx);
 // that a program can sidestep with the high word (wide_compare.cpp).
 void check_wide_compares(Context& ctx);
 
-// "includes.caps [CAP_SYS_ADMIN]" style summary of an entry's includes and
-// excludes, or "" when it has none.
-std::string gate_summary(const nlohmann::json& entry);
+// "includes.caps CAP_SYS_ADMIN, excludes.arches amd64,arm64" style summary of
+// an entry's includes and excludes, or "" when it has none.
+std::string gate_summary(const oci::Entry& entry);
 
 // The syscalls[] entry a pointer lies in ("/syscalls/3/args/0" -> "/syscalls/3").
 std::string entry_pointer(const std::string& pointer);

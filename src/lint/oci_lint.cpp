@@ -6,24 +6,26 @@
 #include "policy/evaluator.hpp"
 #include "seccage/io_uring_guard.hpp"
 #include "profile/json_locate.hpp"
+#include "profile/oci_parse.hpp"
+#include "profile/oci_resolve.hpp"
 #include "util/did_you_mean.hpp"
 
 namespace seccage {
 namespace lint_detail {
 
-std::string gate_summary(const nlohmann::json& entry) {
+std::string gate_summary(const oci::Entry& entry) {
+  auto join = [](const std::vector<std::string>& items) {
+    std::string out;
+    for (const std::string& x : items) out += (out.empty() ? "" : ",") + x;
+    return out;
+  };
   std::vector<std::string> parts;
-  for (const char* kind : {"includes", "excludes"}) {
-    if (!entry.contains(kind) || !entry[kind].is_object()) continue;
-    for (const auto& [key, value] : entry[kind].items()) {
-      std::string v;
-      if (value.is_array()) {
-        for (const auto& x : value) v += (v.empty() ? "" : ",") + (x.is_string() ? x.get<std::string>() : x.dump());
-      } else {
-        v = value.is_string() ? value.get<std::string>() : value.dump();
-      }
-      parts.push_back(fmt::format("{}.{} {}", kind, key, v));
-    }
+  // Keys in JSON's sorted order, as the profile's reviewers look them up.
+  for (const auto& [kind, gate] : {std::pair{"includes", &entry.includes}, std::pair{"excludes", &entry.excludes}}) {
+    if (!*gate) continue;
+    if ((*gate)->arches) parts.push_back(fmt::format("{}.arches {}", kind, join(*(*gate)->arches)));
+    if ((*gate)->caps) parts.push_back(fmt::format("{}.caps {}", kind, join(*(*gate)->caps)));
+    if ((*gate)->min_kernel) parts.push_back(fmt::format("{}.minKernel {}", kind, (*gate)->min_kernel->to_string()));
   }
   std::string out;
   for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
@@ -32,21 +34,13 @@ std::string gate_summary(const nlohmann::json& entry) {
 
 namespace {
 
-bool passes_name(const std::string& action) { return action == "SCMP_ACT_ALLOW" || action == "SCMP_ACT_LOG"; }
-
-// The first place a name is written in syscalls[] (names[] or Docker's name).
-std::string first_pointer_of(const nlohmann::json& profile, const std::string& name) {
-  if (!profile.contains("syscalls") || !profile["syscalls"].is_array()) return "/syscalls";
-  const auto& calls = profile["syscalls"];
-  for (std::size_t i = 0; i < calls.size(); ++i) {
-    const auto& e = calls[i];
-    if (e.contains("names") && e["names"].is_array()) {
-      for (std::size_t k = 0; k < e["names"].size(); ++k)
-        if (e["names"][k] == name) return fmt::format("/syscalls/{}/names/{}", i, k);
-    }
-    if (e.contains("name") && e["name"] == name) return fmt::format("/syscalls/{}/name", i);
-  }
-  return "/syscalls";
+// The first place a name is written in syscalls[] (names[] or Docker's
+// name), from the document's root.
+std::string first_pointer_of(const oci::Profile& profile, const std::string& name) {
+  for (const oci::Entry& e : profile.syscalls)
+    for (const oci::SyscallName& n : e.names)
+      if (n.name == name) return n.at;
+  return profile.at + "/syscalls";
 }
 
 bool known_anywhere(const std::string& name) {
@@ -93,21 +87,13 @@ LintReport lint_oci_profile(std::string_view json, std::string_view source, cons
     ro.arches = options.restrict_to;
     ro.host_arch = options.restrict_to.front();
   }
-  OciProfile profile = read_oci_profile_text(json, source, ro);
+  const profile_detail::OciMessages messages(json, std::string(source));
+  const profile_detail::ParsedOci parsed = profile_detail::parse_oci_text(json, messages);
+  const oci::Profile& model = parsed.profile;
+  OciProfile profile = profile_detail::resolve_oci(parsed, messages, ro);
 
-  lint_detail::Context ctx{profile.policy, std::string(source), options, json, std::nullopt, "", false, {}};
-  nlohmann::json doc = nlohmann::json::parse(json.begin(), json.end(), nullptr, false);
-  if (!doc.is_discarded()) ctx.json = std::move(doc);
-  ctx.json_base = profile.from_config_json ? "/linux/seccomp" : "";
-  nlohmann::json prof = nlohmann::json::object();
-  if (ctx.json) {
-    try {
-      prof = ctx.json->at(nlohmann::json::json_pointer(ctx.json_base));
-    } catch (const nlohmann::json::exception&) {
-      // The reader accepted it, so this does not happen; lint without it.
-    }
-  }
-  ctx.declared_multi_arch = prof.is_object() && prof.contains("archMap");
+  lint_detail::Context ctx{profile.policy, std::string(source), options, json, model, model.at, false, {}};
+  ctx.declared_multi_arch = !model.arch_map.empty();
 
   lint_detail::check_policy(ctx);
   lint_detail::check_wide_compares(ctx);
@@ -117,7 +103,7 @@ LintReport lint_oci_profile(std::string_view json, std::string_view source, cons
   // written for several.
   std::vector<std::string> elsewhere;
   for (const std::string& name : profile.unknown_syscalls) {
-    const std::string pointer = lint_detail::first_pointer_of(prof, name);
+    const std::string pointer = lint_detail::first_pointer_of(model, name);
     if (lint_detail::known_anywhere(name)) {
       elsewhere.push_back(name);
       continue;
@@ -128,7 +114,7 @@ LintReport lint_oci_profile(std::string_view json, std::string_view source, cons
             fmt::format("unknown syscall '{}'{}: no arch has it, so runc and crun skip it and the rule meant for it "
                         "does not exist",
                         name, hint),
-            ctx.locate_pointer(pointer), name);
+            ctx.locate_document_pointer(pointer), name);
   }
   if (!elsewhere.empty()) {
     std::vector<std::string> arches;
@@ -141,7 +127,7 @@ LintReport lint_oci_profile(std::string_view json, std::string_view source, cons
             fmt::format("{} name{} exist{} on none of this profile's arches ({}) and {} skipped: {}",
                         elsewhere.size(), elsewhere.size() == 1 ? "" : "s", elsewhere.size() == 1 ? "s" : "",
                         arch_text, elsewhere.size() == 1 ? "is" : "are", list),
-            ctx.locate_pointer(lint_detail::first_pointer_of(prof, elsewhere.front())));
+            ctx.locate_document_pointer(lint_detail::first_pointer_of(model, elsewhere.front())));
   }
 
   // Names the resolved policy lets through unconditionally on every arch
@@ -165,24 +151,17 @@ LintReport lint_oci_profile(std::string_view json, std::string_view source, cons
   for (const OciSkippedEntry& s : profile.skipped) {
     const std::size_t colon = s.origin.rfind(":/");
     const std::string pointer = colon == std::string::npos ? s.origin : s.origin.substr(colon + 1);
-    nlohmann::json entry;
-    try {
-      entry = ctx.json->at(nlohmann::json::json_pointer(pointer));
-    } catch (const std::exception&) {
-      continue;
-    }
-    if (!entry.is_object() || !lint_detail::passes_name(entry.value("action", std::string()))) continue;
+    const oci::Entry* entry = oci::entry_at(model, pointer);
+    if (!entry || (entry->action.kind != ActionKind::Allow && entry->action.kind != ActionKind::Log)) continue;
     std::vector<std::string> names;
-    if (entry.contains("names") && entry["names"].is_array())
-      for (const auto& n : entry["names"]) names.push_back(n.get<std::string>());
-    if (entry.contains("name") && entry["name"].is_string()) names.push_back(entry["name"].get<std::string>());
+    for (const oci::SyscallName& n : entry->names) names.push_back(n.name);
     std::vector<std::string> dangerous;
     for (const auto& n : names)
       if (dangerous_syscall_reason(n) && !already_allowed(n)) dangerous.push_back(n);
     if (dangerous.empty()) continue;
     std::string list;
     for (const auto& n : dangerous) list += (list.empty() ? "" : ", ") + n;
-    const bool has_args = entry.contains("args") && entry["args"].is_array() && !entry["args"].empty();
+    const bool has_args = !entry->args.empty();
     FindingLocation loc;
     loc.file = std::string(source);
     loc.pointer = pointer;
@@ -191,7 +170,7 @@ LintReport lint_oci_profile(std::string_view json, std::string_view source, cons
       loc.column = pos->column;
     }
     ctx.add(Severity::Info, "gated-dangerous",
-            fmt::format("where this entry applies ({}) it allows {}{}; not here: {}", lint_detail::gate_summary(entry),
+            fmt::format("where this entry applies ({}) it allows {}{}; not here: {}", lint_detail::gate_summary(*entry),
                         list, has_args ? " (with argument conditions)" : "", s.reason),
             loc);
   }
@@ -209,7 +188,7 @@ LintReport lint_oci_profile(std::string_view json, std::string_view source, cons
                           "seeing it: {}; deny io_uring_setup, io_uring_enter and io_uring_register (ENOSYS lets "
                           "programs fall back to plain syscalls)",
                           list),
-              ctx.locate_pointer(lint_detail::first_pointer_of(prof, "io_uring_setup")), "io_uring_setup");
+              ctx.locate_document_pointer(lint_detail::first_pointer_of(model, "io_uring_setup")), "io_uring_setup");
     }
   }
 

@@ -247,16 +247,16 @@ Condition LxcReader::argument(std::string_view spec) {
   };
   const std::uint64_t index = number(parts[0], "index");
   if (index > 5) fail(fmt::format("argument index {} is out of range (0 to 5)", index));
-  static const std::map<std::string, CmpOp, std::less<>> ops = {
-      {"SCMP_CMP_NE", CmpOp::NE}, {"!=", CmpOp::NE}, {"SCMP_CMP_LT", CmpOp::LT}, {"<", CmpOp::LT},
-      {"SCMP_CMP_LE", CmpOp::LE}, {"<=", CmpOp::LE}, {"SCMP_CMP_EQ", CmpOp::EQ}, {"==", CmpOp::EQ},
-      {"SCMP_CMP_GE", CmpOp::GE}, {">=", CmpOp::GE}, {"SCMP_CMP_GT", CmpOp::GT}, {">", CmpOp::GT},
-      {"SCMP_CMP_MASKED_EQ", CmpOp::MaskedEq}, {"&=", CmpOp::MaskedEq}};
-  auto op = ops.find(parts[2]);
-  if (op == ops.end()) fail(fmt::format("unknown comparison '{}' (SCMP_CMP_EQ, ==, SCMP_CMP_MASKED_EQ, &=, ...)", parts[2]));
-  Condition c{static_cast<std::uint8_t>(index), op->second, number(parts[1], "value"), 0, ArgWidth::U64};
+  // lxc's own symbols; the SCMP_CMP_* names come from the one table.
+  static const std::map<std::string, CmpOp, std::less<>> symbols = {
+      {"!=", CmpOp::NE}, {"<", CmpOp::LT}, {"<=", CmpOp::LE}, {"==", CmpOp::EQ},
+      {">=", CmpOp::GE}, {">", CmpOp::GT}, {"&=", CmpOp::MaskedEq}};
+  std::optional<CmpOp> op = cmp_op_from_scmp_name(parts[2]);
+  if (auto sym = symbols.find(parts[2]); !op && sym != symbols.end()) op = sym->second;
+  if (!op) fail(fmt::format("unknown comparison '{}' (SCMP_CMP_EQ, ==, SCMP_CMP_MASKED_EQ, &=, ...)", parts[2]));
+  Condition c{static_cast<std::uint8_t>(index), *op, number(parts[1], "value"), 0, ArgWidth::U64};
   // lxc passes (mask, value) to libseccomp for MASKED_EQ: (arg & mask) == value.
-  if (op->second == CmpOp::MaskedEq) c.mask = parts.size() == 4 ? number(parts[3], "mask") : 0;
+  if (*op == CmpOp::MaskedEq) c.mask = parts.size() == 4 ? number(parts[3], "mask") : 0;
   return c;
 }
 

@@ -20,55 +20,22 @@ namespace seccage {
 namespace writer_detail {
 namespace {
 
-struct OciAction {
-  std::string name;
-  std::optional<std::uint32_t> errno_ret;
-};
-
-// The reader's mapping run backwards (docs/oci.md, "Actions"). KILL_THREAD
-// is spelled out rather than as SCMP_ACT_KILL, which means KILL_THREAD to runc
-// and libseccomp but has meant other things to older tools.
-OciAction oci_action(const Action& a, const std::string& where) {
-  switch (a.kind) {
-    case ActionKind::KillProcess: return {"SCMP_ACT_KILL_PROCESS", {}};
-    case ActionKind::KillThread: return {"SCMP_ACT_KILL_THREAD", {}};
-    case ActionKind::Trap:
-      // runc ignores errnoRet on TRAP and crun refuses it: the data would be
-      // lost, so refuse rather than write a profile that means less.
-      if (a.data != 0)
-        throw InputError(fmt::format("{}: TRAP({}) cannot be written as OCI JSON: the runtimes always trap with "
-                                     "data 0; use TRAP without data",
-                                     where, a.data));
-      return {"SCMP_ACT_TRAP", {}};
-    case ActionKind::Errno:
-      // libseccomp takes errno data up to 4094: runc and crun would refuse
-      // to start a container with more (the reader refuses it too).
-      if (a.data >= 4095)
-        throw InputError(fmt::format("{}: ERRNO({}) cannot be written as OCI JSON: libseccomp accepts errno data up "
-                                     "to 4094 only, so runc and crun would refuse the profile",
-                                     where, a.data));
-      return {"SCMP_ACT_ERRNO", a.data};
-    case ActionKind::UserNotif: return {"SCMP_ACT_NOTIFY", {}};
-    // runc and crun pass errnoRet as the trace data (EPERM when absent):
-    // always write it so the data survives.
-    case ActionKind::Trace: return {"SCMP_ACT_TRACE", a.data};
-    case ActionKind::Log: return {"SCMP_ACT_LOG", {}};
-    case ActionKind::Allow: return {"SCMP_ACT_ALLOW", {}};
-  }
-  throw std::logic_error("unknown action kind");
-}
-
-std::string_view oci_op(CmpOp op) {
-  switch (op) {
-    case CmpOp::EQ: return "SCMP_CMP_EQ";
-    case CmpOp::NE: return "SCMP_CMP_NE";
-    case CmpOp::LT: return "SCMP_CMP_LT";
-    case CmpOp::LE: return "SCMP_CMP_LE";
-    case CmpOp::GT: return "SCMP_CMP_GT";
-    case CmpOp::GE: return "SCMP_CMP_GE";
-    case CmpOp::MaskedEq: return "SCMP_CMP_MASKED_EQ";
-  }
-  return "?";
+// The reader's mapping run backwards (docs/oci.md, "Actions"): the action
+// as OCI can hold it, its data only where errnoRet carries it.
+Action oci_action(const Action& a, const std::string& where) {
+  // runc ignores errnoRet on TRAP and crun refuses it: the data would be
+  // lost, so refuse rather than write a profile that means less.
+  if (a.kind == ActionKind::Trap && a.data != 0)
+    throw InputError(fmt::format("{}: TRAP({}) cannot be written as OCI JSON: the runtimes always trap with "
+                                 "data 0; use TRAP without data",
+                                 where, a.data));
+  // libseccomp takes errno data up to 4094: runc and crun would refuse
+  // to start a container with more (the reader refuses it too).
+  if (a.kind == ActionKind::Errno && a.data >= 4095)
+    throw InputError(fmt::format("{}: ERRNO({}) cannot be written as OCI JSON: libseccomp accepts errno data up "
+                                 "to 4094 only, so runc and crun would refuse the profile",
+                                 where, a.data));
+  return Action{a.kind, scmp_action_takes_data(a.kind) ? a.data : std::uint16_t{0}};
 }
 
 // OCI names syscalls only. A rule by number means that raw number on every
@@ -87,14 +54,14 @@ std::string oci_name(const Policy& policy, const Rule& rule, std::size_t i) {
                                                   : "a number means a different syscall on each arch; use a name"));
 }
 
-std::vector<OciArg> oci_args(const Rule& rule) {
+std::vector<oci::Arg> oci_args(const Rule& rule) {
   std::vector<Condition> conds = rule.conditions;
   std::stable_sort(conds.begin(), conds.end(), [](const Condition& a, const Condition& b) { return a.arg < b.arg; });
-  std::vector<OciArg> out;
+  std::vector<oci::Arg> out;
   for (const Condition& c : conds) {
-    OciArg a;
+    oci::Arg a;
     a.index = c.arg;
-    a.op = std::string(oci_op(c.op));
+    a.op = c.op;
     if (c.op == CmpOp::MaskedEq) {
       // OCI: (arg & value) == valueTwo.
       a.value = c.mask;
@@ -284,15 +251,14 @@ void check_rule_can_split(const Policy& policy, const Rule& rule, std::size_t i)
 }
 
 struct EntryKey {
-  std::string action;
-  std::optional<std::uint32_t> errno_ret;
-  std::vector<std::tuple<unsigned, std::uint64_t, std::optional<std::uint64_t>, std::string>> args;
+  Action action;
+  std::vector<std::tuple<unsigned, std::uint64_t, std::optional<std::uint64_t>, CmpOp>> args;
   auto operator<=>(const EntryKey&) const = default;
 };
 
 }  // namespace
 
-OciModel build_oci_model(const Policy& policy, std::vector<std::string>* warnings) {
+oci::Profile build_oci_model(const Policy& policy, std::vector<std::string>* warnings) {
   // validate() refuses two conditions on one argument in a rule, which is
   // what makes "one rule -> one OCI entry" exact: runc and crun would split
   // such an entry into alternatives (OR), changing its meaning.
@@ -301,14 +267,12 @@ OciModel build_oci_model(const Policy& policy, std::vector<std::string>* warning
     if (warnings) warnings->push_back(std::move(w));
   };
 
-  OciModel m;
-  const OciAction def = oci_action(policy.default_action, "the default action");
-  m.default_action = def.name;
-  m.default_errno_ret = def.errno_ret;
-  for (Arch a : policy.effective_arches()) m.architectures.emplace_back(arch_info(a).oci_name);
+  oci::Profile m;
+  m.default_action = oci_action(policy.default_action, "the default action");
+  for (Arch a : policy.effective_arches()) m.architectures.push_back({a, {}});
   m.flags = policy.runtime.flags;
   m.listener_path = policy.runtime.listener_path;
-  m.listener_metadata = policy.runtime.listener_metadata;
+  if (!policy.runtime.listener_metadata.empty()) m.listener_metadata = policy.runtime.listener_metadata;
   if (policy.bad_arch_action != Action::kill_thread()) {
     warn(fmt::format("OCI JSON has no bad-arch action: runc and crun kill the thread (KILL_THREAD) on arches the "
                      "profile does not list, not {}",
@@ -327,9 +291,8 @@ OciModel build_oci_model(const Policy& policy, std::vector<std::string>* warning
     if (policy.rules[i].action == policy.default_action) continue;
     check_rule_can_split(policy, policy.rules[i], i);
     for (const Rule& rule : oci_form(policy.rules[i], i)) {
-      const OciAction act = oci_action(rule.action, rule_origin(rule, i + 1));
-      EntryKey key{act.name, act.errno_ret, {}};
-      for (const OciArg& a : oci_args(rule)) key.args.emplace_back(a.index, a.value, a.value_two, a.op);
+      EntryKey key{oci_action(rule.action, rule_origin(rule, i + 1)), {}};
+      for (const oci::Arg& a : oci_args(rule)) key.args.emplace_back(a.index, a.value, a.value_two, a.op);
       const std::string name = oci_name(policy, rule, i);
       const std::set<ArchNumber> reach = numbers_of_rule(policy, i);
 
@@ -360,11 +323,10 @@ OciModel build_oci_model(const Policy& policy, std::vector<std::string>* warning
   }
 
   for (std::size_t e = 0; e < keys.size(); ++e) {
-    OciEntry entry;
-    entry.names.assign(names[e].begin(), names[e].end());
+    oci::Entry entry;
+    for (const std::string& n : names[e]) entry.names.push_back({n, {}});
     entry.action = keys[e].action;
-    entry.errno_ret = keys[e].errno_ret;
-    for (const auto& [index, value, two, op] : keys[e].args) entry.args.push_back(OciArg{index, value, two, op});
+    for (const auto& [index, value, two, op] : keys[e].args) entry.args.push_back(oci::Arg{index, value, two, op, {}});
     m.syscalls.push_back(std::move(entry));
   }
   return m;
@@ -374,28 +336,32 @@ OciModel build_oci_model(const Policy& policy, std::vector<std::string>* warning
 
 std::string write_oci_json(const Policy& policy, const OciWriteOptions&, std::vector<std::string>* warnings) {
   using nlohmann::ordered_json;
-  const writer_detail::OciModel m = writer_detail::build_oci_model(policy, warnings);
+  const oci::Profile m = writer_detail::build_oci_model(policy, warnings);
   ordered_json j = ordered_json::object();
-  j["defaultAction"] = m.default_action;
-  if (m.default_errno_ret) j["defaultErrnoRet"] = *m.default_errno_ret;
-  j["architectures"] = m.architectures;
+  j["defaultAction"] = std::string(scmp_action_name(m.default_action.kind));
+  if (auto ret = oci::errno_ret_of(m.default_action)) j["defaultErrnoRet"] = *ret;
+  ordered_json arches = ordered_json::array();
+  for (const oci::ArchRef& a : m.architectures) arches.push_back(std::string(scmp_arch_name(*a.arch)));
+  j["architectures"] = std::move(arches);
   if (!m.flags.empty()) j["flags"] = m.flags;
   if (m.listener_path) j["listenerPath"] = *m.listener_path;
-  if (!m.listener_metadata.empty()) j["listenerMetadata"] = m.listener_metadata;
+  if (m.listener_metadata) j["listenerMetadata"] = *m.listener_metadata;
   ordered_json calls = ordered_json::array();
-  for (const writer_detail::OciEntry& e : m.syscalls) {
+  for (const oci::Entry& e : m.syscalls) {
     ordered_json entry = ordered_json::object();
-    entry["names"] = e.names;
-    entry["action"] = e.action;
-    if (e.errno_ret) entry["errnoRet"] = *e.errno_ret;
+    ordered_json names = ordered_json::array();
+    for (const oci::SyscallName& n : e.names) names.push_back(n.name);
+    entry["names"] = std::move(names);
+    entry["action"] = std::string(scmp_action_name(e.action.kind));
+    if (auto ret = oci::errno_ret_of(e.action)) entry["errnoRet"] = *ret;
     if (!e.args.empty()) {
       ordered_json args = ordered_json::array();
-      for (const writer_detail::OciArg& a : e.args) {
+      for (const oci::Arg& a : e.args) {
         ordered_json arg = ordered_json::object();
         arg["index"] = a.index;
         arg["value"] = a.value;
         if (a.value_two) arg["valueTwo"] = *a.value_two;
-        arg["op"] = a.op;
+        arg["op"] = std::string(scmp_cmp_name(a.op));
         args.push_back(std::move(arg));
       }
       entry["args"] = std::move(args);
@@ -423,17 +389,19 @@ void check_k8s_name(const std::string& name, std::string_view what) {
 // refuses 2^63 and above, and a negative spelling of the same bits fails the
 // minimum (and SPO's own types). runc and crun take the full uint64 in OCI
 // JSON, so the profile can be written there instead.
-void check_spo_int64(const writer_detail::OciModel& m) {
+void check_spo_int64(const oci::Profile& m) {
   constexpr std::uint64_t kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
   for (std::size_t i = 0; i < m.syscalls.size(); ++i) {
-    for (const writer_detail::OciArg& a : m.syscalls[i].args) {
+    std::vector<std::string_view> names;
+    for (const oci::SyscallName& n : m.syscalls[i].names) names.push_back(n.name);
+    for (const oci::Arg& a : m.syscalls[i].args) {
       const bool big_value = a.value > kMax, big_two = a.value_two && *a.value_two > kMax;
       if (!big_value && !big_two) continue;
       throw InputError(fmt::format(
           "syscalls[{}] ({}): {} {:#x} on argument {} cannot be written as SPO YAML: the SeccompProfile CRD holds "
           "argument values as int64 (0 to 2^63-1), so the API server refuses it; write the profile as OCI JSON "
           "(--format oci), which runc and crun read as uint64",
-          i, fmt::join(m.syscalls[i].names, ", "), big_value ? "value" : "valueTwo", big_value ? a.value : *a.value_two,
+          i, fmt::join(names, ", "), big_value ? "value" : "valueTwo", big_value ? a.value : *a.value_two,
           a.index));
     }
   }
@@ -441,7 +409,7 @@ void check_spo_int64(const writer_detail::OciModel& m) {
 
 // listenerPath and listenerMetadata are free text: written as JSON strings,
 // which are YAML double-quoted scalars.
-void write_spo_listener(std::string& out, const writer_detail::OciModel& m, std::vector<std::string>* warnings) {
+void write_spo_listener(std::string& out, const oci::Profile& m, std::vector<std::string>* warnings) {
   if (m.listener_path) {
     out += fmt::format("  listenerPath: {}\n", nlohmann::json(*m.listener_path).dump());
     const std::string_view dir = "/var/run/security-profiles-operator/";
@@ -455,8 +423,8 @@ void write_spo_listener(std::string& out, const writer_detail::OciModel& m, std:
                                       "characters); the API server refuses {}",
                                       dir, p));
   }
-  if (!m.listener_metadata.empty())
-    out += fmt::format("  listenerMetadata: {}\n", nlohmann::json(m.listener_metadata).dump());
+  if (m.listener_metadata)
+    out += fmt::format("  listenerMetadata: {}\n", nlohmann::json(*m.listener_metadata).dump());
 }
 
 }  // namespace
@@ -464,25 +432,26 @@ void write_spo_listener(std::string& out, const writer_detail::OciModel& m, std:
 std::string write_spo_yaml(const Policy& policy, const SpoWriteOptions& options, std::vector<std::string>* warnings) {
   check_k8s_name(options.name, "the SeccompProfile name");
   if (!options.namespace_.empty()) check_k8s_name(options.namespace_, "the namespace");
-  const writer_detail::OciModel m = writer_detail::build_oci_model(policy, warnings);
+  const oci::Profile m = writer_detail::build_oci_model(policy, warnings);
   // Every scalar written below is a name from a fixed alphabet ([A-Za-z0-9_.-])
   // or a number, so no YAML quoting is needed.
   std::string out;
   out += fmt::format("apiVersion: {}\nkind: SeccompProfile\nmetadata:\n  name: {}\n", options.api_version, options.name);
   if (!options.namespace_.empty()) out += fmt::format("  namespace: {}\n", options.namespace_);
-  out += fmt::format("spec:\n  defaultAction: {}\n", m.default_action);
+  out += fmt::format("spec:\n  defaultAction: {}\n", scmp_action_name(m.default_action.kind));
+  const std::optional<std::uint32_t> default_errno_ret = oci::errno_ret_of(m.default_action);
   // SPO's spec has no defaultErrnoRet: the runtimes then use EPERM, so the
   // field is needed (and written) only for another errno.
-  if (m.default_errno_ret && *m.default_errno_ret != 1) {
-    out += fmt::format("  defaultErrnoRet: {}\n", *m.default_errno_ret);
+  if (default_errno_ret && *default_errno_ret != 1) {
+    out += fmt::format("  defaultErrnoRet: {}\n", *default_errno_ret);
     if (warnings)
       warnings->push_back(fmt::format(
           "the SeccompProfile spec has no defaultErrnoRet field: an API server that prunes unknown fields drops "
           "it, and the default action then returns EPERM instead of {}",
-          *m.default_errno_ret));
+          *default_errno_ret));
   }
   out += "  architectures:\n";
-  for (const std::string& a : m.architectures) out += fmt::format("    - {}\n", a);
+  for (const oci::ArchRef& a : m.architectures) out += fmt::format("    - {}\n", scmp_arch_name(*a.arch));
   if (!m.flags.empty()) {
     out += "  flags:\n";
     for (const std::string& f : m.flags) out += fmt::format("    - {}\n", f);
@@ -490,16 +459,16 @@ std::string write_spo_yaml(const Policy& policy, const SpoWriteOptions& options,
   write_spo_listener(out, m, warnings);
   check_spo_int64(m);
   if (!m.syscalls.empty()) out += "  syscalls:\n";
-  for (const writer_detail::OciEntry& e : m.syscalls) {
-    out += fmt::format("    - action: {}\n", e.action);
-    if (e.errno_ret) out += fmt::format("      errnoRet: {}\n", *e.errno_ret);
+  for (const oci::Entry& e : m.syscalls) {
+    out += fmt::format("    - action: {}\n", scmp_action_name(e.action.kind));
+    if (auto ret = oci::errno_ret_of(e.action)) out += fmt::format("      errnoRet: {}\n", *ret);
     out += "      names:\n";
-    for (const std::string& n : e.names) out += fmt::format("        - {}\n", n);
+    for (const oci::SyscallName& n : e.names) out += fmt::format("        - {}\n", n.name);
     if (!e.args.empty()) out += "      args:\n";
-    for (const writer_detail::OciArg& a : e.args) {
+    for (const oci::Arg& a : e.args) {
       out += fmt::format("        - index: {}\n          value: {}\n", a.index, a.value);
       if (a.value_two) out += fmt::format("          valueTwo: {}\n", *a.value_two);
-      out += fmt::format("          op: {}\n", a.op);
+      out += fmt::format("          op: {}\n", scmp_cmp_name(a.op));
     }
   }
   return out;

@@ -4,14 +4,14 @@
 // fail to start, with an error that names neither the profile nor the call.
 #include <linux/fcntl.h>
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <vector>
 
 #include <fmt/core.h>
 
-#include "lint/lint_internal.hpp"
-#include "policy/evaluator.hpp"
+#include "lint/checks/policy_checks.hpp"
 
 namespace seccage::lint_detail {
 namespace {
@@ -90,6 +90,13 @@ void check_runtime_startup(Context& ctx, const Evaluator& eval, ContainerRuntime
                                                       "for runc)"
                                                     : ""),
           ctx.default_location(), names.front());
+}
+
+// As a registered check: a runtime named explicitly makes a missing call an
+// error; the default for JSON profiles (runc) a warning.
+void check_runtime_startup_of(Context& ctx, PolicyFacts& facts) {
+  if (ctx.options.runtime) check_runtime_startup(ctx, facts.eval, *ctx.options.runtime, Severity::Error);
+  else if (ctx.json_text) check_runtime_startup(ctx, facts.eval, ContainerRuntime::Runc, Severity::Warning);
 }
 
 }  // namespace seccage::lint_detail
