@@ -32,9 +32,3 @@ TEST(LintInput, BadJsonThrowsInputError) {
 
 }  // namespace
 }  // namespace seccage
-
-namespace seccage {
-namespace {
-
-}  // namespace
-}  // namespace seccage

@@ -4,6 +4,7 @@
 
 #include "profile/json_locate.hpp"
 #include "profile/suggest.hpp"
+#include "profile/yaml_json.hpp"
 #include "seccage/error.hpp"
 
 namespace seccage::profile_detail {
@@ -103,7 +104,7 @@ void JsonAccess::expect_type(const json& v, json::value_t type, const std::strin
 
 void JsonAccess::unknown_key(const std::string& key, std::span<const std::string_view> known,
                              const std::string& pointer, std::string_view what) const {
-  fail(pointer + "/" + escape_pointer_token(key),
+  fail(pointer + "/" + pointer_token(key),
        fmt::format("unknown key \"{}\" in {}{}", key, what, suggestion_suffix(key, known)));
 }
 
@@ -150,16 +151,6 @@ std::string JsonAccess::number_text(const std::string& pointer, const json& v) c
   const std::string literal(text.substr(offset, end - offset));
   if (literal.find_first_of(".eE") != std::string::npos) return "non-integer number " + literal;
   return "number " + literal + " (above 2^64-1)";
-}
-
-std::string escape_pointer_token(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
 }
 
 }  // namespace seccage::profile_detail

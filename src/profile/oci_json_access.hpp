@@ -87,7 +87,4 @@ class JsonAccess {
   const OciMessages& messages_;
 };
 
-// "~" and "/" escaped for a JSON pointer token.
-std::string escape_pointer_token(const std::string& key);
-
 }  // namespace seccage::profile_detail

@@ -49,9 +49,3 @@ TEST(LintNoise, MaskedValueOutsideTheMaskIsReportedOnce) {
 
 }  // namespace
 }  // namespace seccage
-
-namespace seccage {
-namespace {
-
-}  // namespace
-}  // namespace seccage

@@ -37,9 +37,3 @@ TEST(LintSiblings, CoveredSiblingsAndPlainAllowListsAreQuiet) {
 
 }  // namespace
 }  // namespace seccage
-
-namespace seccage {
-namespace {
-
-}  // namespace
-}  // namespace seccage
