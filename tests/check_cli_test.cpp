@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -63,6 +64,26 @@ TEST(CompileCli, RefusedRulesAreReported) {
   EXPECT_NE(r.status.output.find("ret"), std::string::npos);
   // The first two rules are not mentioned.
   EXPECT_EQ(r.err.find("/syscalls/1"), std::string::npos) << r.err;
+}
+
+// --input-format asks the content detector (docs/formats.md), for every
+// format: the right word compiles, another is refused naming what it read.
+TEST(CompileCli, InputFormatIsCheckedAgainstTheDetectedFormat) {
+  const std::map<std::string, std::string> files{
+      {"text", "default kill\nallow read\n"},
+      {"json", R"({"defaultAction": "SCMP_ACT_KILL", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]})"},
+      {"minijail", "read: 1\n"},
+      {"lxc", "2\nallowlist\nread\n"},
+  };
+  for (const auto& [format, content] : files) {
+    TempFile f(content);
+    const auto ok = seccage({"compile", f.path.string(), "--input-format", format, "--format", "disasm"});
+    EXPECT_EQ(ok.exit_code(), 0) << format << ": " << ok.err;
+    const std::string other = format == "text" ? "json" : "text";
+    const auto bad = seccage({"compile", f.path.string(), "--input-format", other, "--format", "disasm"});
+    EXPECT_EQ(bad.exit_code(), 2) << format;
+    EXPECT_NE(bad.err.find("--input-format " + other), std::string::npos) << bad.err;
+  }
 }
 
 TEST(CheckCli, UnreadableInputExitsTwo) {

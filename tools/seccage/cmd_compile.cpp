@@ -14,6 +14,7 @@
 #include "policy_input.hpp"
 #include "seccage/compiler.hpp"
 #include "seccage/error.hpp"
+#include "seccage/formats.hpp"
 #include "seccage/learn.hpp"
 #include "seccage/policy_text.hpp"
 #include "seccage/stats.hpp"
@@ -24,11 +25,23 @@ namespace seccage::cli {
 namespace compile_command {  // one per command: tools/seccage is built as one unity source
 namespace {
 
+// The --input-format word for each format.
+std::string_view input_format_name(PolicyFormat format) {
+  switch (format) {
+    case PolicyFormat::Text: return "text";
+    case PolicyFormat::OciJson: return "json";
+    case PolicyFormat::SpoYaml: return "spo";
+    case PolicyFormat::Minijail: return "minijail";
+    case PolicyFormat::Lxc: return "lxc";
+  }
+  return "?";
+}
+
 struct Options {
   PolicyInput input;
   std::string output;
   std::string format;
-  std::string input_format;  // "", "json" or "text"
+  std::string input_format;  // "" or input_format_name() of the format the file must have
   std::string name;          // SPO metadata.name
   std::string k8s_namespace; // SPO metadata.namespace
   std::string spo_version;   // SPO apiVersion's version: v1 (default) or v1beta1
@@ -68,17 +81,16 @@ std::string render(const Options& o, const LoadedPolicy& loaded, const bpf::Prog
 
 int run(const Options& o) {
   // The format is detected from the content; an explicit --input-format
-  // only guards against feeding one for the other (a text policy cannot
-  // start with '{').
+  // only guards against feeding one format for another.
   if (!o.input_format.empty() && !o.input.profile.empty() && o.input.profile != "-") {
     std::ifstream in(o.input.profile, std::ios::binary);
-    std::string head(256, '\0');
+    std::string head(4096, '\0');
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<std::size_t>(in.gcount()));
-    const bool text = looks_like_text_policy(head);
-    if (in.gcount() > 0 && text != (o.input_format == "text"))
-      throw InputError(fmt::format("--input-format {}: '{}' looks like {}", o.input_format, o.input.profile,
-                                   text ? "a text policy (it does not start with '{')" : "JSON (it starts with '{')"));
+    const PolicyFormat found = detect_policy_format(head);
+    if (!head.empty() && input_format_name(found) != o.input_format)
+      throw InputError(fmt::format("--input-format {}: '{}' reads as {} (docs/formats.md, \"Detection\")", o.input_format,
+                                   o.input.profile, policy_format_name(found)));
   }
   LoadedPolicy loaded = load_policy(o.input);
   for (const std::string& w : loaded.warnings) fmt::print(stderr, "seccage: warning: {}\n", w);
@@ -143,8 +155,9 @@ const CommandRegistration registration{
                      "decisions). Default: raw with -o, disasm without")
           ->check(CLI::IsMember({"raw", "c", "base64", "disasm", "oci", "spo", "text", "dot"}));
       sub.add_option("--input-format", o->input_format,
-                     "json or text; default: detected from the content (JSON starts with '{')")
-          ->check(CLI::IsMember({"json", "text"}));
+                     "text, json, spo, minijail or lxc: refuse a file that reads as another format (the format is "
+                     "always detected from the content; docs/formats.md)")
+          ->check(CLI::IsMember({"text", "json", "spo", "minijail", "lxc"}));
       sub.add_option("--name", o->name, "--format spo: metadata.name (default seccage-profile)");
       sub.add_option("--namespace", o->k8s_namespace,
                      "--format spo: metadata.namespace (default: none; the v1 SeccompProfile is cluster-scoped)");
