@@ -351,6 +351,13 @@ TEST(RunVerdicts, GuardedIoctlsAreRefusedOrKilledAndAlwaysReported) {
   EXPECT_EQ(origins_of(read_report(permissive)),
             (std::multiset<std::string>{"ioctl seccage", "ioctl seccage", "ioctl --kill ioctl"}))
       << read_report(permissive).dump();
+  // The summary says which calls went ahead: the policy's, not the guard's.
+  EXPECT_NE(p.err.find("would deny"), std::string::npos) << p.err;
+  const std::size_t guard_at = p.err.find("seccage: denied pid");
+  ASSERT_NE(guard_at, std::string::npos) << p.err;
+  const std::string guard_line = p.err.substr(guard_at, p.err.find('\n', guard_at) - guard_at);
+  EXPECT_NE(guard_line.find("[seccage]"), std::string::npos) << guard_line;
+  EXPECT_EQ(guard_line.find("permissive"), std::string::npos) << guard_line;
 
   auto n = seccage({"run", "--default", "allow", "--no-notify", "--", prog});
   EXPECT_EQ(n.status.output, "tiocsti: Operation not permitted\ntiocsti-high: Operation not permitted\ntcgets: Bad file descriptor\n")

@@ -132,8 +132,12 @@ struct Violation {
   Action action;                       // what the policy says
   std::string rule;                    // "write: arg0 != 1" or "default action"
   std::string origin;                  // Rule::origin, or "default"
-  std::string outcome;                 // "killed", "errno EPERM", "allowed (permissive)", ...
+  std::string outcome;                 // "killed", "errno EPERM", kLetThrough, ...
 };
+
+// The outcome of a call --permissive let through. Other calls of a
+// permissive run (seccage's own guards) are still refused.
+inline constexpr std::string_view kLetThrough = "allowed (permissive)";
 
 // Every denied call of one kind (same syscall, rule, action and arch): how
 // many, when, and the first one in full. Bounded by the number of distinct

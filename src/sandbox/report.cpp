@@ -32,8 +32,8 @@ nlohmann::json violation_json(const Violation& v) {
   return out;
 }
 
-std::string verb(const Violation& v, bool permissive) {
-  if (permissive) return "would deny";
+std::string verb(const Violation& v, bool let_through) {
+  if (let_through) return "would deny";
   switch (v.action.kind) {
     case ActionKind::KillProcess:
     case ActionKind::KillThread: return "killed";
@@ -42,7 +42,7 @@ std::string verb(const Violation& v, bool permissive) {
   }
 }
 
-std::string line(const Violation& v, bool permissive) {
+std::string line(const Violation& v) {
   if (!v.action.denies()) {
     // A call the policy allows that still defeats it: a stacked filter
     // outranking the policy's kills (src/sandbox/own_filter.hpp).
@@ -55,11 +55,12 @@ std::string line(const Violation& v, bool permissive) {
     auto name = errno_name(v.action.data);
     how = fmt::format(" with {}", name ? std::string(*name) : fmt::format("errno {}", v.action.data));
   }
-  std::string out = fmt::format("seccage: {} {}: {} denied{} by rule '{}'", verb(v, permissive), who, v.decoded, how, v.rule);
+  const bool let_through = v.outcome == kLetThrough;
+  std::string out = fmt::format("seccage: {} {}: {} denied{} by rule '{}'", verb(v, let_through), who, v.decoded, how, v.rule);
   if (!v.origin.empty() && v.origin != "default" && v.origin.find(v.rule) == std::string::npos)
     out += fmt::format(" [{}]", v.origin);
   out += fmt::format(" ({})", v.arch);
-  if (permissive) out += ", allowed (permissive)";
+  if (let_through) out += fmt::format(", {}", kLetThrough);
   return out;
 }
 
@@ -142,7 +143,7 @@ std::string summary(const Report& r) {
   // program that repeats a denied call gets one line, not thousands.
   std::string out;
   for (const CallSummary& c : r.summary) {
-    out += line(c.example, r.permissive);
+    out += line(c.example);
     if (c.count > 1) out += fmt::format(" ({} times)", c.count);
     out += "\n";
   }

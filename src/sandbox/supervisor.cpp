@@ -330,7 +330,7 @@ bool Supervisor::handle_one(ViolationLog& log) {
     v.outcome = "none: the task ended before the answer";
   } else if (config_.mode == Mode::Permissive && !guarded) {
     respond(call.id, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
-    v.outcome = "allowed (permissive)";
+    v.outcome = std::string(kLetThrough);
   } else {
     carry_out(call, c, v, status);
   }
