@@ -39,9 +39,10 @@
 #include "sandbox/sigsys.hpp"
 #include "sandbox/supervisor.hpp"
 #include "sandbox/variant.hpp"
-#include "seccage/decision.hpp"
+#include "sandbox/violation.hpp"
 #include "sandbox/violation_log.hpp"
 #include "sandbox/watchdog.hpp"
+#include "seccage/decision.hpp"
 #include "seccage/compiler.hpp"
 #include "seccage/error.hpp"
 #include "seccage/kernel.hpp"
@@ -751,15 +752,8 @@ void Session::explain_sigsys_death(bool killed_by_us) {
   report_.sigsys = sv.cause;
   if (killed_by_us || f.trapped_by_seccage) seen_.killed_by_policy = true;
   if (!sv.violation) return;
-  Violation v;
-  v.pid = v.tid = program;
-  v.syscall = "?";
-  v.args_known = false;
-  v.arch = "?";
-  v.decoded = "?(the kernel does not show the call)";
-  v.rule = sv.rule;
-  v.origin = supervisor_ ? "policy (carried out by the kernel)" : "policy";
-  v.action = f.policy_traps && supervisor_ ? Action::trap() : Action::kill_process();
+  Violation v = violation_unseen(program, sv.rule, supervisor_ ? "policy (carried out by the kernel)" : "policy",
+                                 f.policy_traps && supervisor_ ? Action::trap() : Action::kill_process());
   v.outcome = "killed by the kernel's SIGSYS";
   log_.record(std::move(v));
   seen_.killed_by_policy = true;

@@ -16,6 +16,7 @@
 #include "sandbox/decode.hpp"
 #include "sandbox/guards.hpp"
 #include "sandbox/own_filter.hpp"
+#include "sandbox/violation.hpp"
 
 namespace seccage::sandbox {
 namespace {
@@ -77,12 +78,9 @@ bool may_reach(const std::string& name, const std::array<std::uint64_t, 6>& args
 }  // namespace
 
 // One notification as received.
-struct Supervisor::Call {
+// A notification: the call, and the id to answer it by.
+struct Supervisor::Call : HeldCall {
   std::uint64_t id = 0;
-  pid_t tid = 0;
-  std::uint32_t nr = 0;
-  std::uint32_t audit_arch = 0;
-  std::array<std::uint64_t, 6> args{};
 };
 
 Supervisor::Supervisor(kernel::UniqueFd listener, const LazyClassifier& classifier, SupervisorConfig config)
@@ -134,15 +132,9 @@ void Supervisor::record_own_filter(ViolationLog& log, const Call& call, const Cl
     // Not silent: the kernel will answer these calls from the program's
     // filter, so the policy's kills of them cannot happen. A violation of its
     // own, naming the install and the kills it outranks.
-    Violation v;
-    v.syscall = *c.name;
-    v.nr = call.nr;
-    v.arch = std::string(arch_name(c.arch));
+    Violation v = violation_of(call, c);
     v.pid = pid;
-    v.tid = call.tid;
-    v.args = call.args;
-    v.decoded = decode_call(c.arch, v.syscall, call.args, MemoryReader{}, DecodeOptions{});
-    v.action = c.action;
+    decode_arguments(v, c, MemoryReader{}, DecodeOptions{});
     v.rule = fmt::format("a stacked filter {} the policy's kill of {}", f.exact ? "outranks" : "may outrank", outranked);
     v.origin = "own filter";
     v.outcome = fmt::format("installed: the kernel answers {} from this filter (errno or trap) before seccage, so "
@@ -289,15 +281,7 @@ bool Supervisor::handle_one(ViolationLog& log) {
     return true;
   }
 
-  Violation v;
-  v.nr = call.nr;
-  v.tid = call.tid;
-  v.args = call.args;
-  v.action = c.action;
-  v.rule = c.rule_text;
-  v.origin = c.origin;
-  v.arch = c.known_arch ? std::string(arch_name(c.arch)) : fmt::format("audit {:#x}", call.audit_arch);
-  v.syscall = c.name ? *c.name : fmt::format("#{}", call.nr);
+  Violation v = violation_of(call, c);
   const std::string key = ViolationLog::key(v.syscall, v.rule, v.action, v.arch);
   // A kill or trap needs the process (and its signal state); anything else
   // needs it only for a call the report keeps whole.
@@ -313,9 +297,7 @@ bool Supervisor::handle_one(ViolationLog& log) {
     MemoryReader reader = [tid](std::uint64_t addr, std::size_t max, bool cstring) {
       return read_memory(tid, addr, max, cstring);
     };
-    DecodedCall decoded = decode_call_structured(c.arch, v.syscall, call.args, reader, dopt);
-    v.decoded = std::move(decoded.line);
-    v.arguments = std::move(decoded.args);
+    decode_arguments(v, c, reader, dopt);
   }
 
   // What was read is the task's only if the notification is still pending:
@@ -324,9 +306,7 @@ bool Supervisor::handle_one(ViolationLog& log) {
   std::uint64_t check_id = call.id;
   const bool alive = !details || ::ioctl(listener_.get(), SECCOMP_IOCTL_NOTIF_ID_VALID, &check_id) == 0;
   if (!alive) {
-    DecodedCall decoded = decode_call_structured(c.arch, v.syscall, call.args, MemoryReader{}, dopt);
-    v.decoded = std::move(decoded.line);
-    v.arguments = std::move(decoded.args);
+    decode_arguments(v, c, MemoryReader{}, dopt);
     v.outcome = "none: the task ended before the answer";
   } else if (config_.mode == Mode::Permissive && !guarded) {
     respond(call.id, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
