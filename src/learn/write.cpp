@@ -42,7 +42,7 @@ OutputFormat parse_output_format(std::string_view text) {
   if (text == "oci" || text == "json") return OutputFormat::Oci;
   if (text == "text") return OutputFormat::Text;
   if (text == "spo" || text == "yaml") return OutputFormat::Spo;
-  throw InputError(fmt::format("--format '{}': expected oci, text or spo", text));
+  throw InputError(fmt::format("output format '{}': expected oci, text or spo", text));
 }
 
 std::string write_profile(const LearnedProfile& profile, OutputFormat format, std::string_view header,

@@ -67,7 +67,7 @@ CapabilitySet parse_capabilities(std::string_view list) {
     if (item.empty()) {
       // "a,,b" or a trailing comma is almost always an editing slip; an empty
       // list must be said as "none" so it is never an accident.
-      throw InputError(fmt::format("--caps '{}': empty capability name in the list (write 'none' for no capabilities)", list));
+      throw InputError(fmt::format("capability list '{}': empty capability name in the list (write 'none' for no capabilities)", list));
     }
     any = true;
     const std::string u = upper(item);
@@ -82,12 +82,12 @@ CapabilitySet parse_capabilities(std::string_view list) {
     }
     const std::string name = u.starts_with("CAP_") ? u : "CAP_" + u;
     if (std::find(kCapabilities.begin(), kCapabilities.end(), name) == kCapabilities.end()) {
-      throw InputError(fmt::format("--caps: unknown capability '{}'{}", item,
+      throw InputError(fmt::format("unknown capability '{}'{}", item,
                                    profile_detail::suggestion_suffix(name, kCapabilities)));
     }
     caps.insert(name);
   }
-  if (!any) throw InputError("--caps: empty list (write 'none' for no capabilities)");
+  if (!any) throw InputError("empty capability list (write 'none' for no capabilities)");
   return caps;
 }
 

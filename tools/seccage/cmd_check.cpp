@@ -100,7 +100,7 @@ int run(const Options& o) {
   LintOptions lint;
   for (const std::string& a : o.arches) lint.restrict_to.push_back(parse_arch_or_throw(a));
   if (!lint.restrict_to.empty()) resolve.host_arch = lint.restrict_to.front();
-  resolve.capabilities = parse_capabilities(o.caps);
+  resolve.capabilities = caps_option(o.caps);
   if (!o.kernel.empty()) resolve.kernel = parse_kernel_version(o.kernel);
   if (o.runtime == "runc") lint.runtime = ContainerRuntime::Runc;
   else if (o.runtime == "crun") lint.runtime = ContainerRuntime::Crun;

@@ -189,7 +189,12 @@ int learn_command(const LearnArgs& a, learn::OutputFormat format, const learn::L
 
 int run_learn(const LearnArgs& a) {
   ::signal(SIGPIPE, SIG_IGN);
-  const learn::OutputFormat format = learn::parse_output_format(a.format);
+  learn::OutputFormat format;
+  try {
+    format = learn::parse_output_format(a.format);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("--format: {}", e.what()));
+  }
   learn::LearnOptions lo;
   lo.max_values = parse_max_values(a.max_values);
   const int modes = !a.merge.empty() + !a.from_report.empty() + !a.command.empty();

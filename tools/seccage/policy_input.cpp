@@ -54,10 +54,18 @@ LoadedPolicy load_policy(const PolicyInput& input) {
   return load_policy_text(read_profile_text(input.profile), source_name(input), options);
 }
 
+CapabilitySet caps_option(const std::string& list) {
+  try {
+    return parse_capabilities(list);
+  } catch (const InputError& e) {
+    throw InputError(std::string("--caps: ") + e.what());
+  }
+}
+
 PolicyLoadOptions load_options(const PolicyInput& input) {
   PolicyLoadOptions options;
   for (const std::string& a : input.arches) options.arches.push_back(parse_arch_or_throw(a));
-  options.capabilities = parse_capabilities(input.caps);
+  options.capabilities = caps_option(input.caps);
   if (!input.kernel.empty()) options.kernel = parse_kernel_version(input.kernel);
   options.strict = input.strict;
   options.multiplex = input.compatible_multiplex ? MultiplexMode::Compatible : MultiplexMode::Safe;

@@ -37,6 +37,8 @@ std::string read_profile_text(const std::string& file);
 LoadedPolicy load_policy(const PolicyInput& input);
 // The options load_policy() passes to the library.
 PolicyLoadOptions load_options(const PolicyInput& input);
+// --caps LIST, with the option named in its errors.
+CapabilitySet caps_option(const std::string& list);
 // How the profile is named in messages and origins ("stdin" for "-").
 std::string source_name(const PolicyInput& input);
 

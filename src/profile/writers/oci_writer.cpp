@@ -400,7 +400,7 @@ void check_spo_int64(const oci::Profile& m) {
       throw InputError(fmt::format(
           "syscalls[{}] ({}): {} {:#x} on argument {} cannot be written as SPO YAML: the SeccompProfile CRD holds "
           "argument values as int64 (0 to 2^63-1), so the API server refuses it; write the profile as OCI JSON "
-          "(--format oci), which runc and crun read as uint64",
+          "instead, which runc and crun read as uint64",
           i, fmt::join(names, ", "), big_value ? "value" : "valueTwo", big_value ? a.value : *a.value_two,
           a.index));
     }
