@@ -183,6 +183,28 @@ TEST(RunLearn, FromAPermissiveReport) {
   EXPECT_EQ(socket_rules, 2u);  // AF_UNIX stream (learned) and AF_INET6 datagram (from the report)
 }
 
+// learn takes run's program options (one registration, tools/seccage/
+// program_options): the program learns and runs as nobody, with the
+// environment and directory given, and the profile covers that run.
+TEST(RunLearn, AsAnotherUserWithRunsProgramOptions) {
+  if (::geteuid() != 0) GTEST_SKIP() << "--user needs root";
+  TempDir dir;
+  const std::string profile = dir / "p.json", report = dir / "r.json";
+  const std::vector<std::string> program{"--user", "nobody", "--env", "GREETING=hi", "--cwd", "/tmp", "--",
+                                         "/bin/sh", "-c", "id -u; echo $GREETING; pwd"};
+  std::vector<std::string> learn{"learn", "-o", profile};
+  learn.insert(learn.end(), program.begin(), program.end());
+  auto l = seccage(learn);
+  ASSERT_EQ(l.exit_code(), 0) << l.err;
+  EXPECT_EQ(l.status.output, "65534\nhi\n/tmp\n") << l.err;
+  std::vector<std::string> run{"run", "--profile", profile, "--report", report};
+  run.insert(run.end(), program.begin(), program.end());
+  auto r = seccage(run);
+  EXPECT_EQ(r.exit_code(), 0) << r.err;
+  EXPECT_EQ(r.status.output, "65534\nhi\n/tmp\n") << r.err;
+  EXPECT_EQ(read_report(report)["violation_count"], 0);
+}
+
 TEST(RunLearn, ProgramsThatCannotRunLeaveNoFile) {
   TempDir dir;
   auto missing = seccage({"learn", "-o", dir / "p.json", "--", dir / "no-such-program"});

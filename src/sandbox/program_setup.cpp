@@ -82,7 +82,7 @@ std::string launch_stage_name(std::int32_t stage) {
     case StageStdin: return "redirecting stdin";
     case StageStdout: return "redirecting stdout";
     case StageStderr: return "redirecting stderr";
-    case StageCwd: return "changing to the working directory";
+    case StageCwd: return "changing to the --cwd directory";
     case StageGroups: return "dropping supplementary groups";
     case StageGid: return "changing the group id";
     case StageUid: return "changing the user id";

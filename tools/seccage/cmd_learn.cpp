@@ -18,6 +18,7 @@
 #include "seccage/sandbox.hpp"
 #include "syntax/units.hpp"
 #include "policy_input.hpp"
+#include "program_options.hpp"
 #include "seccage/safe_path.hpp"
 
 namespace seccage::cli {
@@ -28,12 +29,11 @@ using learn::NamedPolicy;
 
 struct LearnArgs {
   std::string output, format = "oci", counts, max_values;
-  bool append = false, no_namespaces = false, quiet = false;
+  bool append = false, quiet = false;
   std::vector<std::string> merge;
   std::string from_report, profile;
-  std::string cwd, wall_time, stdin_file;
-  std::vector<std::string> env;
-  std::vector<std::string> command;
+  std::string wall_time;
+  ProgramArgs program;
 };
 
 // Where a document goes: checked (and its directory pinned) before anything
@@ -79,15 +79,8 @@ void print_notes(const learn::LearnedProfile& p) {
 
 std::size_t parse_max_values(const std::string& text) {
   if (text.empty()) return learn::kDefaultMaxValues;
-  std::size_t used = 0;
-  unsigned long v = 0;
-  try {
-    v = std::stoul(text, &used, 10);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || v == 0 || v > 4096)
-    throw InputError(fmt::format("--max-values '{}': expected a whole number from 1 to 4096", text));
+  const std::uint64_t v = parse_count("--max-values", text);
+  if (v == 0 || v > 4096) throw InputError(fmt::format("--max-values '{}': expected a whole number from 1 to 4096", text));
   return v;
 }
 
@@ -126,23 +119,15 @@ int from_report_command(const LearnArgs& a, learn::OutputFormat format, const le
 
 sandbox::RunOptions run_options(const LearnArgs& a) {
   sandbox::RunOptions o;
-  o.argv = a.command;
-  o.namespaces = !a.no_namespaces;
-  o.cwd = a.cwd;
-  o.stdin_file = a.stdin_file;
+  apply_program_options(a.program, o);
   if (!a.wall_time.empty()) o.limits.wall_seconds = cli::parse_duration(a.wall_time);
-  for (const auto& kv : a.env) {
-    const auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) throw InputError(fmt::format("--env '{}': expected NAME=VALUE", kv));
-    o.env_set.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-  }
   // The profile may go to stdout: the program's output then goes to stderr.
   o.stdout_to_stderr = a.output.empty() || a.output == "-";
   return o;
 }
 
 int learn_command(const LearnArgs& a, learn::OutputFormat format, const learn::LearnOptions& lo) {
-  if (a.command.empty()) throw InputError("no program to learn from: seccage learn [OPTIONS] -- PROGRAM [ARGS...]");
+  if (a.program.command.empty()) throw InputError("no program to learn from: seccage learn [OPTIONS] -- PROGRAM [ARGS...]");
   if (a.append && (a.output.empty() || a.output == "-")) throw InputError("--append needs -o FILE: the profile to add the run to");
   // Everything that can fail on bad input fails before the program runs.
   std::optional<NamedPolicy> existing;
@@ -197,7 +182,7 @@ int run_learn(const LearnArgs& a) {
   }
   learn::LearnOptions lo;
   lo.max_values = parse_max_values(a.max_values);
-  const int modes = !a.merge.empty() + !a.from_report.empty() + !a.command.empty();
+  const int modes = !a.merge.empty() + !a.from_report.empty() + !a.program.command.empty();
   if (modes > 1) throw InputError("give one of: -- PROGRAM, --merge A B ..., --from-report R");
   if (!a.merge.empty()) return merge_command(a, format);
   if (!a.from_report.empty()) return from_report_command(a, format, lo);
@@ -217,15 +202,9 @@ const CommandRegistration registration{
       sub.add_option("--merge", a->merge, "join these profiles (a union) instead of running anything")->allow_extra_args(true);
       sub.add_option("--from-report", a->from_report, "a `seccage run --report` file: add the calls it shows denied to --profile");
       sub.add_option("--profile", a->profile, "with --from-report: the profile the report's run used");
-      sub.add_option("--cwd", a->cwd, "working directory of the program");
-      sub.add_option("--stdin", a->stdin_file, "read stdin from FILE");
-      sub.add_option("--env", a->env, "set NAME=VALUE in the program's environment (repeatable)")->allow_extra_args(false);
       sub.add_option("--wall-time", a->wall_time, "wall-clock limit; ends the run (and learns what it saw)");
-      sub.add_flag("--no-namespaces", a->no_namespaces, "do not run the program in its own namespaces");
       sub.add_flag("--quiet,-q", a->quiet, "no notes and no summary line");
-      sub.add_option("command", a->command, "the program and its arguments (after --)");
-      sub.prefix_command();
-      sub.allow_extras();
+      add_program_options(sub, a->program);
       sub.footer(
           "Nothing is enforced while learning: every call runs (clone3 excepted, answered ENOSYS).\n"
           "Exit status: the program's (the profile is written anyway); 125/126/127 when it could not be\n"
@@ -233,9 +212,7 @@ const CommandRegistration registration{
           "Example: seccage learn -o app.json -- ./app && seccage run --profile app.json -- ./app");
       CLI::App* app = &sub;
       return [a, app] {
-        std::vector<std::string> rest = app->remaining();
-        if (!rest.empty() && rest.front() == "--") rest.erase(rest.begin());
-        a->command.insert(a->command.end(), rest.begin(), rest.end());
+        take_program_words(*app, a->program);
         return run_learn(*a);
       };
     }};

@@ -12,8 +12,8 @@
 #include <fmt/core.h>
 
 #include "command.hpp"
-#include "seccage/accounts.hpp"
 #include "policy_input.hpp"
+#include "program_options.hpp"
 #include "seccage/error.hpp"
 #include "seccage/io_uring_guard.hpp"
 #include "seccage/sandbox.hpp"
@@ -39,54 +39,10 @@ struct RunArgs {
   bool core = false;
   std::string report;
   std::string max_violations;
-  bool permissive = false, audit_log = false, no_notify = false, quiet = false, no_namespaces = false;
-  bool env_clear = false;
-  std::vector<std::string> env;
-  std::string cwd, stdin_file, stdout_file, stderr_file, user, group;
-  std::vector<std::string> command;
+  bool permissive = false, audit_log = false, no_notify = false, quiet = false;
+  std::string stdout_file, stderr_file;
+  ProgramArgs program;
 };
-
-std::uint64_t parse_count(const std::string& option, const std::string& text) {
-  std::uint64_t v = 0;
-  std::size_t used = 0;
-  try {
-    v = std::stoull(text, &used, 10);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || text.empty() || text[0] == '-')
-    throw InputError(fmt::format("{} '{}': expected a whole number", option, text));
-  return v;
-}
-
-// A uid or gid given by number. Names come from /etc/passwd and /etc/group
-// (sandbox/accounts.hpp: the binary is static, so there is no NSS), so
-// anything that is not a name there must be a number.
-// `kind` is "user" or "group", `file` where its names are, `id` "uid" or "gid".
-std::uint32_t numeric_id(const char* option, const std::string& text, const char* kind, const char* file,
-                         const char* id) {
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
-    throw InputError(fmt::format("{} '{}': no such {} in {} (seccage reads the file itself, not NSS; give a "
-                                 "directory {}'s numeric {})", option, text, kind, file, kind, id));
-  const std::uint64_t v = parse_count(option, text);
-  if (v > 0xfffffffeu) throw InputError(fmt::format("{} '{}': not a valid {}", option, text, id));
-  return static_cast<std::uint32_t>(v);
-}
-
-std::uint32_t parse_user(const std::string& user, std::optional<std::uint32_t>& primary_gid) {
-  if (auto account = sandbox::find_user(user)) {
-    primary_gid = account->gid;
-    return account->uid;
-  }
-  const std::uint32_t uid = numeric_id("--user", user, "user", "/etc/passwd", "uid");
-  if (auto account = sandbox::find_user_by_uid(uid)) primary_gid = account->gid;
-  return uid;
-}
-
-std::uint32_t parse_group(const std::string& name) {
-  if (auto gid = sandbox::find_group(name)) return *gid;
-  return numeric_id("--group", name, "group", "/etc/group", "gid");
-}
 
 // seccage's own lines and reports: never waiting more than this on a reader.
 constexpr std::chrono::milliseconds kOutputBudget{500};
@@ -100,7 +56,7 @@ int run_command(const RunArgs& a) {
   // A closed stdout or stderr is an EPIPE to seccage, never its death: the
   // report still has to be written.
   ::signal(SIGPIPE, SIG_IGN);
-  if (a.command.empty()) throw InputError("no program to run: seccage run [OPTIONS] -- PROGRAM [ARGS...]");
+  if (a.program.command.empty()) throw InputError("no program to run: seccage run [OPTIONS] -- PROGRAM [ARGS...]");
   sandbox::RunOptions o;
 
   if (a.permissive && a.no_notify)
@@ -162,27 +118,11 @@ int run_command(const RunArgs& a) {
   o.stdout_to_stderr = a.report == "-";
   o.audit_log = a.audit_log;
   o.supervise = !a.no_notify;
-  o.namespaces = !a.no_namespaces;
-  o.env_clear = a.env_clear;
-  for (const auto& kv : a.env) {
-    const auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) throw InputError(fmt::format("--env '{}': expected NAME=VALUE", kv));
-    o.env_set.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-  }
-  o.cwd = a.cwd;
-  o.stdin_file = a.stdin_file;
+  apply_program_options(a.program, o);
   o.stdout_file = a.stdout_file;
   o.stderr_file = a.stderr_file;
-  std::optional<std::uint32_t> primary_gid;
-  if (!a.user.empty()) {
-    o.uid = parse_user(a.user, primary_gid);
-    o.gid = primary_gid;
-  }
-  if (!a.group.empty()) o.gid = parse_group(a.group);
-  if ((o.uid || o.gid) && ::geteuid() != 0) throw InputError("--user and --group need seccage to run as root");
   if (l.nproc && ::geteuid() == 0 && (!o.uid || *o.uid == 0))
     fmt::print(stderr, "seccage: warning: --nproc (RLIMIT_NPROC) does not bind root; add --user to drop privileges\n");
-  o.argv = a.command;
   if (::geteuid() == 0 && !o.uid) {
     say("seccage: note: the program runs as root: seccomp cannot stop root from using what the policy allows "
         "(reading and writing any file the policy lets it open, changing owners and modes, signalling its own "
@@ -288,22 +228,10 @@ const CommandRegistration registration{
       sub.add_flag("--audit-log", a->audit_log, "set SECCOMP_FILTER_FLAG_LOG (the kernel logs every non-allow action)");
       sub.add_flag("--no-notify", a->no_notify,
                    "install the plain filter without a supervisor (as on kernels without user notification)");
-      sub.add_flag("--no-namespaces", a->no_namespaces,
-                   "do not run the program in its own user, PID and mount namespaces (weaker: docs/SECURITY.md)");
       sub.add_flag("--quiet,-q", a->quiet, "no summary line when the run is ok");
-      sub.add_flag("--env-clear", a->env_clear, "start the program with an empty environment");
-      sub.add_option("--env", a->env, "set NAME=VALUE in the program's environment (repeatable)")->allow_extra_args(false);
-      sub.add_option("--cwd", a->cwd, "working directory of the program");
-      sub.add_option("--stdin", a->stdin_file, "read stdin from FILE");
       sub.add_option("--stdout", a->stdout_file, "write stdout to FILE");
       sub.add_option("--stderr", a->stderr_file, "write stderr to FILE");
-      sub.add_option("--user", a->user, "run as this user (name from /etc/passwd, or uid; needs root)");
-      sub.add_option("--group", a->group, "run as this group (name from /etc/group, or gid; default: the user's)");
-      // Everything from the program's name on belongs to the program, even
-      // words that look like seccage options (sh -c ...).
-      sub.add_option("command", a->command, "the program and its arguments (after --)");
-      sub.prefix_command();
-      sub.allow_extras();
+      add_program_options(sub, a->program);
       sub.footer(
           "Exit status: the program's; 128+N if it died of signal N (159 = SIGSYS, a policy kill);\n"
           "125 seccage failed before the program ran; 126 cannot execute; 127 not found; 2 bad arguments.\n"
@@ -311,11 +239,7 @@ const CommandRegistration registration{
           "Example: seccage run --default allow --kill 'write:arg0!=1' -- ./prog");
       CLI::App* app = &sub;
       return [a, app] {
-        // After --, CLI11 fills the positional; without it, prefix_command()
-        // leaves the program's words in remaining().
-        std::vector<std::string> rest = app->remaining();
-        if (!rest.empty() && rest.front() == "--") rest.erase(rest.begin());
-        a->command.insert(a->command.end(), rest.begin(), rest.end());
+        take_program_words(*app, a->program);
         a->rule_options = rule_options_in_order(*app, *a);
         return run_command(*a);
       };

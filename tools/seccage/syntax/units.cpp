@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "seccage/error.hpp"
+#include "seccage/integer.hpp"
 #include "syntax/units.hpp"
 
 namespace seccage::cli {
@@ -74,6 +75,12 @@ std::uint64_t parse_size(std::string_view text) {
   if (!(bytes >= 1) || bytes >= 18446744073709551615.0)
     throw InputError(fmt::format("invalid size '{}': it must be at least 1 byte and fit in 64 bits", text));
   return static_cast<std::uint64_t>(bytes);
+}
+
+std::uint64_t parse_count(std::string_view option, std::string_view text) {
+  const auto value = text.starts_with('-') ? std::nullopt : parse_integer(text);
+  if (!value) throw InputError(fmt::format("{} '{}': expected a whole number (0 or more)", option, text));
+  return *value;
 }
 
 }  // namespace seccage::cli

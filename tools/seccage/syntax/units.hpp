@@ -12,5 +12,9 @@ double parse_duration(std::string_view text);
 // "4096", "64K", "64M", "1G", "1T" (powers of 1024; a trailing B or iB is
 // accepted: "64MiB") -> bytes. Throws InputError saying what was expected.
 std::uint64_t parse_size(std::string_view text);
+// A count (--nofile, --max-violations, a uid): a number as every front end
+// writes one (seccage/integer.hpp), not negative. Throws InputError naming
+// `option`.
+std::uint64_t parse_count(std::string_view option, std::string_view text);
 
 }  // namespace seccage::cli

@@ -31,5 +31,21 @@ TEST(SandboxUnits, Sizes) {
   for (const char* bad : {"", "K", "-5", "0", "12Q", "99999999999T"}) EXPECT_THROW(parse_size(bad), InputError) << bad;
 }
 
+TEST(SandboxUnits, CountsAreNumbersAsEveryFrontEndWritesThem) {
+  EXPECT_EQ(parse_count("--nofile", "64"), 64u);
+  EXPECT_EQ(parse_count("--nofile", "0x40"), 64u);
+  EXPECT_EQ(parse_count("--nofile", "0b1000000"), 64u);
+  EXPECT_EQ(parse_count("--nofile", "0100"), 64u);  // octal, as in the text language
+  EXPECT_EQ(parse_count("--nofile", "0"), 0u);
+  for (const char* bad : {"", "-1", "12abc", "1e3", " 5", "99999999999999999999"}) {
+    try {
+      parse_count("--nofile", bad);
+      ADD_FAILURE() << "accepted '" << bad << "'";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("--nofile '"), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace seccage::cli
