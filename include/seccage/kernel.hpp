@@ -188,4 +188,19 @@ struct KernelFeatures {
 };
 KernelFeatures probe_kernel();
 
+// One seccomp filter of a running process, as the kernel holds it.
+struct LiveFilter {
+  bpf::Program program;
+  bool log = false;  // installed with SECCOMP_FILTER_FLAG_LOG (from the filter's metadata)
+};
+
+// Every seccomp filter of process `pid`, newest first: the order in which
+// the kernel runs them (each call's action is the most severe any of them
+// returns). Empty when the process has none. The process is stopped for the
+// read (PTRACE_SEIZE + PTRACE_INTERRUPT) and let go after; it notices
+// nothing else. Needs CAP_SYS_ADMIN, ptrace access to the process, and a
+// caller with no seccomp filter of its own (the kernel's rules for
+// PTRACE_SECCOMP_GET_FILTER); a SystemError says which one failed.
+std::vector<LiveFilter> read_process_filters(int pid);
+
 }  // namespace seccage::kernel
