@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(kVersion));
   app.require_subcommand(1);
   app.footer(
-      "Exit status: 0 success; 1 findings (check); 2 bad arguments or input;\n"
+      "Exit status: 0 success; 1 findings (check) or differences (diff); 2 bad arguments or input;\n"
       "3 the kernel or system refused. `seccage run` exits with the program's status (128+N if it\n"
       "died of signal N) and 125/126/127 when seccage could not start it. Run `seccage COMMAND --help`.");
 
