@@ -56,7 +56,10 @@ TEST(FilterDiff, DockersProfileBuiltBySeccageAndByLibseccompDecidesTheSame) {
 
   // One rule changed: exactly that call differs.
   Policy changed = policy;
-  changed.rules.push_back(Rule{"acct", Action::allow(), {}});
+  Rule allow_acct;
+  allow_acct.syscall = "acct";
+  allow_acct.action = Action::allow();
+  changed.rules.push_back(allow_acct);
   const FilterDiff c = diff_filters(ours, compile(changed), {Arch::x86_64, Arch::aarch64});
   // x86_64's and x32's acct (x32's calls carry x86_64's audit arch); aarch64 is not covered by either.
   ASSERT_EQ(c.differences.size(), 2u);

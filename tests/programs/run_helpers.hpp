@@ -4,6 +4,7 @@
 #pragma once
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -86,8 +87,14 @@ inline std::vector<int> processes_with(const std::string& marker) {
   while (dirent* e = ::readdir(d)) {
     const int pid = std::atoi(e->d_name);
     if (pid <= 0) continue;
-    std::ifstream in(std::string("/proc/") + e->d_name + "/cmdline");
-    std::string cmd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // A process that exits while its cmdline is read fails the read with
+    // ESRCH, which libstdc++'s streams throw on: read it with read(2).
+    std::string cmd;
+    const int fd = ::open((std::string("/proc/") + e->d_name + "/cmdline").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) cmd.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
     if (cmd.find(marker) == std::string::npos) continue;
     if (cmd.rfind(kCli, 0) == 0) continue;
     out.push_back(pid);
