@@ -57,7 +57,9 @@ void learn_then_run(const TempDir& dir, const std::vector<std::string>& command,
   learn.insert(learn.end(), command.begin(), command.end());
   auto l = seccage(learn);
   ASSERT_EQ(l.exit_code(), 0) << l.err;
-  if (!expected_output.empty()) EXPECT_EQ(l.status.output, expected_output) << l.err;
+  if (!expected_output.empty()) {
+    EXPECT_EQ(l.status.output, expected_output) << l.err;
+  }
   const auto p = read_report(profile);
   EXPECT_EQ(p["defaultAction"], "SCMP_ACT_ERRNO") << p.dump(2);
   const auto c = read_report(counts);
@@ -67,7 +69,9 @@ void learn_then_run(const TempDir& dir, const std::vector<std::string>& command,
   run.insert(run.end(), command.begin(), command.end());
   auto r = seccage(run);
   EXPECT_EQ(r.exit_code(), 0) << r.err << "\nprofile:\n" << p.dump(2);
-  if (!expected_output.empty()) EXPECT_EQ(r.status.output, expected_output) << r.err;
+  if (!expected_output.empty()) {
+    EXPECT_EQ(r.status.output, expected_output) << r.err;
+  }
   const auto j = read_report(report);
   EXPECT_EQ(j["verdict"], "ok") << j.dump(2);
   EXPECT_EQ(j["violation_count"], 0) << j.dump(2);
