@@ -1,10 +1,5 @@
 // `seccage disasm` as a user runs it: the built binary on files written here.
 #include <fcntl.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <seccomp.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -18,6 +13,7 @@
 
 #include "seccage/bpf.hpp"
 #include "support/child.hpp"
+#include "support/filtered_child.hpp"
 
 namespace seccage::bpf {
 namespace {
@@ -158,47 +154,9 @@ TEST_F(DisasmCli, BadArchName) {
   EXPECT_NE(r.err.find("vax"), std::string::npos) << r.err;
 }
 
-// A child that installs `program` with plain prctl (no seccage in the loop)
-// and waits; killed when the test ends.
-class FilteredChild {
- public:
-  explicit FilteredChild(const Program* program) {
-    int fds[2];
-    if (::pipe(fds) != 0) return;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::close(fds[0]);
-      if (program) {
-        sock_fprog fprog{static_cast<unsigned short>(program->size()),
-                         reinterpret_cast<sock_filter*>(const_cast<Insn*>(program->data()))};
-        if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog) != 0)
-          ::_exit(1);
-      }
-      (void)!::write(fds[1], "r", 1);
-      for (;;) ::pause();
-    }
-    ::close(fds[1]);
-    char c = 0;
-    ready_ = ::read(fds[0], &c, 1) == 1;
-    ::close(fds[0]);
-  }
-  ~FilteredChild() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  bool ready() const { return ready_; }
-  std::string pid() const { return std::to_string(pid_); }
-
- private:
-  pid_t pid_ = -1;
-  bool ready_ = false;
-};
-
 TEST_F(DisasmCli, ReadsTheFiltersOfALiveProcess) {
   if (::geteuid() != 0) GTEST_SKIP() << "reading a process's filters needs root";
-  FilteredChild child(&kHandWritten);
+  test::FilteredChild child({kHandWritten});
   ASSERT_TRUE(child.ready());
   const auto r = run({"disasm", "--pid", child.pid(), "--save", dir_.string()});
   ASSERT_EQ(r.exit_code(), 0) << r.err;
@@ -210,7 +168,7 @@ TEST_F(DisasmCli, ReadsTheFiltersOfALiveProcess) {
   const auto raw = to_raw(kHandWritten);
   EXPECT_EQ(bytes, std::string(reinterpret_cast<const char*>(raw.data()), raw.size()));
 
-  FilteredChild plain(nullptr);
+  test::FilteredChild plain({});
   ASSERT_TRUE(plain.ready());
   const auto none = run({"disasm", "--pid", plain.pid()});
   EXPECT_EQ(none.exit_code(), 0) << none.err;

@@ -14,6 +14,7 @@
 #include "seccage/bpf.hpp"
 #include "seccage/error.hpp"
 #include "seccage/integer.hpp"
+#include "seccage/kernel.hpp"
 
 namespace seccage::cli {
 namespace emu_command {  // one per command: tools/seccage is built as one unity source
@@ -27,6 +28,7 @@ struct EmuArgs {
   std::string ip;
   bool json = false;
   bool verbose = false;
+  int pid = 0;
 };
 
 // The shared integer lexer (seccage/integer.hpp): decimal, 0x hex, 0b
@@ -60,9 +62,47 @@ bpf::SeccompData build_data(const EmuArgs& args, Arch arch) {
   return data;
 }
 
+// A live process's filters, all run as the kernel runs them: newest first,
+// and the most severe action wins (on a tie, the newer filter's: the kernel
+// replaces its answer only by a strictly more severe one).
+int emu_process(const EmuArgs& args, Arch arch, const bpf::SeccompData& data) {
+  if (args.verbose) throw InputError("--verbose: with --pid, save the filters (disasm --pid --save) and run emu -v on one");
+  const std::vector<kernel::LiveFilter> filters = kernel::read_process_filters(args.pid);
+  if (filters.empty()) throw InputError(fmt::format("pid {} has no seccomp filter: every call is allowed", args.pid));
+  const bool le = arch_info(arch).little_endian;
+  std::vector<bpf::EmuResult> results;
+  std::size_t decides = 0;
+  for (std::size_t i = 0; i < filters.size(); ++i) {
+    results.push_back(bpf::emulate(filters[i].program, data, le));
+    if (results[i].action.kind < results[decides].action.kind) decides = i;
+  }
+  const Action action = results[decides].action;
+  if (args.json) {
+    nlohmann::json j;
+    j["action"] = action.to_string();
+    j["description"] = action.describe();
+    j["deciding_filter"] = decides + 1;
+    j["arch"] = std::string(arch_name(arch));
+    j["nr"] = data.nr;
+    j["filters"] = nlohmann::json::array();
+    for (const bpf::EmuResult& r : results)
+      j["filters"].push_back({{"action", r.action.to_string()}, {"ret", r.ret}, {"instructions", r.executed}});
+    fmt::print("{}\n", j.dump(2));
+    return kExitOk;
+  }
+  fmt::print("{}\n", action.describe());
+  for (std::size_t i = 0; i < results.size(); ++i)
+    fmt::print("filter {}{}: {}, {} instructions{}\n", i + 1, i == 0 ? " (newest)" : "", results[i].action.describe(),
+               results[i].executed, i == decides ? "  <- decides" : "");
+  return kExitOk;
+}
+
 int run_emu(const EmuArgs& args) {
   const Arch arch = args.arch.empty() ? native_arch() : parse_arch_or_throw(args.arch);
   const bpf::SeccompData data = build_data(args, arch);
+  if (args.pid != 0 && !args.file.empty()) throw InputError("give FILE or --pid PID, not both");
+  if (args.pid != 0) return emu_process(args, arch, data);
+  if (args.file.empty()) throw InputError("no filter: give FILE (`-` for standard input) or --pid PID");
   const bpf::Program program = bpf::read_raw_input(args.file);
   const std::string where = args.file == "-" ? "stdin" : args.file;
   if (auto err = bpf::verify(program)) throw InputError(fmt::format("{}: {}", where, err->to_string()));
@@ -101,9 +141,11 @@ int run_emu(const EmuArgs& args) {
 }
 
 const CommandRegistration kRegistration{
-    "emu", "Run a raw BPF filter on one syscall and print the action it returns", [](CLI::App& sub) {
+    "emu", "Run a raw BPF filter (or a process's filters) on one syscall and print the action", [](CLI::App& sub) {
       auto args = std::make_shared<EmuArgs>();
-      sub.add_option("FILE", args->file, "raw filter file (`-` for standard input)")->required();
+      sub.add_option("FILE", args->file, "raw filter file (`-` for standard input)");
+      sub.add_option("--pid", args->pid,
+                     "run the filters of this running process instead, as the kernel does (needs root)");
       sub.add_option("--arch", args->arch, "arch of the syscall (default: this machine's)");
       sub.add_option("--syscall", args->syscall, "syscall name or number")->required();
       sub.add_option("--args", args->args,

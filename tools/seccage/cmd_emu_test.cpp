@@ -15,6 +15,8 @@
 #include "seccage/arch.hpp"
 #include "seccage/bpf.hpp"
 #include "support/child.hpp"
+#include "support/filtered_child.hpp"
+#include "support/kernel_programs.hpp"
 
 namespace seccage::bpf {
 namespace {
@@ -207,6 +209,30 @@ TEST_F(EmulatorCli, MalformedFilesAndBadNames) {
   const auto empty = run({"emu", (dir_ / "none.bpf").string(), "--syscall", "read"});
   EXPECT_EQ(empty.exit_code(), 2);
   EXPECT_NE(empty.err.find("No such file or directory"), std::string::npos) << empty.err;
+}
+
+// A live process's three filters, run as the kernel runs them: the most
+// severe action wins wherever it comes from, and on a tie the newest filter's.
+TEST_F(EmulatorCli, RunsEveryFilterOfALiveProcessAsTheKernelDoes) {
+  if (::geteuid() != 0) GTEST_SKIP() << "reading a process's filters needs root";
+  test::FilteredChild child({test::ret_for_syscall(39 /* getpid */, 0x80000000u /* KILL_PROCESS */),
+                             test::ret_for_syscall(110 /* getppid */, 0x00050000u | 18),
+                             test::ret_for_syscall(110 /* getppid */, 0x00050000u | 1)});
+  ASSERT_TRUE(child.ready());
+  const auto kill = run({"emu", "--pid", child.pid(), "--syscall", "getpid"});
+  ASSERT_EQ(kill.exit_code(), 0) << kill.err;
+  EXPECT_EQ(kill.status.output.rfind("KILL_PROCESS\n", 0), 0u) << kill.status.output;
+  EXPECT_NE(kill.status.output.find("filter 3: KILL_PROCESS, 3 instructions  <- decides"), std::string::npos)
+      << kill.status.output;
+  const auto tie = run({"emu", "--pid", child.pid(), "--syscall", "getppid", "--json"});
+  ASSERT_EQ(tie.exit_code(), 0) << tie.err;
+  const auto j = nlohmann::json::parse(tie.status.output);
+  EXPECT_EQ(j["action"], "ERRNO(1)");
+  EXPECT_EQ(j["deciding_filter"], 1);
+  EXPECT_EQ(j["filters"].size(), 3u);
+  EXPECT_EQ(j["filters"][1]["action"], "ERRNO(18)");
+  const auto allowed = run({"emu", "--pid", child.pid(), "--syscall", "read"});
+  EXPECT_EQ(allowed.status.output.rfind("ALLOW\n", 0), 0u) << allowed.status.output;
 }
 
 }  // namespace
