@@ -39,7 +39,19 @@ bool action_available(std::uint32_t value) {
   }
 }
 
+void before_arch_change(FilterContext& ctx) {
+  if (ctx.rule_accepted && !ctx.as_of_accepted_rule) ctx.as_of_accepted_rule = ctx.state;
+}
+
 namespace {
+
+// Forgets libseccomp's copy from the last accepted rule: after a reset, or
+// a user transaction, which this model does not follow into libseccomp's
+// nested snapshots (a later refusal then changes only the refused rule).
+void forget_accepted_rule(FilterContext& ctx) {
+  ctx.rule_accepted = false;
+  ctx.as_of_accepted_rule.reset();
+}
 
 FilterState fresh_state(std::uint32_t def_action) {
   FilterState state;
@@ -79,6 +91,7 @@ int seccomp_reset(scmp_filter_ctx handle, uint32_t def_action) {
   return guarded([&] {
     ctx->state = fresh_state(def_action);
     ctx->transactions.clear();
+    forget_accepted_rule(*ctx);
     changed(*ctx);
     return 0;
   });
@@ -110,6 +123,7 @@ int seccomp_merge(scmp_filter_ctx dst_handle, scmp_filter_ctx src_handle) {
     for (Arch a : src_arches) {
       if (std::find(dst_arches.begin(), dst_arches.end(), a) != dst_arches.end()) return -EEXIST;
     }
+    before_arch_change(*dst);
     FilterState& into = dst->state;
     FilterState& from = src->state;
     std::vector<FilterState> groups = std::move(from.merged);
@@ -161,12 +175,18 @@ int seccomp_arch_add(scmp_filter_ctx handle, uint32_t arch_token) {
     if (std::find(all.begin(), all.end(), *arch) != all.end()) return -EEXIST;
     // One byte order per filter, as in libseccomp (s390x beside x86_64).
     if (!all.empty() && arch_info(all[0]).little_endian != arch_info(*arch).little_endian) return -EDOM;
-    arches.push_back(*arch);
-    // libseccomp adds every rule to the new arch, and fails when one is
-    // refused there (a socket rule meeting socketcall's, for instance).
-    if (first_refused(ctx->state, ctx->state.rules)) {
-      arches.pop_back();
-      return -EEXIST;
+    before_arch_change(*ctx);
+    // libseccomp 2.5.4 gives an arch added after rules none of them (each
+    // arch has its own filter, the new one empty): it becomes a group of
+    // its own, as a merged filter's arches are, and rules added from now on
+    // go to every group.
+    if (ctx->state.rules.empty()) {
+      arches.push_back(*arch);
+    } else {
+      FilterState group;
+      group.attrs = ctx->state.attrs;
+      group.arches = {*arch};
+      ctx->state.merged.push_back(std::move(group));
     }
     changed(*ctx);
     return 0;
@@ -184,20 +204,24 @@ int seccomp_arch_remove(scmp_filter_ctx handle, uint32_t arch_token) {
     arches.erase(it);
     return true;
   };
-  // A rule may now name a syscall none of the arches left has.
-  bool removed = remove_from(ctx->state.arches);
-  if (removed) ctx->state.all_rules_apply = false;
-  for (auto g = ctx->state.merged.begin(); !removed && g != ctx->state.merged.end(); ++g) {
-    if (remove_from(g->arches)) {
-      g->all_rules_apply = false;
-      removed = true;
-      if (g->arches.empty()) ctx->state.merged.erase(g);
-      break;
+  return guarded([&] {
+    const auto all = all_arches_of(ctx->state);
+    if (std::find(all.begin(), all.end(), *arch) == all.end()) return -EEXIST;
+    before_arch_change(*ctx);
+    // A rule may now name a syscall none of the arches left has.
+    bool removed = remove_from(ctx->state.arches);
+    if (removed) ctx->state.all_rules_apply = false;
+    for (auto g = ctx->state.merged.begin(); !removed && g != ctx->state.merged.end(); ++g) {
+      if (remove_from(g->arches)) {
+        g->all_rules_apply = false;
+        removed = true;
+        if (g->arches.empty()) ctx->state.merged.erase(g);
+        break;
+      }
     }
-  }
-  if (!removed) return -EEXIST;
-  changed(*ctx);
-  return 0;
+    changed(*ctx);
+    return 0;
+  });
 }
 
 int seccomp_attr_get(const scmp_filter_ctx handle, enum scmp_filter_attr attr, uint32_t* value) {
@@ -273,6 +297,7 @@ int seccomp_transaction_start(const scmp_filter_ctx handle) {
   if (ctx == nullptr) return -EINVAL;
   return guarded([&] {
     ctx->transactions.push_back(ctx->state);
+    forget_accepted_rule(*ctx);
     return 0;
   });
 }
@@ -284,6 +309,7 @@ void seccomp_transaction_reject(const scmp_filter_ctx handle) {
   if (ctx == nullptr || ctx->transactions.empty()) return;
   ctx->state = std::move(ctx->transactions.back());
   ctx->transactions.pop_back();
+  forget_accepted_rule(*ctx);
   ctx->program.reset();
 }
 

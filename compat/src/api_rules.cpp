@@ -80,10 +80,11 @@ std::uint32_t native_name_id(std::uint32_t nr) {
 
 // The rule's syscall: a native number (or libseccomp pseudo number) becomes
 // the name it stands for, which then applies on every arch of the filter as
-// libseccomp translates it. nullopt with rc == 0: a rule with no effect.
-// `id` receives the name's id (kNoSyscall for a rule by number or on a name
-// no table has).
-std::optional<SyscallRef> to_syscall(const FilterState& state, int syscall, int& rc, std::uint32_t& id) {
+// libseccomp translates it, written into `out` in place (each move of a
+// rule's name is a copy of its bytes, and this runs once per rule). False
+// with rc == 0: a rule with no effect. `id` receives the name's id
+// (kNoSyscall for a rule by number or on a name no table has).
+bool to_syscall(const FilterState& state, int syscall, int& rc, std::uint32_t& id, SyscallRef& out) {
   rc = 0;
   id = kNoSyscall;
   const Arch native = native_arch();
@@ -92,38 +93,42 @@ std::optional<SyscallRef> to_syscall(const FilterState& state, int syscall, int&
     // SCMP_FLTATR_API_TSKIP: a rule on -1, the number a tracer sets to
     // skip a call, which the filter then sees.
     if (!state.attrs.tskip) rc = -EINVAL;
-    if (rc != 0) return std::nullopt;
-    return SyscallRef(kNoSyscallNr);
+    if (rc != 0) return false;
+    out = kNoSyscallNr;
+    return true;
   }
   if (syscall < 0) {
     if (syscall > -100) {  // -2..-99: reserved by libseccomp
       rc = -EINVAL;
-      return std::nullopt;
+      return false;
     }
     auto name = pseudo_name(syscall);
-    if (!name) return std::nullopt;  // a pseudo number no name has: matches nothing (as in libseccomp)
+    if (!name) return false;  // a pseudo number no name has: matches nothing (as in libseccomp)
     // libseccomp uses the pseudo number as it is on the native arch (where
     // it matches nothing) and the name it stands for on the others.
     if (syscall_number(native, *name)) {
       // The name is real here: the rule must not apply to the native arch,
       // which seccage's by-name rules cannot say when there are others.
-      if (native_only) return std::nullopt;
+      if (native_only) return false;
       rc = -EOPNOTSUPP;
-      return std::nullopt;
+      return false;
     }
     id = find_syscall_name_id(*name);
-    return SyscallRef(std::string(*name));
+    out.emplace<std::string>(*name);
+    return true;
   }
   if (id = native_name_id(static_cast<std::uint32_t>(syscall)); id != kNoSyscall) {
-    return SyscallRef(std::string(all_syscall_names()[id]));
+    out.emplace<std::string>(all_syscall_names()[id]);
+    return true;
   }
   // A number the native table lacks has no name to translate it to other
   // arches by: libseccomp fails (-EFAULT) unless the native arch is the only one.
   if (!native_only) {
     rc = -EFAULT;
-    return std::nullopt;
+    return false;
   }
-  return SyscallRef(static_cast<std::uint32_t>(syscall));
+  out = static_cast<std::uint32_t>(syscall);
+  return true;
 }
 
 bool is_multiplexed_id(std::uint32_t id) {
@@ -232,19 +237,35 @@ int add_to(FilterState& group, Rule&& rule, std::uint32_t id) {
   return 0;
 }
 
+// What libseccomp's transaction does around a rule add (FilterContext::
+// rule_accepted): an accepted rule becomes the state a later refusal goes
+// back to; a rule refused inside the transaction goes back to the last
+// accepted one. Refusals before the transaction (-EINVAL for the rule's
+// form, -EACCES for the default action) change nothing.
+int settle(FilterContext& ctx, int rc) {
+  if (rc == -EINVAL || rc == -EACCES) return rc;
+  if (rc != 0 && ctx.as_of_accepted_rule) {
+    FilterState& saved = *ctx.as_of_accepted_rule;
+    saved.attrs = ctx.state.attrs;  // attributes are the filter's, not in the copy
+    ctx.state = std::move(saved);
+    ctx.program.reset();
+  }
+  ctx.rule_accepted = rc == 0;
+  ctx.as_of_accepted_rule.reset();
+  return rc;
+}
+
 int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned arg_cnt, const scmp_arg_cmp* args) {
   FilterContext* ctx = context_of(handle);
   if (ctx == nullptr || !action_available(action)) return -EINVAL;
   if (action == ctx->state.attrs.act_default) return -EACCES;
-  return guarded([&] {
+  return settle(*ctx, guarded([&] {
     Rule rule;
     rule.action = *action_from_scmp(action);
     if (int rc = to_conditions(arg_cnt, args, rule.conditions); rc != 0) return rc;
     int rc = 0;
     std::uint32_t id = kNoSyscall;
-    auto ref = to_syscall(ctx->state, syscall, rc, id);
-    if (!ref) return rc;
-    rule.syscall = std::move(*ref);
+    if (!to_syscall(ctx->state, syscall, rc, id, rule.syscall)) return rc;
     FilterState& state = ctx->state;
     // A merged filter: the rule goes to every group, or to none. The
     // bookkeeping of a rolled-back add stays: it only makes later checks
@@ -262,7 +283,7 @@ int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned
     }
     ctx->program.reset();
     return 0;
-  });
+  }));
 }
 
 }  // namespace

@@ -77,8 +77,21 @@ struct FilterContext {
   std::vector<FilterState> transactions;  // innermost last
   // The program of the current state, once built; any change drops it.
   std::optional<bpf::Program> program;
+  // libseccomp 2.5.4 undoes a rule refused inside its transaction (-EEXIST,
+  // -EFAULT, ...) by going back to its copy of the filter from the last rule
+  // it accepted, not from just before the refused one: an arch added,
+  // removed or merged in between is undone too (docs/compat.md). The copy
+  // exists from an accepted rule until a refused one uses it up.
+  bool rule_accepted = false;
+  // The state as of that accepted rule, saved at the first change of arches
+  // after it (until then the state itself is that copy).
+  std::optional<FilterState> as_of_accepted_rule;
   int notify_fd = -1;
 };
+
+// Call before changing the arches (add, remove, merge): saves the state a
+// later refused rule goes back to, as libseccomp would.
+void before_arch_change(FilterContext& ctx);
 
 // The context behind a handle, or nullptr for NULL or a handle that is not a
 // live context (released ones have their magic cleared).

@@ -264,7 +264,7 @@ ArchDecisions decisions_of(const Policy& policy, const Simulation& sim, std::siz
   out.arch = arch;
   out.unknown = unknown_decision(policy);
   const auto table = syscall_table(arch);
-  out.by_number.reserve(table.size());
+  out.by_number.reserve(table.size() + 1);  // and -1, below: no regrowth of every Decision for it
   for (const SyscallEntry& e : table) out.by_number.emplace_back(e.nr, tree.decision(e.nr, policy.default_action));
   // Numbers named directly by rules are known numbers even when every rule
   // on them is a no-op or refused: they get the default, not ENOSYS. So is

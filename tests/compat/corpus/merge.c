@@ -2,10 +2,8 @@
  * arches, byte order) and merged filters whose arches keep their own rules,
  * then rules added to the merged filter (they go to every arch).
  *
- * Not here, because libseccomp 2.5.4 does something no caller can want: a
- * rule refused after a merge rolls the whole filter back to dst as it was
- * before the merge (its transaction snapshot predates the merge), and an arch
- * added after a merge starts with no rules (docs/compat.md). */
+ * A rule refused right after a merge, which undoes the merge in libseccomp
+ * 2.5.4, and arches added after rules: arch_changes.c. */
 #include "corpus.h"
 
 /* A filter with the default action `def` and `arch` as its only arch. */
