@@ -84,11 +84,13 @@ std::uint32_t native_name_id(std::uint32_t nr) {
 // rule's name is a copy of its bytes, and this runs once per rule). False
 // with rc == 0: a rule with no effect. `id` receives the name's id
 // (kNoSyscall for a rule by number or on a name no table has).
-bool to_syscall(const FilterState& state, int syscall, int& rc, std::uint32_t& id, SyscallRef& out) {
+bool to_syscall(const FilterState& state, int syscall, bool exact, int& rc, std::uint32_t& id, SyscallRef& out) {
   rc = 0;
   id = kNoSyscall;
   const Arch native = native_arch();
   const bool native_only = state.merged.empty() && state.arches.size() == 1 && state.arches[0] == native;
+  // libseccomp 2.5.4 takes an exact rule only in a filter of one arch.
+  const bool exact_refused = exact && all_arches_of(state).size() > 1;
   if (syscall == kNrError) {
     // SCMP_FLTATR_API_TSKIP: a rule on -1, the number a tracer sets to
     // skip a call, which the filter then sees.
@@ -102,20 +104,34 @@ bool to_syscall(const FilterState& state, int syscall, int& rc, std::uint32_t& i
       rc = -EINVAL;
       return false;
     }
+    // A pseudo number (__PNR_*), as libseccomp 2.5.4 answers it
+    // (tests/compat/corpus/pseudo_numbers.c, multiarch.c): an exact rule
+    // with several arches is refused first (-EOPNOTSUPP); with the native
+    // arch alone the number is filed as it is, where no call's number can
+    // match it (-EDOM for an exact rule); otherwise it stands for its name
+    // on the arches that have it, unless the native arch has that name as a
+    // real syscall: then it cannot be translated (-EFAULT).
+    if (exact_refused) {
+      rc = -EOPNOTSUPP;
+      return false;
+    }
+    if (native_only) {
+      if (exact) rc = -EDOM;
+      return false;
+    }
     auto name = pseudo_name(syscall);
     if (!name) return false;  // a pseudo number no name has: matches nothing (as in libseccomp)
-    // libseccomp uses the pseudo number as it is on the native arch (where
-    // it matches nothing) and the name it stands for on the others.
     if (syscall_number(native, *name)) {
-      // The name is real here: the rule must not apply to the native arch,
-      // which seccage's by-name rules cannot say when there are others.
-      if (native_only) return false;
-      rc = -EOPNOTSUPP;
+      rc = -EFAULT;
       return false;
     }
     id = find_syscall_name_id(*name);
     out.emplace<std::string>(*name);
     return true;
+  }
+  if (exact_refused) {
+    rc = -EOPNOTSUPP;
+    return false;
   }
   if (id = native_name_id(static_cast<std::uint32_t>(syscall)); id != kNoSyscall) {
     out.emplace<std::string>(all_syscall_names()[id]);
@@ -255,7 +271,8 @@ int settle(FilterContext& ctx, int rc) {
   return rc;
 }
 
-int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned arg_cnt, const scmp_arg_cmp* args) {
+int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned arg_cnt, const scmp_arg_cmp* args,
+             bool exact) {
   FilterContext* ctx = context_of(handle);
   if (ctx == nullptr || !action_available(action)) return -EINVAL;
   if (action == ctx->state.attrs.act_default) return -EACCES;
@@ -265,7 +282,7 @@ int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned
     if (int rc = to_conditions(arg_cnt, args, rule.conditions); rc != 0) return rc;
     int rc = 0;
     std::uint32_t id = kNoSyscall;
-    if (!to_syscall(ctx->state, syscall, rc, id, rule.syscall)) return rc;
+    if (!to_syscall(ctx->state, syscall, exact, rc, id, rule.syscall)) return rc;
     FilterState& state = ctx->state;
     // A merged filter: the rule goes to every group, or to none. The
     // bookkeeping of a rolled-back add stays: it only makes later checks
@@ -295,30 +312,31 @@ extern "C" {
 
 int seccomp_rule_add_array(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt,
                            const struct scmp_arg_cmp* arg_array) {
-  return add_rule(ctx, action, syscall, arg_cnt, arg_array);
+  return add_rule(ctx, action, syscall, arg_cnt, arg_array, false);
 }
 
-// "Exact": libseccomp does not rewrite the rule for other arches. seccage's
-// policy is by name for every arch in both cases, so both add the same rule.
+// "Exact": libseccomp does not rewrite the rule for other arches, and 2.5.4
+// takes one only in a filter of a single arch (-EOPNOTSUPP otherwise); on
+// that one arch the rule is the same as a plain one.
 int seccomp_rule_add_exact_array(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt,
                                  const struct scmp_arg_cmp* arg_array) {
-  return add_rule(ctx, action, syscall, arg_cnt, arg_array);
+  return add_rule(ctx, action, syscall, arg_cnt, arg_array, true);
 }
 
 namespace {
 // Reads arg_cnt struct scmp_arg_cmp from the variable arguments.
-int add_from_va(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt, va_list ap) {
+int add_from_va(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt, va_list ap, bool exact) {
   if (arg_cnt > 6) return -EINVAL;
   scmp_arg_cmp conds[6];
   for (unsigned i = 0; i < arg_cnt; ++i) conds[i] = va_arg(ap, scmp_arg_cmp);
-  return add_rule(ctx, action, syscall, arg_cnt, conds);
+  return add_rule(ctx, action, syscall, arg_cnt, conds, exact);
 }
 }  // namespace
 
 int seccomp_rule_add(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt, ...) {
   va_list ap;
   va_start(ap, arg_cnt);
-  int rc = add_from_va(ctx, action, syscall, arg_cnt, ap);
+  int rc = add_from_va(ctx, action, syscall, arg_cnt, ap, false);
   va_end(ap);
   return rc;
 }
@@ -326,7 +344,7 @@ int seccomp_rule_add(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned
 int seccomp_rule_add_exact(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt, ...) {
   va_list ap;
   va_start(ap, arg_cnt);
-  int rc = add_from_va(ctx, action, syscall, arg_cnt, ap);
+  int rc = add_from_va(ctx, action, syscall, arg_cnt, ap, true);
   va_end(ap);
   return rc;
 }
