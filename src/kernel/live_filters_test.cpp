@@ -1,5 +1,6 @@
 // read_process_filters against the real kernel: a forked child installs
-// filters (never the test process) and waits; the test reads them back.
+// filters with plain seccomp(2) (never the test process) and waits; the
+// test reads them back.
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -13,50 +14,13 @@
 
 #include "seccage/error.hpp"
 #include "seccage/kernel.hpp"
+#include "support/filtered_child.hpp"
 #include "support/kernel_programs.hpp"
 
 namespace seccage::kernel {
 namespace {
 
 constexpr std::uint32_t kRetErrno = 0x00050000u;
-
-// A child that installs `first` then `second` (with SECCOMP_FILTER_FLAG_LOG),
-// says so on a pipe and waits to be killed.
-class WaitingChild {
- public:
-  WaitingChild(const bpf::Program* first, const bpf::Program* second) {
-    int fds[2];
-    if (::pipe(fds) != 0) throw std::runtime_error("pipe");
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::close(fds[0]);
-      try {
-        if (first) load_filter(*first);
-        LoadOptions logged;
-        logged.log = true;
-        if (second) load_filter(*second, logged);
-      } catch (...) {
-        ::_exit(1);
-      }
-      (void)!::write(fds[1], "r", 1);
-      for (;;) ::pause();
-    }
-    ::close(fds[1]);
-    char c = 0;
-    ready_ = ::read(fds[0], &c, 1) == 1;
-    ::close(fds[0]);
-  }
-  ~WaitingChild() {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-  }
-  int pid() const { return pid_; }
-  bool ready() const { return ready_; }
-
- private:
-  int pid_ = -1;
-  bool ready_ = false;
-};
 
 // The state letter of /proc/PID/stat, once it is not 't' (a ptrace stop) or
 // after a second.
@@ -77,24 +41,24 @@ TEST(LiveFilters, ReadsEveryFilterNewestFirstWithItsLogFlag) {
   if (!has_cap_sys_admin()) GTEST_SKIP() << "reading filters needs CAP_SYS_ADMIN";
   const bpf::Program first = test::ret_for_syscall(SYS_getppid, kRetErrno | EXDEV);
   const bpf::Program second = test::ret_for_syscall(SYS_getpid, kRetErrno | EPERM);
-  WaitingChild child(&first, &second);
+  test::FilteredChild child({first, second}, SECCOMP_FILTER_FLAG_LOG);
   ASSERT_TRUE(child.ready());
-  const std::vector<LiveFilter> filters = read_process_filters(child.pid());
+  const std::vector<LiveFilter> filters = read_process_filters(std::stoi(child.pid()));
   ASSERT_EQ(filters.size(), 2u);
   EXPECT_EQ(bpf::to_raw(filters[0].program), bpf::to_raw(second));  // newest first
   EXPECT_TRUE(filters[0].log);
   EXPECT_EQ(bpf::to_raw(filters[1].program), bpf::to_raw(first));
   EXPECT_FALSE(filters[1].log);
   // The process was let go: no longer in a ptrace stop ('t').
-  const char state = process_state(child.pid());
+  const char state = process_state(std::stoi(child.pid()));
   EXPECT_TRUE(state == 'S' || state == 'R') << state;
 }
 
 TEST(LiveFilters, AProcessWithoutFiltersHasNone) {
   if (!has_cap_sys_admin()) GTEST_SKIP() << "reading filters needs CAP_SYS_ADMIN";
-  WaitingChild child(nullptr, nullptr);
+  test::FilteredChild child({});
   ASSERT_TRUE(child.ready());
-  EXPECT_TRUE(read_process_filters(child.pid()).empty());
+  EXPECT_TRUE(read_process_filters(std::stoi(child.pid())).empty());
 }
 
 TEST(LiveFilters, AMissingProcessIsAnErrorNamingIt) {

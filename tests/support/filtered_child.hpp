@@ -1,4 +1,4 @@
-// A forked child that installs seccomp filters with plain prctl (no seccage
+// A forked child that installs seccomp filters with plain seccomp(2) (no seccage
 // in the loop: an independent install) and waits to be read; killed when
 // the object goes. For tests of reading a live process's filters.
 #pragma once
@@ -7,6 +7,7 @@
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,18 +20,21 @@ namespace seccage::test {
 
 class FilteredChild {
  public:
-  // Installs `programs` in order (the last is the newest).
-  explicit FilteredChild(const std::vector<bpf::Program>& programs) {
+  // Installs `programs` in order (the last is the newest), the newest with
+  // SECCOMP_FILTER_FLAG_* `newest_flags`.
+  explicit FilteredChild(const std::vector<bpf::Program>& programs, unsigned newest_flags = 0) {
     int fds[2];
     if (::pipe(fds) != 0) return;
     pid_ = ::fork();
     if (pid_ == 0) {
       ::close(fds[0]);
       if (!programs.empty() && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) ::_exit(1);
-      for (const bpf::Program& p : programs) {
+      for (std::size_t i = 0; i < programs.size(); ++i) {
+        const bpf::Program& p = programs[i];
         sock_fprog fprog{static_cast<unsigned short>(p.size()),
                          reinterpret_cast<sock_filter*>(const_cast<bpf::Insn*>(p.data()))};
-        if (::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog) != 0) ::_exit(1);
+        const unsigned flags = i + 1 == programs.size() ? newest_flags : 0;
+        if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog) != 0) ::_exit(1);
       }
       (void)!::write(fds[1], "r", 1);
       for (;;) ::pause();
