@@ -35,7 +35,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -1092,6 +1094,175 @@ TEST(RunAttack, StackedFilters) {
       const bool reported = r.err.find("installed a seccomp filter of its own") != std::string::npos;
       t.record(label(a, kill_mkdir, who), r.says_escape() && !reported,
                r.escape_line() + (reported ? "" : " (and seccage did not report the stacked filter)"));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// 10. Kernel state the sandbox shares with the host: the caller's session
+// keyring, the cgroup v2 hierarchy (which clone3 enters without writing to
+// it), the mount table seen from nested namespaces, file handles, ptrace's
+// seccomp suspension. Under the policies that allow the calls (the rule
+// options and the "everything but" presets); the default preset refuses
+// most of them outright.
+
+// Where the cgroup v2 hierarchy is mounted ("" when it is not).
+std::string cgroup2_mount() {
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find(" - cgroup2 ") == std::string::npos) continue;
+    std::istringstream f(line);
+    std::string id, parent, dev, root, point;
+    f >> id >> parent >> dev >> root >> point;
+    if (root == "/") return point;
+  }
+  return "";
+}
+
+// The seccage run's stderr names the guard's refusal of a mount call.
+bool guard_reported(const Outcome& r) {
+  return r.err.find("denied with EPERM by rule 'seccage: the sandbox's /proc stays (no mounting)'") != std::string::npos;
+}
+
+TEST(RunAttack, SharedKernelState) {
+  REQUIRE_ROOT();
+  Tally t("kernel state shared with the host");
+  TempDir dir;
+  open_up(dir.path(), 0755);
+  const Policy allow_all{"--default allow", {"--default", "allow"}};
+  const std::vector<Policy> permissive{allow_all, kNoNetwork, kNoExec, kReadOnly};
+  const std::string escape = attack("escape");
+  auto base = [](Who who) {
+    JailOptions o;
+    o.who = who == Who::Nobody ? Who::Nobody : Who::Root;
+    return o;
+  };
+
+  // The caller's session keyring: its secret read, a key left in it.
+  for (Who who : kEveryone) {
+    JailOptions c;
+    c.who = control_who(who);
+    Outcome ctl = run_jail(dir, c, {escape, "keyring-host", escape, "keyring"});
+    if (!ctl.says_escape()) {
+      t.not_applicable("keyring " + who_name(who), "no key reached even without seccage: " + ctl.out);
+      continue;
+    }
+    std::vector<Policy> policies = permissive;
+    policies.push_back(kDefault);
+    for (const auto& p : policies) {
+      std::vector<std::string> cmd{escape, "keyring-host"};
+      for (const auto& a : seccage_cmd(p, who, "", {"--wall-time", "5"}, {escape, "keyring"})) cmd.push_back(a);
+      Outcome r = run_jail(dir, base(who), cmd);
+      EXPECT_TRUE(r.started()) << r.out << r.err;
+      EXPECT_NE(r.out.find("start keyring\n"), std::string::npos) << "the attack never ran: " << r.out << r.err;
+      t.record(label("the caller's session keyring", p, who), r.says_escape(), r.escape_line());
+    }
+  }
+
+  // clone3(CLONE_INTO_CGROUP) into the root of the cgroup v2 hierarchy, from
+  // the run's own cgroup (--nproc makes one) and, without limits, from the
+  // cgroup seccage was started in. seccage and the control start in a cgroup
+  // of the test's, so that the root is somewhere else to go.
+  const std::string v2 = cgroup2_mount();
+  if (v2.empty()) {
+    t.not_applicable("clone3 CLONE_INTO_CGROUP", "no cgroup v2 hierarchy mounted");
+  } else {
+    const std::string caller_cg = v2 + "/seccage-attack-" + std::to_string(::getpid());
+    ASSERT_TRUE(::mkdir(caller_cg.c_str(), 0755) == 0 || errno == EEXIST) << caller_cg << ": " << std::strerror(errno);
+    for (Who who : {Who::Root, Who::UserFlag}) {
+      JailOptions c;
+      Outcome ctl = run_jail(dir, c, {escape, "in-cgroup", caller_cg, escape, "cgroup-into"});
+      if (!ctl.says_escape()) {
+        t.not_applicable("cgroup-into", "no escape even without seccage: " + ctl.out);
+        break;
+      }
+      for (const auto& p : permissive) {
+        for (const bool limits : {true, false}) {
+          std::vector<std::string> cmd{escape, "in-cgroup", caller_cg};
+          std::vector<std::string> extra{"--wall-time", "5"};
+          if (limits) extra.insert(extra.end(), {"--nproc", "64"});
+          for (const auto& a : seccage_cmd(p, who, "", extra, {escape, "cgroup-into"})) cmd.push_back(a);
+          Outcome r = run_jail(dir, base(who), cmd);
+          EXPECT_NE(r.out.find("start cgroup-into\n"), std::string::npos) << "the attack never ran: " << r.out << r.err;
+          if (limits) EXPECT_NE(r.out.find("own cgroup /seccage/run-"), std::string::npos) << "no run cgroup: " << r.out;
+          t.record(label(std::string("clone3 CLONE_INTO_CGROUP, ") + (limits ? "--nproc 64" : "no limits"), p, who),
+                   r.says_escape(), r.escape_line());
+        }
+      }
+    }
+    for (int i = 0; i < 100 && ::rmdir(caller_cg.c_str()) != 0 && errno == EBUSY; ++i) ::usleep(10000);
+  }
+
+  // The mount guard in a nested mount namespace (same user namespace, where
+  // the sandbox's /proc is not locked) and in a nested user namespace: the
+  // call is refused with EPERM and reported as seccage's.
+  for (const char* a : {"umount-proc", "nested-mount"}) {
+    for (Who who : kEveryone) {
+      JailOptions c;
+      c.who = control_who(who);
+      Outcome ctl = run_jail(dir, c, {escape, a});
+      if (!ctl.says_escape()) {
+        t.not_applicable(std::string(a) + " " + who_name(who), "no effect even without seccage: " + ctl.out);
+        continue;
+      }
+      Outcome r = run_jail(dir, base(who), seccage_cmd(allow_all, who, "", {"--wall-time", "5"}, {escape, a}));
+      EXPECT_TRUE(r.started()) << r.out << r.err;
+      std::string how;
+      if (r.says_escape()) how = r.escape_line();
+      else if (r.out.find("(Operation not permitted)") == std::string::npos) how = "not refused with EPERM: " + r.out;
+      else if (!guard_reported(r)) how = "refused, but seccage did not report its guard: " + r.err;
+      t.record(label(a, allow_all, who), !how.empty(), how);
+    }
+  }
+
+  // TIOCSETD on the inherited terminal: the line discipline outlives the run.
+  for (Who who : kEveryone) {
+    JailOptions c;
+    c.who = control_who(who);
+    c.pty = true;
+    Outcome ctl = run_jail(dir, c, {attack("misc"), "tiocsetd"});
+    if (ctl.num("tty_ldisc") != 27) {
+      t.not_applicable("tiocsetd " + who_name(who), "the line discipline did not change even without seccage: " + ctl.pty);
+      continue;
+    }
+    std::vector<Policy> policies = kPresets;
+    policies.push_back(allow_all);
+    for (const auto& p : policies) {
+      JailOptions o = base(who);
+      o.pty = true;
+      Outcome r = run_jail(dir, o, seccage_cmd(p, who, "", {"--wall-time", "5"}, {attack("misc"), "tiocsetd"}));
+      EXPECT_TRUE(r.started()) << r.out << r.pty << r.err;
+      std::string how;
+      if (r.num("tty_ldisc") != 0) how = "the user's terminal was left with line discipline " + r.str("tty_ldisc");
+      else if (r.says_escape()) how = r.escape_line();
+      // Where the policy allows ioctl, seccage's guard refuses it and says so
+      // (stdio kills it: the policy's own answer).
+      else if (p.name != kStdio.name && (r.pty.find("blocked tiocsetd: TIOCSETD (Operation not permitted)") == std::string::npos ||
+                                         r.pty.find("seccage: the terminal's line discipline stays (TIOCSETD)") == std::string::npos))
+        how = "not refused by seccage's guard: " + r.pty;
+      t.record(label("TIOCSETD N_NULL on the inherited terminal", p, who), !how.empty(), how);
+    }
+  }
+
+  // open_by_handle_at (past every directory's permissions) and
+  // PTRACE_O_SUSPEND_SECCOMP (a traced child without filters): both need
+  // capabilities of the host's user namespace, which a root program lacks.
+  for (const char* a : {"open-by-handle", "suspend-seccomp"}) {
+    for (Who who : kEveryone) {
+      JailOptions c;
+      c.who = control_who(who);
+      Outcome ctl = run_jail(dir, c, {escape, a});
+      if (!ctl.says_escape()) {
+        t.not_applicable(std::string(a) + " " + who_name(who), "no effect even without seccage: " + ctl.out);
+        continue;
+      }
+      Outcome r = run_jail(dir, base(who), seccage_cmd(allow_all, who, "", {"--wall-time", "5"}, {escape, a}));
+      EXPECT_TRUE(r.started()) << r.out << r.err;
+      std::string how;
+      if (r.says_escape()) how = r.escape_line();
+      else if (r.out.find("(Operation not permitted)") == std::string::npos) how = "not refused with EPERM: " + r.out;
+      t.record(label(a, allow_all, who), !how.empty(), how);
     }
   }
 }

@@ -10,6 +10,7 @@ namespace {
 
 constexpr std::uint32_t kTiocsti = 0x5412;
 constexpr std::uint32_t kTioclinux = 0x541C;
+constexpr std::uint32_t kTiocsetd = 0x5423;
 
 bool is_trap(const Action& a) { return a.kind == ActionKind::Trap; }
 
@@ -58,6 +59,10 @@ const std::vector<Guard>& guards() {
     std::vector<Guard> g{
         {"ioctl", kTiocsti, "seccage: no terminal input injection (TIOCSTI)"},
         {"ioctl", kTioclinux, "seccage: no terminal input injection (TIOCLINUX)"},
+        // A line discipline set on the caller's terminal outlives the run
+        // (N_NULL leaves the user a terminal that discards everything), and
+        // asking for one loads its module (n_gsm, n_hdlc: exploit routes).
+        {"ioctl", kTiocsetd, "seccage: the terminal's line discipline stays (TIOCSETD)"},
     };
     for (const char* name : {"mount", "umount", "umount2", "pivot_root", "move_mount", "open_tree", "open_tree_attr",
                              "fsopen", "fsmount", "fspick", "mount_setattr"})
