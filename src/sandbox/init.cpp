@@ -146,6 +146,16 @@ bool hide_other_cgroups() noexcept {
   }
   if (!own) return true;  // no cgroup v2 hierarchy
   if (!read_whole("/proc/self/mountinfo", info, sizeof info)) return false;
+  // First every mount point and the directory to show there, opened
+  // (O_PATH) before anything is mounted: a point listed twice (a mount
+  // stacked over another) would otherwise resolve into our own bind the
+  // second time.
+  struct Hide {
+    const char* point;
+    int source;  // the own cgroup's directory, or -1: an empty tmpfs
+  };
+  static Hide hides[64];
+  std::size_t count = 0;
   for (char* line = info; line && *line;) {
     char* end = std::strchr(line, '\n');
     if (end) *end = 0;
@@ -167,14 +177,14 @@ bool hide_other_cgroups() noexcept {
     char* point = f[4];
     unescape_octal(root);
     unescape_octal(point);
+    bool seen = false;
+    for (std::size_t i = 0; i < count; ++i) seen = seen || std::strcmp(hides[i].point, point) == 0;
+    if (seen) continue;
     const std::size_t root_len = std::strcmp(root, "/") == 0 ? 0 : std::strlen(root);
     const bool contains_own = std::strncmp(own, root, root_len) == 0 && (own[root_len] == '/' || own[root_len] == 0);
+    int fd = -1;
     if (contains_own) {
       const char* rest = own + root_len;  // own's path below the mount's root
-      if (rest[0] == 0 || std::strcmp(rest, "/") == 0) {
-        if (!set_read_only(point)) return false;
-        continue;
-      }
       const std::size_t lp = std::strlen(point), lr = std::strlen(rest);
       if (lp + lr + 1 > sizeof source) {
         errno = ENAMETOOLONG;
@@ -182,11 +192,32 @@ bool hide_other_cgroups() noexcept {
       }
       std::memcpy(source, point, lp);
       std::memcpy(source + lp, rest, lr + 1);
-      if (::mount(source, point, nullptr, MS_BIND, nullptr) != 0) return false;
-    } else if (::mount("none", point, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=555") != 0) {
+      fd = ::open(source, O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0) return false;
+    }
+    if (count == sizeof hides / sizeof hides[0]) {
+      errno = E2BIG;
       return false;
     }
-    if (!set_read_only(point)) return false;
+    hides[count++] = Hide{point, fd};
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    const Hide& h = hides[i];
+    if (h.source >= 0) {
+      char from[32] = "/proc/self/fd/";
+      char digits[12];
+      int n = 0;
+      for (int v = h.source; v > 0 || n == 0; v /= 10) digits[n++] = static_cast<char>('0' + v % 10);
+      char* out = from + 14;
+      while (n > 0) *out++ = digits[--n];
+      *out = 0;
+      const bool ok = ::mount(from, h.point, nullptr, MS_BIND, nullptr) == 0;
+      ::close(h.source);
+      if (!ok) return false;
+    } else if (::mount("none", h.point, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=555") != 0) {
+      return false;
+    }
+    if (!set_read_only(h.point)) return false;
   }
   return true;
 }
