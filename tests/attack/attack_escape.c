@@ -27,7 +27,15 @@
  * open-by-handle: name_to_handle_at + open_by_handle_at of a file by handle,
  *   which bypasses every directory's permissions.
  * suspend-seccomp: traces its own child with PTRACE_O_SUSPEND_SECCOMP, which
- *   would run the child without any filter. */
+ *   would run the child without any filter.
+ * sysv-shm KEY: attaches the System V shared memory segment KEY, made
+ *   outside the sandbox by sysv-host (root's, mode 0600), and writes into
+ *   it: the sandbox shares the host's IPC namespace. sysv-host KEY COMMAND
+ *   ARGS... (the test's wrapper, outside seccage) makes the segment, runs
+ *   COMMAND, and says whether the segment was written.
+ * nested-pidns: clone3 into new user and PID namespaces; the child (init of
+ *   its namespace) forks a grandchild, both ignore every signal they can and
+ *   sleep; the program exits at once. The test counts survivors. */
 #include "attack.h"
 
 #include <dirent.h>
@@ -36,6 +44,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 
 #ifndef PTRACE_O_SUSPEND_SECCOMP
@@ -205,6 +214,49 @@ int main(int argc, char** argv) {
     int fd = open_by_handle_at(mfd, &fh.h, O_RDONLY | O_CLOEXEC);
     if (fd >= 0) return escaped("opened /etc/passwd by file handle");
     return blocked("open_by_handle_at");
+  }
+  if (!strcmp(a, "sysv-host")) {
+    if (argc < 4) return 2;
+    int id = shmget((key_t)strtol(argv[2], NULL, 0), 4096, IPC_CREAT | IPC_EXCL | 0600);
+    if (id < 0) return blocked("making the segment");
+    char* mem = shmat(id, NULL, 0);
+    if (mem == (void*)-1) return blocked("shmat");
+    pid_t c = fork();
+    if (c == 0) {
+      execv(argv[3], argv + 3);
+      _exit(127);
+    }
+    int st = 0;
+    waitpid(c, &st, 0);
+    shmctl(id, IPC_RMID, NULL);  /* after the run: removing it frees the key */
+    if (!memcmp(mem, "PWNED", 5)) return escaped("the segment made outside the sandbox was written");
+    errno = 0;
+    return blocked("the segment is unchanged");
+  }
+  if (!strcmp(a, "sysv-shm")) {
+    if (argc < 3) return 2;
+    int id = shmget((key_t)strtol(argv[2], NULL, 0), 0, 0);
+    if (id < 0) return blocked("shmget of the host's segment");
+    char* mem = shmat(id, NULL, 0);
+    if (mem == (void*)-1) return blocked("shmat");
+    memcpy(mem, "PWNED", 6);
+    return escaped("attached the host's System V shared memory segment and wrote into it");
+  }
+  if (!strcmp(a, "nested-pidns")) {
+    struct clone_args args;
+    memset(&args, 0, sizeof args);
+    args.flags = CLONE_NEWUSER | CLONE_NEWPID;
+    args.exit_signal = SIGCHLD;
+    long c = syscall(SYS_clone3, &args, sizeof args);
+    if (c < 0) return blocked("clone3(CLONE_NEWUSER|CLONE_NEWPID)");
+    if (c == 0) {
+      for (int s = 1; s < 65; ++s) signal(s, SIG_IGN);
+      setsid();
+      if (fork() == 0) setsid();
+      for (;;) pause();
+    }
+    say("started a nested PID namespace, pid %ld\n", c);
+    return 0;
   }
   if (!strcmp(a, "suspend-seccomp")) {
     pid_t c = fork();
