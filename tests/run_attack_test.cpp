@@ -1303,14 +1303,11 @@ TEST(RunAttack, SharedKernelState) {
 }
 
 // A System V shared memory segment of the host's root (mode 0600), attached
-// and written by a root program: the sandbox shares the host's IPC
-// namespace, so DAC is all that stands between them (PostgreSQL's and X11's
-// segments are such). DISABLED: the fix is CLONE_NEWIPC in clone_flags()
-// for both namespace levels (src/sandbox/sandbox_start.cpp) and "ipc" in
-// namespace_names(), which changes the namespaces the report lists, and
-// RunIsolation's expectations (tests/run_isolation_test.cpp, lines 49, 108,
-// 124) must change with it; not this branch's file.
-TEST(RunAttack, DISABLED_HostSysVIpc) {
+// and written by a root program: without an IPC namespace of its own the
+// sandbox shares the host's, and the mode is all that stands between them
+// (PostgreSQL's and X11's segments are such). Escaped before seccage gave
+// the sandbox an IPC namespace.
+TEST(RunAttack, HostSysVIpc) {
   REQUIRE_ROOT();
   Tally t("the host's System V IPC");
   TempDir dir;
