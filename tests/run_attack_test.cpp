@@ -1280,6 +1280,25 @@ TEST(RunAttack, SharedKernelState) {
     t.record(label("a nested PID namespace ignoring signals", allow_all, who), !how.empty(), how);
   }
 
+  // TIOCEXCL on the inherited terminal: exclusive mode outlives the run
+  // unless seccage puts it back (the program may use it while it runs).
+  for (Who who : kEveryone) {
+    JailOptions c;
+    c.who = control_who(who);
+    c.pty = true;
+    Outcome ctl = run_jail(dir, c, {attack("misc"), "tiocexcl"});
+    if (ctl.num("tty_exclusive") != 1) {
+      t.not_applicable("tiocexcl " + who_name(who), "the terminal stayed shared even without seccage: " + ctl.pty);
+      continue;
+    }
+    JailOptions o = base(who);
+    o.pty = true;
+    Outcome r = run_jail(dir, o, seccage_cmd(kDefault, who, "", {"--wall-time", "5"}, {attack("misc"), "tiocexcl"}));
+    EXPECT_NE(r.pty.find("the terminal is in exclusive mode"), std::string::npos) << "the attack never ran: " << r.pty << r.err;
+    t.record(label("TIOCEXCL on the inherited terminal", kDefault, who), r.num("tty_exclusive") != 0,
+             "the user's terminal was left in exclusive mode (tty_exclusive=" + r.str("tty_exclusive") + ")");
+  }
+
   // open_by_handle_at (past every directory's permissions) and
   // PTRACE_O_SUSPEND_SECCOMP (a traced child without filters): both need
   // capabilities of the host's user namespace, which a root program lacks.

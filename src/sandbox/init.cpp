@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -279,6 +280,17 @@ void run_init(const InitPlan& ip, LaunchPlan& lp) noexcept {
   }
   if (!ip.pid_namespace) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
 
+  // The terminal's exclusive mode (TIOCEXCL) outlives the run: every later
+  // open of the user's terminal but root's would fail with EBUSY. The init
+  // puts it back as it found it. Its descriptor is close-on-exec and the
+  // launcher closes it anyway.
+  int tty = ::open("/dev/tty", O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  int exclusive_before = 0;
+  if (tty >= 0 && ::ioctl(tty, TIOCGEXCL, &exclusive_before) != 0) {
+    ::close(tty);
+    tty = -1;
+  }
+
   // Every signal is blocked (seccage cloned us so); the two that matter are
   // taken with sigwaitinfo.
   lp.parent = ::getpid();
@@ -367,6 +379,7 @@ void run_init(const InitPlan& ip, LaunchPlan& lp) noexcept {
     }
     kill_descendants_as_subreaper(launcher);
   }
+  if (tty >= 0 && !exclusive_before) ::ioctl(tty, TIOCNXCL);
   ::getrusage(RUSAGE_CHILDREN, &result.all);
   [[maybe_unused]] ssize_t w = ::write(ip.result_fd, &result, sizeof result);
   ::_exit(0);

@@ -412,6 +412,10 @@ int main(int argc, char** argv) {
     int ldisc = -1;
     ioctl(slave, TIOCGETD, &ldisc);
     fprintf(res, "tty_ldisc=%d\n", ldisc);
+    /* Exclusive mode: every later open of the terminal but root's fails. */
+    int exclusive = -1;
+    ioctl(slave, TIOCGEXCL, &exclusive);
+    fprintf(res, "tty_exclusive=%d\n", exclusive);
     /* Whatever is left in the terminal's input queue would be read by the
      * user's shell after the run: injected keystrokes. */
     struct termios tio;
