@@ -1280,6 +1280,26 @@ TEST(RunAttack, SharedKernelState) {
     t.record(label("a nested PID namespace ignoring signals", allow_all, who), !how.empty(), how);
   }
 
+  // request_key with a callout: the kernel runs the host's helper as root.
+  for (Who who : kEveryone) {
+    JailOptions c;
+    c.who = control_who(who);
+    Outcome ctl = run_jail(dir, c, {escape, "request-key"});
+    if (!ctl.says_escape()) {
+      t.not_applicable("request-key " + who_name(who), "no upcall even without seccage: " + ctl.out);
+      continue;
+    }
+    for (const auto& p : permissive) {
+      Outcome r = run_jail(dir, base(who), seccage_cmd(p, who, "", {"--wall-time", "5"}, {escape, "request-key"}));
+      EXPECT_TRUE(r.started()) << r.out << r.err;
+      std::string how;
+      if (r.says_escape()) how = r.escape_line();
+      else if (r.err.find("denied with EPERM by rule 'seccage: no key request upcalls (request_key)'") == std::string::npos)
+        how = "refused, but not by seccage's guard: " + r.err;
+      t.record(label("request_key with a callout", p, who), !how.empty(), how);
+    }
+  }
+
   // TIOCEXCL on the inherited terminal: exclusive mode outlives the run
   // unless seccage puts it back (the program may use it while it runs).
   for (Who who : kEveryone) {

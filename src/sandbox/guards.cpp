@@ -64,6 +64,11 @@ const std::vector<Guard>& guards() {
         // asking for one loads its module (n_gsm, n_hdlc: exploit routes).
         {"ioctl", kTiocsetd, "seccage: the terminal's line discipline stays (TIOCSETD)"},
     };
+    // request_key with a callout makes the kernel run /sbin/request-key as
+    // root of the host, in the host's namespaces, with the program's
+    // arguments: a program started outside the sandbox (no-exec's promise
+    // broken, and the host's helpers exposed to any user).
+    g.push_back({"request_key", std::nullopt, "seccage: no key request upcalls (request_key)"});
     for (const char* name : {"mount", "umount", "umount2", "pivot_root", "move_mount", "open_tree", "open_tree_attr",
                              "fsopen", "fsmount", "fspick", "mount_setattr"})
       g.push_back({name, std::nullopt, "seccage: the sandbox's /proc stays (no mounting)"});

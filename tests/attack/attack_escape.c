@@ -33,6 +33,9 @@
  *   it: the sandbox shares the host's IPC namespace. sysv-host KEY COMMAND
  *   ARGS... (the test's wrapper, outside seccage) makes the segment, runs
  *   COMMAND, and says whether the segment was written.
+ * request-key: request_key with a callout, which makes the kernel run
+ *   /sbin/request-key as root in the host's namespaces (ENOENT where it is
+ *   not installed: the kernel tried). Anything but EPERM/ENOSYS is an escape.
  * nested-pidns: clone3 into new user and PID namespaces; the child (init of
  *   its namespace) forks a grandchild, both ignore every signal they can and
  *   sleep; the program exits at once. The test counts survivors. */
@@ -241,6 +244,13 @@ int main(int argc, char** argv) {
     if (mem == (void*)-1) return blocked("shmat");
     memcpy(mem, "PWNED", 6);
     return escaped("attached the host's System V shared memory segment and wrote into it");
+  }
+  if (!strcmp(a, "request-key")) {
+    long r = syscall(SYS_request_key, "user", "debug:seccage-attack", "callout", KEY_SPEC_SESSION_KEYRING);
+    if (r < 0 && (errno == EPERM || errno == ENOSYS)) return blocked("request_key with a callout");
+    char what[160];
+    snprintf(what, sizeof what, "the kernel ran (or tried to run) the host's request-key helper: %ld (%s)", r, strerror(errno));
+    return escaped(what);
   }
   if (!strcmp(a, "nested-pidns")) {
     struct clone_args args;
