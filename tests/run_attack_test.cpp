@@ -30,12 +30,15 @@
 #include <linux/fs.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -1093,6 +1096,274 @@ TEST(RunAttack, StackedFilters) {
       t.record(label(a, kill_mkdir, who), r.says_escape() && !reported,
                r.escape_line() + (reported ? "" : " (and seccage did not report the stacked filter)"));
     }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// 10. Kernel state the sandbox shares with the host: the caller's session
+// keyring, the cgroup v2 hierarchy (which clone3 enters without writing to
+// it), the mount table seen from nested namespaces, file handles, ptrace's
+// seccomp suspension. Under the policies that allow the calls (the rule
+// options and the "everything but" presets); the default preset refuses
+// most of them outright.
+
+// Where the cgroup v2 hierarchy is mounted ("" when it is not).
+std::string cgroup2_mount() {
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find(" - cgroup2 ") == std::string::npos) continue;
+    std::istringstream f(line);
+    std::string id, parent, dev, root, point;
+    f >> id >> parent >> dev >> root >> point;
+    if (root == "/") return point;
+  }
+  return "";
+}
+
+// Why the run's isolation was weaker than the default ("" when it was not):
+// a set-up step that fails makes seccage fall back to a weaker level.
+std::string isolation_notes(const std::string& report) {
+  try {
+    auto j = nlohmann::json::parse(slurp_file(report));
+    std::string s;
+    for (const auto& n : j.at("isolation").at("notes")) s += n.get<std::string>() + "; ";
+    return s;
+  } catch (...) {
+    return "no report";
+  }
+}
+
+// The seccage run's stderr names the guard's refusal of a mount call.
+bool guard_reported(const Outcome& r) {
+  return r.err.find("denied with EPERM by rule 'seccage: the sandbox's /proc stays (no mounting)'") != std::string::npos;
+}
+
+TEST(RunAttack, SharedKernelState) {
+  REQUIRE_ROOT();
+  Tally t("kernel state shared with the host");
+  TempDir dir;
+  open_up(dir.path(), 0755);
+  const Policy allow_all{"--default allow", {"--default", "allow"}};
+  const std::vector<Policy> permissive{allow_all, kNoNetwork, kNoExec, kReadOnly};
+  const std::string escape = attack("escape");
+  auto base = [](Who who) {
+    JailOptions o;
+    o.who = who == Who::Nobody ? Who::Nobody : Who::Root;
+    return o;
+  };
+
+  // The caller's session keyring: its secret read, a key left in it.
+  for (Who who : kEveryone) {
+    JailOptions c;
+    c.who = control_who(who);
+    Outcome ctl = run_jail(dir, c, {escape, "keyring-host", escape, "keyring"});
+    if (!ctl.says_escape()) {
+      t.not_applicable("keyring " + who_name(who), "no key reached even without seccage: " + ctl.out);
+      continue;
+    }
+    std::vector<Policy> policies = permissive;
+    policies.push_back(kDefault);
+    for (const auto& p : policies) {
+      std::vector<std::string> cmd{escape, "keyring-host"};
+      for (const auto& a : seccage_cmd(p, who, "", {"--wall-time", "5"}, {escape, "keyring"})) cmd.push_back(a);
+      Outcome r = run_jail(dir, base(who), cmd);
+      EXPECT_TRUE(r.started()) << r.out << r.err;
+      EXPECT_NE(r.out.find("start keyring\n"), std::string::npos) << "the attack never ran: " << r.out << r.err;
+      t.record(label("the caller's session keyring", p, who), r.says_escape(), r.escape_line());
+    }
+  }
+
+  // clone3(CLONE_INTO_CGROUP) into the root of the cgroup v2 hierarchy, from
+  // the run's own cgroup (--nproc makes one) and, without limits, from the
+  // cgroup seccage was started in. seccage and the control start in a cgroup
+  // of the test's, so that the root is somewhere else to go.
+  const std::string v2 = cgroup2_mount();
+  if (v2.empty()) {
+    t.not_applicable("clone3 CLONE_INTO_CGROUP", "no cgroup v2 hierarchy mounted");
+  } else {
+    const std::string caller_cg = v2 + "/seccage-attack-" + std::to_string(::getpid());
+    ASSERT_TRUE(::mkdir(caller_cg.c_str(), 0755) == 0 || errno == EEXIST) << caller_cg << ": " << std::strerror(errno);
+    for (Who who : {Who::Root, Who::UserFlag}) {
+      JailOptions c;
+      Outcome ctl = run_jail(dir, c, {escape, "in-cgroup", caller_cg, escape, "cgroup-into"});
+      if (!ctl.says_escape()) {
+        t.not_applicable("cgroup-into", "no escape even without seccage: " + ctl.out);
+        break;
+      }
+      for (const auto& p : permissive) {
+        for (const bool limits : {true, false}) {
+          std::vector<std::string> cmd{escape, "in-cgroup", caller_cg};
+          std::vector<std::string> extra{"--wall-time", "5"};
+          if (limits) extra.insert(extra.end(), {"--nproc", "64"});
+          const std::string report = report_path(dir);
+          for (const auto& a : seccage_cmd(p, who, report, extra, {escape, "cgroup-into"})) cmd.push_back(a);
+          Outcome r = run_jail(dir, base(who), cmd);
+          EXPECT_NE(r.out.find("start cgroup-into\n"), std::string::npos) << "the attack never ran: " << r.out << r.err;
+          if (limits) EXPECT_NE(r.out.find("own cgroup /seccage/run-"), std::string::npos) << "no run cgroup: " << r.out;
+          std::string how;
+          if (r.says_escape()) how = r.escape_line();
+          else if (const std::string notes = isolation_notes(report); !notes.empty()) how = "the isolation fell back: " + notes;
+          t.record(label(std::string("clone3 CLONE_INTO_CGROUP, ") + (limits ? "--nproc 64" : "no limits"), p, who),
+                   !how.empty(), how);
+        }
+      }
+    }
+    for (int i = 0; i < 100 && ::rmdir(caller_cg.c_str()) != 0 && errno == EBUSY; ++i) ::usleep(10000);
+  }
+
+  // The mount guard in a nested mount namespace (same user namespace, where
+  // the sandbox's /proc is not locked) and in a nested user namespace: the
+  // call is refused with EPERM and reported as seccage's.
+  for (const char* a : {"umount-proc", "nested-mount"}) {
+    for (Who who : kEveryone) {
+      JailOptions c;
+      c.who = control_who(who);
+      Outcome ctl = run_jail(dir, c, {escape, a});
+      if (!ctl.says_escape()) {
+        t.not_applicable(std::string(a) + " " + who_name(who), "no effect even without seccage: " + ctl.out);
+        continue;
+      }
+      Outcome r = run_jail(dir, base(who), seccage_cmd(allow_all, who, "", {"--wall-time", "5"}, {escape, a}));
+      EXPECT_TRUE(r.started()) << r.out << r.err;
+      std::string how;
+      if (r.says_escape()) how = r.escape_line();
+      else if (r.out.find("(Operation not permitted)") == std::string::npos) how = "not refused with EPERM: " + r.out;
+      else if (!guard_reported(r)) how = "refused, but seccage did not report its guard: " + r.err;
+      t.record(label(a, allow_all, who), !how.empty(), how);
+    }
+  }
+
+  // TIOCSETD on the inherited terminal: the line discipline outlives the run.
+  for (Who who : kEveryone) {
+    JailOptions c;
+    c.who = control_who(who);
+    c.pty = true;
+    Outcome ctl = run_jail(dir, c, {attack("misc"), "tiocsetd"});
+    if (ctl.num("tty_ldisc") != 27) {
+      t.not_applicable("tiocsetd " + who_name(who), "the line discipline did not change even without seccage: " + ctl.pty);
+      continue;
+    }
+    std::vector<Policy> policies = kPresets;
+    policies.push_back(allow_all);
+    for (const auto& p : policies) {
+      JailOptions o = base(who);
+      o.pty = true;
+      Outcome r = run_jail(dir, o, seccage_cmd(p, who, "", {"--wall-time", "5"}, {attack("misc"), "tiocsetd"}));
+      EXPECT_TRUE(r.started()) << r.out << r.pty << r.err;
+      std::string how;
+      if (r.num("tty_ldisc") != 0) how = "the user's terminal was left with line discipline " + r.str("tty_ldisc");
+      else if (r.says_escape()) how = r.escape_line();
+      // Where the policy allows ioctl, seccage's guard refuses it and says so
+      // (stdio kills it: the policy's own answer).
+      else if (p.name != kStdio.name && (r.pty.find("blocked tiocsetd: TIOCSETD (Operation not permitted)") == std::string::npos ||
+                                         r.pty.find("seccage: the terminal's line discipline stays (TIOCSETD)") == std::string::npos))
+        how = "not refused by seccage's guard: " + r.pty;
+      t.record(label("TIOCSETD N_NULL on the inherited terminal", p, who), !how.empty(), how);
+    }
+  }
+
+  // A nested PID namespace whose init and child ignore every signal: it is
+  // part of the sandbox's namespace, and dies with it.
+  for (Who who : kEveryone) {
+    JailOptions c;
+    c.who = control_who(who);
+    Outcome ctl = run_jail(dir, c, {escape, "nested-pidns"});
+    if (ctl.survivors() == 0) {
+      t.not_applicable("nested-pidns " + who_name(who), "nothing survives even without seccage: " + ctl.out);
+      continue;
+    }
+    Outcome r = run_jail(dir, base(who), seccage_cmd(allow_all, who, "", {"--wall-time", "5"}, {escape, "nested-pidns"}));
+    EXPECT_NE(r.out.find("started a nested PID namespace"), std::string::npos) << "the attack never ran: " << r.out << r.err;
+    std::string how;
+    if (r.survivors() > 0) how = std::to_string(r.survivors()) + " alive 100 ms later: " + r.str("survivor_list");
+    t.record(label("a nested PID namespace ignoring signals", allow_all, who), !how.empty(), how);
+  }
+
+  // request_key with a callout: the kernel runs the host's helper as root.
+  for (Who who : kEveryone) {
+    JailOptions c;
+    c.who = control_who(who);
+    Outcome ctl = run_jail(dir, c, {escape, "request-key"});
+    if (!ctl.says_escape()) {
+      t.not_applicable("request-key " + who_name(who), "no upcall even without seccage: " + ctl.out);
+      continue;
+    }
+    for (const auto& p : permissive) {
+      Outcome r = run_jail(dir, base(who), seccage_cmd(p, who, "", {"--wall-time", "5"}, {escape, "request-key"}));
+      EXPECT_TRUE(r.started()) << r.out << r.err;
+      std::string how;
+      if (r.says_escape()) how = r.escape_line();
+      else if (r.err.find("denied with EPERM by rule 'seccage: no key request upcalls (request_key)'") == std::string::npos)
+        how = "refused, but not by seccage's guard: " + r.err;
+      t.record(label("request_key with a callout", p, who), !how.empty(), how);
+    }
+  }
+
+  // TIOCEXCL on the inherited terminal: exclusive mode outlives the run
+  // unless seccage puts it back (the program may use it while it runs).
+  for (Who who : kEveryone) {
+    JailOptions c;
+    c.who = control_who(who);
+    c.pty = true;
+    Outcome ctl = run_jail(dir, c, {attack("misc"), "tiocexcl"});
+    if (ctl.num("tty_exclusive") != 1) {
+      t.not_applicable("tiocexcl " + who_name(who), "the terminal stayed shared even without seccage: " + ctl.pty);
+      continue;
+    }
+    JailOptions o = base(who);
+    o.pty = true;
+    Outcome r = run_jail(dir, o, seccage_cmd(kDefault, who, "", {"--wall-time", "5"}, {attack("misc"), "tiocexcl"}));
+    EXPECT_NE(r.pty.find("the terminal is in exclusive mode"), std::string::npos) << "the attack never ran: " << r.pty << r.err;
+    t.record(label("TIOCEXCL on the inherited terminal", kDefault, who), r.num("tty_exclusive") != 0,
+             "the user's terminal was left in exclusive mode (tty_exclusive=" + r.str("tty_exclusive") + ")");
+  }
+
+  // open_by_handle_at (past every directory's permissions) and
+  // PTRACE_O_SUSPEND_SECCOMP (a traced child without filters): both need
+  // capabilities of the host's user namespace, which a root program lacks.
+  for (const char* a : {"open-by-handle", "suspend-seccomp"}) {
+    for (Who who : kEveryone) {
+      JailOptions c;
+      c.who = control_who(who);
+      Outcome ctl = run_jail(dir, c, {escape, a});
+      if (!ctl.says_escape()) {
+        t.not_applicable(std::string(a) + " " + who_name(who), "no effect even without seccage: " + ctl.out);
+        continue;
+      }
+      Outcome r = run_jail(dir, base(who), seccage_cmd(allow_all, who, "", {"--wall-time", "5"}, {escape, a}));
+      EXPECT_TRUE(r.started()) << r.out << r.err;
+      std::string how;
+      if (r.says_escape()) how = r.escape_line();
+      else if (r.out.find("(Operation not permitted)") == std::string::npos) how = "not refused with EPERM: " + r.out;
+      t.record(label(a, allow_all, who), !how.empty(), how);
+    }
+  }
+}
+
+// A System V shared memory segment of the host's root (mode 0600), attached
+// and written by a root program: without an IPC namespace of its own the
+// sandbox shares the host's, and the mode is all that stands between them
+// (PostgreSQL's and X11's segments are such). Escaped before seccage gave
+// the sandbox an IPC namespace.
+TEST(RunAttack, HostSysVIpc) {
+  REQUIRE_ROOT();
+  Tally t("the host's System V IPC");
+  TempDir dir;
+  open_up(dir.path(), 0755);
+  // The jail has an IPC namespace of its own: the segment is made in it, by
+  // a wrapper outside seccage, which then says whether it was written.
+  const std::string key = std::to_string(0x5ecca9e0);
+  const std::string escape = attack("escape");
+  const Policy allow_all{"--default allow", {"--default", "allow"}};
+  Outcome ctl = run_jail(dir, JailOptions{}, {escape, "sysv-host", key, escape, "sysv-shm", key});
+  ASSERT_NE(ctl.out.find("ESCAPE sysv-host"), std::string::npos) << "control: the segment was not reached: " << ctl.out;
+  for (const auto& p : {allow_all, kNoNetwork, kDefault}) {
+    std::vector<std::string> cmd{escape, "sysv-host", key};
+    for (const auto& a : seccage_cmd(p, Who::Root, "", {"--wall-time", "5"}, {escape, "sysv-shm", key})) cmd.push_back(a);
+    Outcome r = run_jail(dir, JailOptions{}, cmd);
+    EXPECT_NE(r.out.find("start sysv-shm\n"), std::string::npos) << "the attack never ran: " << r.out << r.err;
+    t.record(label("the host's System V shared memory", p, Who::Root), r.says_escape(), r.escape_line());
   }
 }
 

@@ -10,6 +10,7 @@ namespace {
 
 constexpr std::uint32_t kTiocsti = 0x5412;
 constexpr std::uint32_t kTioclinux = 0x541C;
+constexpr std::uint32_t kTiocsetd = 0x5423;
 
 bool is_trap(const Action& a) { return a.kind == ActionKind::Trap; }
 
@@ -58,7 +59,16 @@ const std::vector<Guard>& guards() {
     std::vector<Guard> g{
         {"ioctl", kTiocsti, "seccage: no terminal input injection (TIOCSTI)"},
         {"ioctl", kTioclinux, "seccage: no terminal input injection (TIOCLINUX)"},
+        // A line discipline set on the caller's terminal outlives the run
+        // (N_NULL leaves the user a terminal that discards everything), and
+        // asking for one loads its module (n_gsm, n_hdlc: exploit routes).
+        {"ioctl", kTiocsetd, "seccage: the terminal's line discipline stays (TIOCSETD)"},
     };
+    // request_key with a callout makes the kernel run /sbin/request-key as
+    // root of the host, in the host's namespaces, with the program's
+    // arguments: a program started outside the sandbox (no-exec's promise
+    // broken, and the host's helpers exposed to any user).
+    g.push_back({"request_key", std::nullopt, "seccage: no key request upcalls (request_key)"});
     for (const char* name : {"mount", "umount", "umount2", "pivot_root", "move_mount", "open_tree", "open_tree_attr",
                              "fsopen", "fsmount", "fspick", "mount_setattr"})
       g.push_back({name, std::nullopt, "seccage: the sandbox's /proc stays (no mounting)"});

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "seccage/kernel.hpp"
 #include "seccage/sandbox.hpp"
@@ -67,6 +69,160 @@ void kill_descendants_as_subreaper(pid_t launcher) noexcept {
   }
 }
 
+// Reads a small file whole into buf, NUL-terminated. False when it does not
+// fit (the caller must not act on part of it) or cannot be read.
+bool read_whole(const char* path, char* buf, std::size_t size) noexcept {
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  std::size_t used = 0;
+  for (;;) {
+    const ssize_t n = ::read(fd, buf + used, size - 1 - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      buf[used] = 0;
+      if (n < 0) return false;
+      return true;
+    }
+    used += static_cast<std::size_t>(n);
+    if (used == size - 1) {
+      ::close(fd);
+      errno = E2BIG;
+      return false;
+    }
+  }
+}
+
+// mountinfo writes a space, tab, newline and backslash in a path as \ooo.
+void unescape_octal(char* s) noexcept {
+  char* out = s;
+  for (char* in = s; *in;) {
+    if (in[0] == '\\' && in[1] >= '0' && in[1] <= '7' && in[2] >= '0' && in[2] <= '7' && in[3] >= '0' && in[3] <= '7') {
+      *out++ = static_cast<char>((in[1] - '0') * 64 + (in[2] - '0') * 8 + (in[3] - '0'));
+      in += 4;
+    } else {
+      *out++ = *in++;
+    }
+  }
+  *out = 0;
+}
+
+// The next space-separated field of a mountinfo line, NUL-terminated in place.
+char* next_field(char*& at) noexcept {
+  while (*at == ' ') ++at;
+  if (!*at) return nullptr;
+  char* start = at;
+  while (*at && *at != ' ') ++at;
+  if (*at) *at++ = 0;
+  return start;
+}
+
+bool set_read_only(const char* path) noexcept {
+  struct {
+    std::uint64_t attr_set, attr_clr, propagation, userns_fd;
+  } read_only{0x1 /* MOUNT_ATTR_RDONLY */, 0, 0, 0};
+  return ::syscall(SYS_mount_setattr, AT_FDCWD, path, 0, &read_only, sizeof read_only) == 0;
+}
+
+// Moving into a cgroup v2 needs no write to the cgroup file system:
+// clone3(CLONE_INTO_CGROUP) takes a descriptor of any cgroup2 directory, and
+// the kernel checks only the mode of the common ancestor's cgroup.procs,
+// which the host's uid 0 passes. A read-only mount does not stop it, so a
+// root program could start children outside the run's cgroup (on a pure v2
+// machine: outside its memory, pids and cpu limits) or outside the cgroup
+// seccage was started in. So each cgroup2 mount shows the sandbox only its
+// own cgroup (bound over the mount point, as a cgroup namespace's mount
+// would), and a mount that does not contain it shows an empty tmpfs; both
+// read-only. The files are read whole before anything is mounted; a static
+// buffer, because nothing may allocate after the clone.
+bool hide_other_cgroups() noexcept {
+  static char own_text[8192], info[1 << 20], source[8192];
+  if (!read_whole("/proc/self/cgroup", own_text, sizeof own_text)) return false;
+  const char* own = nullptr;  // "/seccage/run-1-0" (the v2 line is "0::PATH")
+  for (char* line = own_text; line && *line;) {
+    char* end = std::strchr(line, '\n');
+    if (end) *end = 0;
+    if (std::strncmp(line, "0::", 3) == 0) own = line + 3;
+    line = end ? end + 1 : nullptr;
+  }
+  if (!own) return true;  // no cgroup v2 hierarchy
+  if (!read_whole("/proc/self/mountinfo", info, sizeof info)) return false;
+  // First every mount point and the directory to show there, opened
+  // (O_PATH) before anything is mounted: a point listed twice (a mount
+  // stacked over another) would otherwise resolve into our own bind the
+  // second time.
+  struct Hide {
+    const char* point;
+    int source;  // the own cgroup's directory, or -1: an empty tmpfs
+  };
+  static Hide hides[64];
+  std::size_t count = 0;
+  for (char* line = info; line && *line;) {
+    char* end = std::strchr(line, '\n');
+    if (end) *end = 0;
+    char* next = end ? end + 1 : nullptr;
+    // ID PARENT MAJ:MIN ROOT POINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER
+    char* at = line;
+    char* f[5] = {};
+    for (auto& field : f) field = next_field(at);
+    char* type = nullptr;
+    while (char* x = next_field(at)) {
+      if (std::strcmp(x, "-") == 0) {
+        type = next_field(at);
+        break;
+      }
+    }
+    line = next;
+    if (!f[4] || !type || std::strcmp(type, "cgroup2") != 0) continue;
+    char* root = f[3];
+    char* point = f[4];
+    unescape_octal(root);
+    unescape_octal(point);
+    bool seen = false;
+    for (std::size_t i = 0; i < count; ++i) seen = seen || std::strcmp(hides[i].point, point) == 0;
+    if (seen) continue;
+    const std::size_t root_len = std::strcmp(root, "/") == 0 ? 0 : std::strlen(root);
+    const bool contains_own = std::strncmp(own, root, root_len) == 0 && (own[root_len] == '/' || own[root_len] == 0);
+    int fd = -1;
+    if (contains_own) {
+      const char* rest = own + root_len;  // own's path below the mount's root
+      const std::size_t lp = std::strlen(point), lr = std::strlen(rest);
+      if (lp + lr + 1 > sizeof source) {
+        errno = ENAMETOOLONG;
+        return false;
+      }
+      std::memcpy(source, point, lp);
+      std::memcpy(source + lp, rest, lr + 1);
+      fd = ::open(source, O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0) return false;
+    }
+    if (count == sizeof hides / sizeof hides[0]) {
+      errno = E2BIG;
+      return false;
+    }
+    hides[count++] = Hide{point, fd};
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    const Hide& h = hides[i];
+    if (h.source >= 0) {
+      char from[32] = "/proc/self/fd/";
+      char digits[12];
+      int n = 0;
+      for (int v = h.source; v > 0 || n == 0; v /= 10) digits[n++] = static_cast<char>('0' + v % 10);
+      char* out = from + 14;
+      while (n > 0) *out++ = digits[--n];
+      *out = 0;
+      const bool ok = ::mount(from, h.point, nullptr, MS_BIND, nullptr) == 0;
+      ::close(h.source);
+      if (!ok) return false;
+    } else if (::mount("none", h.point, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=555") != 0) {
+      return false;
+    }
+    if (!set_read_only(h.point)) return false;
+  }
+  return true;
+}
+
 // For a program that is the host's uid 0: no write to sysfs (devices,
 // power, kernel settings), to cgroupfs (which would let it leave its cgroup
 // and its limits, or kill and freeze other cgroups) or to the kernel's
@@ -76,6 +232,7 @@ bool make_host_files_read_only() noexcept {
   struct {
     std::uint64_t attr_set, attr_clr, propagation, userns_fd;
   } read_only{0x1 /* MOUNT_ATTR_RDONLY */, 0, 0, 0};
+  if (!hide_other_cgroups()) return false;
   if (::syscall(SYS_mount_setattr, AT_FDCWD, "/sys", 0x8000 /* AT_RECURSIVE */, &read_only, sizeof read_only) != 0 &&
       errno != ENOENT)
     return false;
@@ -122,6 +279,17 @@ void run_init(const InitPlan& ip, LaunchPlan& lp) noexcept {
     if (ip.read_only_host_files && !make_host_files_read_only()) fail(lp, StageReadOnly, errno);
   }
   if (!ip.pid_namespace) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+
+  // The terminal's exclusive mode (TIOCEXCL) outlives the run: every later
+  // open of the user's terminal but root's would fail with EBUSY. The init
+  // puts it back as it found it. Its descriptor is close-on-exec and the
+  // launcher closes it anyway.
+  int tty = ::open("/dev/tty", O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  int exclusive_before = 0;
+  if (tty >= 0 && ::ioctl(tty, TIOCGEXCL, &exclusive_before) != 0) {
+    ::close(tty);
+    tty = -1;
+  }
 
   // Every signal is blocked (seccage cloned us so); the two that matter are
   // taken with sigwaitinfo.
@@ -211,6 +379,7 @@ void run_init(const InitPlan& ip, LaunchPlan& lp) noexcept {
     }
     kill_descendants_as_subreaper(launcher);
   }
+  if (tty >= 0 && !exclusive_before) ::ioctl(tty, TIOCNXCL);
   ::getrusage(RUSAGE_CHILDREN, &result.all);
   [[maybe_unused]] ssize_t w = ::write(ip.result_fd, &result, sizeof result);
   ::_exit(0);

@@ -146,6 +146,14 @@ void launch(const LaunchPlan& plan) noexcept {
     ::prctl(PR_SET_DUMPABLE, 1);
   }
 
+  // The session keyring is inherited and possessed by whoever holds it, so
+  // the program (any user) could read the caller's keys and leave keys in
+  // the caller's session after the run. A new anonymous one, of the
+  // program's own user (after the uid change), replaces it. ENOSYS: a kernel
+  // without keys has nothing to leak.
+  if (::syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, nullptr) < 0 && errno != ENOSYS)
+    fail(plan, StageKeyring, errno);
+
   // Nothing of seccage's leaks into the program: every fd but 0-2 and the
   // status socket is closed (it closes itself at exec).
   const unsigned sfd = static_cast<unsigned>(plan.status_fd);

@@ -47,6 +47,7 @@ enum LaunchStage : std::int32_t {
   StageFilter,
   StageFds,
   StageTerminal,
+  StageKeyring,
   StageInit = 200,   // the sandbox's init: its steps (init.hpp)
   StageMountPrivate,
   StageMountProc,

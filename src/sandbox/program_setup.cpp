@@ -89,10 +89,11 @@ std::string launch_stage_name(std::int32_t stage) {
     case StageFilter: return "installing the seccomp filter";
     case StageFds: return "closing inherited file descriptors";
     case StageTerminal: return "giving the program the terminal (tcsetpgrp)";
+    case StageKeyring: return "replacing the session keyring";
     case StageMountPrivate: return "making the sandbox's mounts private";
     case StageMountProc: return "mounting the sandbox's /proc";
     case StageInitFork: return "starting the program from the sandbox's init";
-    case StageReadOnly: return "making /sys and /proc/sys read-only in the sandbox";
+    case StageReadOnly: return "making /sys and /proc/sys read-only in the sandbox (and hiding the other cgroups)";
     default: return "setting up";
   }
 }

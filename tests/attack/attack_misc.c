@@ -6,6 +6,12 @@
  *   (TIOCSTI): after the run the user's shell would read and run it. The test
  *   looks at what is left in the terminal's input queue.
  * tiocsti-devtty: the same through /dev/tty, with stdin not a terminal.
+ * tiocsetd: sets the line discipline of the inherited terminal to N_NULL
+ *   (TIOCSETD), which stays after the run: the user's terminal then
+ *   discards every key typed and every byte printed. (TIOCSETD of other
+ *   disciplines also loads their kernel modules, long an exploit route.)
+ * tiocexcl: puts the inherited terminal in exclusive mode (TIOCEXCL), which
+ *   also stays: every later open of the user's terminal but root's fails.
  * leaked-fds: any descriptor above 2 open at the start (the test passes an
  *   open fd 7 to seccage).
  * caps: full capabilities in the host's user namespace (root in the sandbox
@@ -72,6 +78,16 @@ int main(int argc, char** argv) {
       if (ioctl(fd, TIOCSTI, c) == 0) ++pushed;
     if (pushed) return escaped("pushed keystrokes into the controlling terminal through /dev/tty");
     return blocked("TIOCSTI on /dev/tty");
+  }
+  if (!strcmp(a, "tiocsetd")) {
+    int n_null = 27;
+    if (ioctl(0, TIOCSETD, &n_null) == 0) return escaped("set the terminal's line discipline to N_NULL");
+    return blocked("TIOCSETD");
+  }
+  if (!strcmp(a, "tiocexcl")) {
+    if (ioctl(0, TIOCEXCL) == 0) say("the terminal is in exclusive mode\n");
+    else return blocked("TIOCEXCL");
+    return 0;
   }
   if (!strcmp(a, "leaked-fds")) {
     char what[256] = "";

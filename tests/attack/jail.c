@@ -407,6 +407,15 @@ int main(int argc, char** argv) {
   fprintf(res, "survivor_list=%s\n", survivor_list);
   fprintf(res, "mounts_changed=%d\n", strcmp(mounts_before, mounts_after) != 0);
   if (slave >= 0) {
+    /* The line discipline the user's shell would find: another one (N_NULL
+     * discards everything typed and printed) outlives the run. */
+    int ldisc = -1;
+    ioctl(slave, TIOCGETD, &ldisc);
+    fprintf(res, "tty_ldisc=%d\n", ldisc);
+    /* Exclusive mode: every later open of the terminal but root's fails. */
+    int exclusive = -1;
+    ioctl(slave, TIOCGEXCL, &exclusive);
+    fprintf(res, "tty_exclusive=%d\n", exclusive);
     /* Whatever is left in the terminal's input queue would be read by the
      * user's shell after the run: injected keystrokes. */
     struct termios tio;
