@@ -46,7 +46,7 @@ TEST(RunIsolation, TheProgramRunsInItsOwnUserPidAndMountNamespaces) {
   ASSERT_NE(at, std::string::npos) << r.status.output;
   EXPECT_LE(std::stoi(r.status.output.substr(at + 6)), 8) << r.status.output;
   auto j = read_report(dir / "r.json");
-  EXPECT_EQ(names(j["isolation"]["namespaces"]), (std::vector<std::string>{"user", "pid", "mount"})) << j.dump(2);
+  EXPECT_EQ(names(j["isolation"]["namespaces"]), (std::vector<std::string>{"user", "pid", "mount", "ipc"})) << j.dump(2);
   EXPECT_TRUE(j["isolation"]["notes"].empty()) << j.dump(2);
 }
 
@@ -105,7 +105,7 @@ TEST(RunIsolation, RefusedUserNamespacesFallBackAndSaySoOnce) {
   ASSERT_EQ(r.exit_code(), 0) << r.err;
   EXPECT_NE(r.status.output.find("ppid=1\n"), std::string::npos) << r.status.output;
   auto j = read_report(dir / "r.json");
-  EXPECT_EQ(names(j["isolation"]["namespaces"]), (std::vector<std::string>{"pid", "mount"})) << j.dump(2);
+  EXPECT_EQ(names(j["isolation"]["namespaces"]), (std::vector<std::string>{"pid", "mount", "ipc"})) << j.dump(2);
   ASSERT_EQ(j["isolation"]["notes"].size(), 1u) << j.dump(2);
   EXPECT_EQ(count(r.err, "refused user namespaces"), 1) << r.err;
 }
@@ -121,7 +121,7 @@ TEST(RunIsolation, AnUnprivilegedSeccageGetsTheSameNamespacesAndSupervises) {
   EXPECT_NE(r.status.output.find("refused\n"), std::string::npos) << r.status.output << r.err;
   const auto json = r.status.output.substr(r.status.output.find('{'));
   auto j = nlohmann::json::parse(json);
-  EXPECT_EQ(names(j["isolation"]["namespaces"]), (std::vector<std::string>{"user", "pid", "mount"})) << json;
+  EXPECT_EQ(names(j["isolation"]["namespaces"]), (std::vector<std::string>{"user", "pid", "mount", "ipc"})) << json;
   EXPECT_EQ(j["violation_count"], 1) << json;
   EXPECT_EQ(j["violations"][0]["syscall"], "mkdir") << json;
 }

@@ -103,6 +103,12 @@ TEST(SandboxGuards, ACallIsMatchedOnItsOwnAbi) {
   EXPECT_EQ(guard_for(x86, ioctl32, {0, kTiocsti}), nullptr);
   EXPECT_EQ(guard_for(x86, *syscall_number(Arch::x86_64, "mount"), {})->syscall, std::string("mount"));
   EXPECT_EQ(guard_for(0x1234, ioctl64, {0, kTiocsti}), nullptr);
+  // The line discipline (TIOCSETD, 0x5423) and key request upcalls.
+  EXPECT_NE(guard_for(x86, ioctl64, {0, 0x5423}), nullptr);
+  EXPECT_NE(guard_for(i386, ioctl32, {0, 0xffffffff00005423ull}), nullptr);  // the low 32 bits decide
+  EXPECT_EQ(guard_for(x86, ioctl64, {0, 0x5424 /* TIOCGETD */}), nullptr);
+  EXPECT_EQ(guard_for(x86, *syscall_number(Arch::x86_64, "request_key"), {})->syscall, std::string("request_key"));
+  EXPECT_EQ(guard_for(x86, *syscall_number(Arch::x86_64, "add_key"), {}), nullptr);
 }
 
 }  // namespace

@@ -340,9 +340,9 @@ void run_init(const InitPlan& ip, LaunchPlan& lp) noexcept {
       if (WIFSTOPPED(status)) {
         const int by = WSTOPSIG(status);
         if (p == launcher && (by == SIGTSTP || by == SIGTTIN || by == SIGTTOU)) {
-          InitResult stop{};
-          stop.stopped_by = by;
-          [[maybe_unused]] ssize_t w = ::write(ip.result_fd, &stop, sizeof stop);
+          InitResult stopped{};
+          stopped.stopped_by = by;
+          [[maybe_unused]] ssize_t w = ::write(ip.result_fd, &stopped, sizeof stopped);
         }
         continue;
       }

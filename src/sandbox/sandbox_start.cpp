@@ -30,8 +30,7 @@ constexpr int kHelloTimeoutMs = 10'000;
 
 // An IPC namespace with each level: without it a root program attaches the
 // host root's System V shared memory (and message queues, semaphores) by
-// their mode alone. It is not in namespace_names() yet: the report's list is
-// checked word for word by tests outside this change (RunIsolation).
+// their mode alone.
 int clone_flags(IsolationLevel level) {
   switch (level) {
     case IsolationLevel::UserPidMount: return CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC;
@@ -97,8 +96,8 @@ void reap(pid_t pid) {
 
 std::vector<std::string> namespace_names(IsolationLevel level) {
   switch (level) {
-    case IsolationLevel::UserPidMount: return {"user", "pid", "mount"};
-    case IsolationLevel::PidMount: return {"pid", "mount"};
+    case IsolationLevel::UserPidMount: return {"user", "pid", "mount", "ipc"};
+    case IsolationLevel::PidMount: return {"pid", "mount", "ipc"};
     case IsolationLevel::None: return {};
   }
   return {};
