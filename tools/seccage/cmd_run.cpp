@@ -121,8 +121,6 @@ int run_command(const RunArgs& a) {
   apply_program_options(a.program, o);
   o.stdout_file = a.stdout_file;
   o.stderr_file = a.stderr_file;
-  if (l.nproc && ::geteuid() == 0 && (!o.uid || *o.uid == 0))
-    fmt::print(stderr, "seccage: warning: --nproc (RLIMIT_NPROC) does not bind root; add --user to drop privileges\n");
   if (::geteuid() == 0 && !o.uid) {
     say("seccage: note: the program runs as root: seccomp cannot stop root from using what the policy allows "
         "(reading and writing any file the policy lets it open, changing owners and modes, signalling its own "
@@ -159,6 +157,10 @@ int run_command(const RunArgs& a) {
     write_bounded(1, sandbox::to_json(report), kOutputBudget);
   }
   std::string text;
+  // Without a cgroup --nproc is RLIMIT_NPROC alone, which root ignores (a
+  // cgroup's pids.max binds everyone).
+  if (l.nproc && ::geteuid() == 0 && (!o.uid || *o.uid == 0) && report.isolation.accounting != "cgroup")
+    text += "seccage: warning: --nproc was RLIMIT_NPROC alone (no cgroup), which does not bind root; add --user\n";
   for (const std::string& note : report.isolation.notes) text += fmt::format("seccage: note: {} (docs/SECURITY.md)\n", note);
   if (!a.quiet || report.verdict != sandbox::Verdict::Ok) text += sandbox::summary(report);
   say(text);
