@@ -12,7 +12,37 @@
 
 namespace seccage {
 
+namespace {
+
+void write_whole(int fd, std::string_view content, const std::filesystem::path& path) {
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      throw SystemError("file " + path.string() + ": cannot write", err);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
+
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+  // A device, FIFO or socket (/dev/null, /dev/stdout, a pipe) is written
+  // through, never renamed over: as root, `-o /dev/null` would otherwise
+  // replace the machine's /dev/null with a regular file.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) throw SystemError("file " + path.string() + ": is a directory", EISDIR);
+    const int out = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (out < 0) throw SystemError("file " + path.string() + ": cannot open", errno);
+    write_whole(out, content, path);
+    if (::close(out) != 0) throw SystemError("file " + path.string() + ": cannot write", errno);
+    return;
+  }
   // Same directory as the target: rename(2) is atomic only within one file system.
   std::string tmp = path.string() + ".tmp.XXXXXX";
   const int fd = ::mkstemp(tmp.data());
