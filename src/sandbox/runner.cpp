@@ -758,7 +758,7 @@ void Session::explain_sigsys_death(bool killed_by_us) {
   v.arch = "?";
   v.decoded = "?(the kernel does not show the call)";
   v.rule = sv.rule;
-  v.origin = supervisor_ ? "policy (carried out by the kernel)" : "policy";
+  v.origin = RuleOrigin::named(supervisor_ ? "policy (carried out by the kernel)" : "policy");
   v.action = f.policy_traps && supervisor_ ? Action::trap() : Action::kill_process();
   v.outcome = "killed by the kernel's SIGSYS";
   log_.record(std::move(v));
