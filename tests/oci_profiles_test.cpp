@@ -60,7 +60,10 @@ TEST(OciProfiles, EveryProfileParsesForThreeHosts) {
       EXPECT_FALSE(p.policy.rules.empty());
       ASSERT_FALSE(p.policy.arches.empty());
       EXPECT_NE(std::find(p.policy.arches.begin(), p.policy.arches.end(), a), p.policy.arches.end());
-      for (const auto& r : p.policy.rules) EXPECT_TRUE(r.origin.starts_with(entry.path().string() + ":/syscalls/")) << r.origin;
+      for (const auto& r : p.policy.rules) {
+        EXPECT_EQ(r.origin.file, entry.path().string());
+        EXPECT_TRUE(r.origin.json_pointer.starts_with("/syscalls/")) << r.origin.to_string();
+      }
     }
   }
   EXPECT_GE(count, 6u);

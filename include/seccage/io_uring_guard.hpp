@@ -62,7 +62,7 @@ std::vector<IoUringRoute> guard_io_uring(Policy& policy, bool allowed_by_name);
 // which would get through.
 void deny_io_uring(Policy& policy, const std::string& why);
 
-// The origin every guard rule starts with ("io_uring guard: ...").
+// What the RuleOrigin::name of every guard rule starts with ("io_uring guard: ...").
 inline constexpr std::string_view kIoUringGuardOrigin = "io_uring guard";
 
 }  // namespace seccage

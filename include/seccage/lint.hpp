@@ -59,9 +59,10 @@ struct LintReport {
   std::size_t count(Severity s) const;
 };
 
-// Lints a policy whose rules carry origins: "file:line:col" (text language)
-// or "file:/json/pointer" (the OCI reader). `json_text`, when given, is the
-// JSON the policy was read from and turns pointers into lines.
+// Lints a policy whose rules carry origins (RuleOrigin): file, line and
+// column (text language), or file and JSON pointer (the OCI reader).
+// `json_text`, when given, is the JSON the policy was read from and turns
+// pointers into lines.
 LintReport lint_policy(const Policy& policy, std::string_view source, const LintOptions& options = {},
                        std::optional<std::string_view> json_text = std::nullopt);
 

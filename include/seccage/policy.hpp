@@ -2,11 +2,13 @@
 // (text language, OCI JSON, C API) or compiled. Value types throughout.
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -80,18 +82,61 @@ constexpr Condition operator==(MaskedArgRef a, std::uint64_t v) { return {a.inde
 using SyscallRef = std::variant<std::string, std::uint32_t>;
 std::string to_string(const SyscallRef& ref);
 
+// Where a rule was written, as the front end that read it knows it, so that
+// lint, reports and learn read fields instead of taking a string apart. Each
+// front end fills what it knows and leaves the rest empty (or 0):
+//   text language, minijail: file, line, column
+//   lxc:                     file, line (its lines have no column to point at)
+//   OCI / SPO JSON:          file, json_pointer (and json_args for a split rule)
+//   `seccage run` options:   option, the option as written
+//   presets, guards, learn:  name, the built-in source
+// to_string() is the text messages and reports have always shown
+// ("profile.json:/syscalls/3", "file.policy:12:5", "--kill write:arg0!=1").
+struct RuleOrigin {
+  RuleOrigin() = default;
+  // A plain string is a named origin: code that gave Rule a string origin
+  // (the API before RuleOrigin) keeps compiling and showing the same text.
+  // Front ends that read a file use in_text() or in_json() instead.
+  RuleOrigin(const char* source_name) : name(source_name) {}             // NOLINT(google-explicit-constructor)
+  RuleOrigin(std::string source_name) : name(std::move(source_name)) {}  // NOLINT(google-explicit-constructor)
+
+  std::string file;                  // the profile, as named to the loader ("stdin" for standard input)
+  unsigned line = 0;                 // 1-based; 0 = not known
+  unsigned column = 0;               // 1-based; 0 = not known
+  std::string json_pointer;          // the syscalls[] entry, from the document's root ("/linux/seccomp/syscalls/3")
+  std::vector<unsigned> json_args;   // the entry's args[] this rule keeps when the entry was split; empty = all
+  std::string option;                // a rule option as written ("--kill write:arg0!=1")
+  std::string name;                  // a source that is not a file ("preset stdio: exit", "io_uring guard: ...")
+
+  static RuleOrigin in_text(std::string file, unsigned line, unsigned column = 0);
+  static RuleOrigin in_json(std::string file, std::string json_pointer, std::vector<unsigned> json_args = {});
+  static RuleOrigin from_option(std::string option);
+  static RuleOrigin named(std::string name);
+
+  bool empty() const;
+  // "file:line:column", "file:line", "file:/pointer[/args/0+1]", the option
+  // or the name; "" when empty.
+  std::string to_string() const;
+  // A JSON pointer to the place in the document (the entry, or its one arg
+  // when the rule keeps only one); "" for origins outside JSON.
+  std::string json_location() const;
+
+  friend bool operator==(const RuleOrigin&, const RuleOrigin&) = default;
+  friend auto operator<=>(const RuleOrigin&, const RuleOrigin&) = default;
+};
+
 struct Rule {
   SyscallRef syscall;
   Action action;
   std::vector<Condition> conditions;  // AND; empty = unconditional
-  std::string origin;                 // where it was written ("profile.json:/syscalls/3"), for reports
+  RuleOrigin origin;                  // where it was written, for reports (not part of equality)
   friend bool operator==(const Rule& a, const Rule& b) {
     return a.syscall == b.syscall && a.action == b.action && a.conditions == b.conditions;
   }
 };
 
-// Where a rule comes from, for messages: its origin when it has one, else
-// "rule N (name)" with the number the caller counts by.
+// Where a rule comes from, for messages: its origin's text when it has one,
+// else "rule N (name)" with the number the caller counts by.
 std::string rule_origin(const Rule& rule, std::size_t number);
 
 // How the i386-style multiplexers (socketcall, ipc) are treated when a policy

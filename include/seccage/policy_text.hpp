@@ -40,8 +40,8 @@ struct TextPolicyOptions {
 };
 
 struct TextPolicy {
-  // Every Rule's origin is "file:line:column" of the syscall or group name
-  // that produced it.
+  // Every Rule's origin has the file, line and column of the syscall or
+  // group name that produced it ("file:line:column" as text).
   Policy policy;
   // "file:line:col: 'chown32' does not exist on x86_64; ignored", ...
   std::vector<std::string> warnings;

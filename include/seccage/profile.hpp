@@ -93,7 +93,7 @@ struct OciResolveOptions {
 
 // A syscalls[] entry that did not make it into the policy, and why.
 struct OciSkippedEntry {
-  std::string origin;  // "file:/syscalls/16"
+  RuleOrigin origin;   // file and JSON pointer ("file:/syscalls/16")
   std::string reason;  // "excludes.caps: CAP_SYS_ADMIN is granted"
 };
 
@@ -105,7 +105,7 @@ struct OciProfile {
   // Origins of rules whose action equals the default action: kept in the
   // policy (where they decide nothing), listed for the linter. runc and crun
   // drop them silently.
-  std::vector<std::string> redundant_rules;
+  std::vector<RuleOrigin> redundant_rules;
   // Entries dropped by includes/excludes for this host.
   std::vector<OciSkippedEntry> skipped;
   // Syscall names dropped because no resolved arch has them (also warned).

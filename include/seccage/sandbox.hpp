@@ -131,7 +131,7 @@ struct Violation {
   std::vector<DecodedArg> arguments;   // the same, per argument; empty when args_known is false
   Action action;                       // what the policy says
   std::string rule;                    // "write: arg0 != 1" or "default action"
-  std::string origin;                  // Rule::origin, or "default"
+  RuleOrigin origin;                   // Rule::origin, or named "default", "seccage", ... (docs/run.md)
   std::string outcome;                 // "killed", "errno EPERM", kLetThrough, ...
 };
 

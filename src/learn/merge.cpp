@@ -82,7 +82,7 @@ void merge_one(const std::string& name, const Collected& c, LearnedProfile& out)
                                   disagree ? fmt::format(": {} kept, the less restrictive", action.describe()) : "");
   else if (disagree)
     out.notes[name] = fmt::format("the inputs disagree ({}): {} kept, the less restrictive", sources, action.describe());
-  out.policy.rules.push_back(Rule{name, action, {}, "merged"});
+  out.policy.rules.push_back(Rule{name, action, {}, RuleOrigin::named("merged")});
 }
 
 }  // namespace
@@ -142,7 +142,7 @@ LearnedProfile add_to_profile(const Policy& profile, const std::vector<SyscallUs
                                                      r.action.describe());
   std::erase_if(out.policy.rules, shadows);
   for (Rule r : additions.policy.rules) {
-    r.origin = "learned from the report";
+    r.origin = RuleOrigin::named("learned from the report");
     out.policy.rules.push_back(std::move(r));
   }
   // A report names the arches it saw: the profile must cover them.

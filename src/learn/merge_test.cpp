@@ -97,8 +97,11 @@ TEST(LearnFromReport, ReadsTheDeniedCallsWithTheirArguments) {
 TEST(LearnFromReport, AddsAllowsAndDropsAShadowingDeny) {
   std::vector<std::string> warnings;
   const auto uses = uses_from_report(kReport, warnings);
-  Policy base = allowlist({allow("read"), Rule{"ptrace", Action::errno_(1), {}, ""}});
+  Policy base = allowlist({allow("read"), Rule{"ptrace", Action::errno_(1), {}, {}}});
   const LearnedProfile grown = add_to_profile(base, uses);
+  // What was added says so, for reports and lint.
+  for (const Rule& r : grown.policy.rules)
+    if (to_string(r.syscall) == "socket") EXPECT_EQ(r.origin, RuleOrigin::named("learned from the report"));
   EXPECT_EQ(decide(grown.policy, "read"), Action::allow());
   EXPECT_EQ(decide(grown.policy, "ptrace"), Action::allow());
   EXPECT_EQ(decide(grown.policy, "socket", 10, 1), Action::allow());

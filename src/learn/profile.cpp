@@ -37,7 +37,8 @@ void add_rules_for(const std::string& name, const std::vector<const SyscallUse*>
                    LearnedProfile& out) {
   for (const SyscallUse* u : uses) {
     if (u->answered_errno) {
-      out.policy.rules.push_back(Rule{name, Action::errno_(static_cast<std::uint16_t>(u->answered_errno)), {}, "learned"});
+      out.policy.rules.push_back(
+          Rule{name, Action::errno_(static_cast<std::uint16_t>(u->answered_errno)), {}, RuleOrigin::named("learned")});
       out.notes[name] = fmt::format(
           "answered with errno {} while learning, and so by this profile: its arguments are in memory, where no "
           "filter can check them; the C library then falls back to clone, whose flags are checked",
@@ -56,7 +57,7 @@ void add_rules_for(const std::string& name, const std::vector<const SyscallUse*>
     values.insert(u->values.begin(), u->values.end());
   }
   if (values.size() > options.max_values) too_many = true;
-  const Rule whole{name, Action::allow(), {}, "learned"};
+  const Rule whole{name, Action::allow(), {}, RuleOrigin::named("learned")};
   if (captured.empty() || covers_every_value(captured, values.size())) {
     out.policy.rules.push_back(whole);
     return;
@@ -71,7 +72,7 @@ void add_rules_for(const std::string& name, const std::vector<const SyscallUse*>
     return;
   }
   for (const ArgValues& v : values) {
-    Rule r{name, Action::allow(), {}, "learned"};
+    Rule r{name, Action::allow(), {}, RuleOrigin::named("learned")};
     for (std::size_t i = 0; i < captured.size(); ++i) r.conditions.push_back(condition_for(captured[i], v[i]));
     out.policy.rules.push_back(std::move(r));
   }

@@ -1,7 +1,6 @@
 // `seccage check` on a policy: the registry of checks (each in checks/, with
 // its test beside it), where findings are located, and how they are sorted.
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <set>
 
@@ -65,59 +64,40 @@ std::string entry_pointer(const std::string& pointer) {
   return pointer.substr(0, end);
 }
 
-FindingLocation Context::locate_origin(const std::string& origin, std::string_view name) const {
+FindingLocation Context::locate_origin(const RuleOrigin& origin, std::string_view name) const {
   FindingLocation loc;
-  // "file:/json/pointer": the reader's origins.
-  if (auto at = origin.rfind(":/"); at != std::string::npos && json_text) {
-    loc.file = origin.substr(0, at);
-    std::string pointer = origin.substr(at + 1);
-    // Otherwise the origin's pointer (the entry, or its args).
-    if (const oci::Entry* e = !name.empty() && oci ? oci::entry_at(*oci, pointer) : nullptr) {
+  if (!origin.json_pointer.empty()) {
+    loc.file = origin.file;
+    // With a name, the name inside the entry; otherwise the entry (or its
+    // one argument).
+    loc.pointer = origin.json_location();
+    if (const oci::Entry* e = !name.empty() && oci ? oci::entry_at(*oci, origin.json_pointer) : nullptr) {
       for (const oci::SyscallName& n : e->names) {
         if (n.name != name) continue;
-        pointer = n.at;
+        loc.pointer = n.at;
         break;
       }
     }
-    loc.pointer = pointer;
-    if (auto pos = profile_detail::locate_pointer(*json_text, pointer)) {
+    if (auto pos = json_text ? profile_detail::locate_pointer(*json_text, loc.pointer) : std::nullopt) {
       loc.line = pos->line;
       loc.column = pos->column;
     }
     return loc;
   }
-  // "file:line:col": the text language's origins.
-  std::string rest = origin;
-  std::size_t numbers[2] = {0, 0};
-  int found = 0;
-  for (; found < 2; ++found) {
-    const std::size_t colon = rest.rfind(':');
-    if (colon == std::string::npos) break;
-    std::size_t v = 0;
-    const char* b = rest.data() + colon + 1;
-    const char* e = rest.data() + rest.size();
-    auto [ptr, ec] = std::from_chars(b, e, v);
-    if (ec != std::errc{} || ptr != e || b == e) break;
-    numbers[found] = v;
-    rest.resize(colon);
+  if (origin.line != 0) {
+    loc.file = origin.file;
+    loc.line = origin.line;
+    if (origin.column != 0) loc.column = origin.column;
+    return loc;
   }
-  loc.file = rest.empty() ? source : rest;
-  if (found == 2) {
-    loc.line = numbers[1];
-    loc.column = numbers[0];
-  } else if (found == 1) {
-    loc.file = origin.substr(0, origin.rfind(':'));
-    loc.line = numbers[0];
-  } else {
-    loc.file = origin.empty() ? source : origin;
-  }
+  // Not in a file (a rule option, a preset): its text stands for the place.
+  loc.file = !origin.file.empty() ? origin.file : !origin.empty() ? origin.to_string() : source;
   return loc;
 }
 
-std::string Context::gate_of(const std::string& origin) const {
-  const std::size_t at = origin.rfind(":/");
-  if (at == std::string::npos || !oci) return {};
-  const oci::Entry* e = oci::entry_at(*oci, origin.substr(at + 1));
+std::string Context::gate_of(const RuleOrigin& origin) const {
+  if (origin.json_pointer.empty() || !oci) return {};
+  const oci::Entry* e = oci::entry_at(*oci, origin.json_pointer);
   return e ? gate_summary(*e) : std::string();
 }
 

@@ -29,15 +29,16 @@ struct Context {
   bool declared_multi_arch = false;  // the profile has an archMap
   std::vector<Finding> findings;
 
-  // A rule's origin ("file:/syscalls/3/args/0", "file:12:5") as a location;
-  // with `name`, a JSON location points at that name inside the entry.
-  FindingLocation locate_origin(const std::string& origin, std::string_view name = {}) const;
+  // A rule's origin as a location: a JSON origin at its pointer (with
+  // `name`, at that name inside the entry) and the line there; a file's at
+  // its line and column; anything else by its text.
+  FindingLocation locate_origin(const RuleOrigin& origin, std::string_view name = {}) const;
   // A JSON pointer in the profile (relative to the profile object).
   FindingLocation locate_pointer(const std::string& pointer) const;
   // A JSON pointer from the document's root, as the OCI model holds them.
   FindingLocation locate_document_pointer(const std::string& pointer) const;
   // The includes/excludes of the JSON entry a rule came from ("" if none).
-  std::string gate_of(const std::string& origin) const;
+  std::string gate_of(const RuleOrigin& origin) const;
   // Where the default action is written (JSON), or just the file.
   FindingLocation default_location() const;
 

@@ -15,7 +15,7 @@ TEST(LintLocations, TextOriginsGiveLineAndColumn) {
   Policy p;
   p.default_action = Action::errno_(38);
   p.arches = {Arch::x86_64};
-  p.rules = {{std::string("ptrace"), Action::allow(), {}, "app.policy:3:7"}};
+  p.rules = {{std::string("ptrace"), Action::allow(), {}, RuleOrigin::in_text("app.policy", 3, 7)}};
   const LintReport r = lint_policy(p, "app.policy");
   const auto f = with_code(r, "dangerous-syscall");
   ASSERT_EQ(f.size(), 1u) << dump(r);

@@ -149,9 +149,7 @@ LintReport lint_oci_profile(std::string_view json, std::string_view source, cons
   // Entries this host skips but others would apply: only those that would
   // allow a dangerous syscall are worth a reviewer's time.
   for (const OciSkippedEntry& s : profile.skipped) {
-    const std::size_t colon = s.origin.rfind(":/");
-    const std::string pointer = colon == std::string::npos ? s.origin : s.origin.substr(colon + 1);
-    const oci::Entry* entry = oci::entry_at(model, pointer);
+    const oci::Entry* entry = oci::entry_at(model, s.origin.json_pointer);
     if (!entry || (entry->action.kind != ActionKind::Allow && entry->action.kind != ActionKind::Log)) continue;
     std::vector<std::string> names;
     for (const oci::SyscallName& n : entry->names) names.push_back(n.name);
@@ -164,8 +162,8 @@ LintReport lint_oci_profile(std::string_view json, std::string_view source, cons
     const bool has_args = !entry->args.empty();
     FindingLocation loc;
     loc.file = std::string(source);
-    loc.pointer = pointer;
-    if (auto pos = profile_detail::locate_pointer(json, pointer)) {
+    loc.pointer = s.origin.json_pointer;
+    if (auto pos = profile_detail::locate_pointer(json, s.origin.json_pointer)) {
       loc.line = pos->line;
       loc.column = pos->column;
     }

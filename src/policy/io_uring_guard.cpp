@@ -134,7 +134,7 @@ Reach reach_any_arch(const Policy& p, std::string_view name) {
   return out;
 }
 
-bool guard_rule(const Rule& r) { return r.origin.starts_with(kIoUringGuardOrigin); }
+bool guard_rule(const Rule& r) { return r.origin.name.starts_with(kIoUringGuardOrigin); }
 
 }  // namespace
 
@@ -182,7 +182,8 @@ void deny_io_uring(Policy& policy, const std::string& why) {
       });
     };
     std::erase_if(policy.rules, named);
-    front.push_back(Rule{std::string(name), Action::errno_(kENOSYS), {}, fmt::format("{}: {}", kIoUringGuardOrigin, why)});
+    front.push_back(Rule{std::string(name), Action::errno_(kENOSYS), {},
+                         RuleOrigin::named(fmt::format("{}: {}", kIoUringGuardOrigin, why))});
   }
   // Rules on them, by name or number, were erased above; in front all the
   // same, as the first unconditional rule on a syscall is the one that counts.

@@ -11,7 +11,7 @@
 
 namespace seccage::regions {
 
-void SyscallStatements::add(std::optional<Action> action, Region region, std::string origin) {
+void SyscallStatements::add(std::optional<Action> action, Region region, RuleOrigin origin) {
   const bool unconditional = region.size() == 1 && std::all_of(region[0].begin(), region[0].end(),
                                                                [](const std::optional<Term>& t) { return !t; });
   if (unconditional) {
@@ -30,7 +30,7 @@ std::vector<Rule> resolve_later_wins(const SyscallRef& ref, const SyscallStateme
   struct Piece {
     Action action;
     Region region;
-    const std::string* origin;
+    const RuleOrigin* origin;
   };
   std::vector<Piece> pieces;
   std::vector<Rule> rules;
@@ -68,8 +68,8 @@ std::vector<Rule> resolve_later_wins(const SyscallRef& ref, const SyscallStateme
       for (auto& conds : to_conditions(simplify(flat))) rules.push_back(Rule{ref, p.action, std::move(conds), *p.origin});
     }
   } catch (const RegionTooComplex& ex) {
-    const std::string& where = e.layers.empty() ? e.base_origin : e.layers.back().origin;
-    throw InputError(fmt::format("{}: {} ({})", where, ex.what(), to_string(ref)));
+    const RuleOrigin& where = e.layers.empty() ? e.base_origin : e.layers.back().origin;
+    throw InputError(fmt::format("{}: {} ({})", where.empty() ? to_string(ref) : where.to_string(), ex.what(), to_string(ref)));
   }
   return rules;
 }
@@ -91,15 +91,15 @@ regions::Region region_of_rule(const Rule& r) {
 // language).
 class ArgWidths {
  public:
-  void note(const Rule& r, const std::string& origin) {
+  void note(const Rule& r, const std::string& where) {
     for (const Condition& c : r.conditions) {
       auto& slot = widths_[c.arg];
       if (slot && slot->first != c.width)
         throw InputError(fmt::format("{}: arg{} of {} is compared on {} bits here but on {} bits by {}; one argument "
                                      "of a syscall must be read one way to put one rule over the other",
-                                     origin, static_cast<unsigned>(c.arg), to_string(r.syscall), width_bits(c.width),
+                                     where, static_cast<unsigned>(c.arg), to_string(r.syscall), width_bits(c.width),
                                      width_bits(slot->first), slot->second));
-      if (!slot) slot.emplace(c.width, origin);
+      if (!slot) slot.emplace(c.width, where);
     }
   }
   void apply(Rule& r) const {
@@ -127,20 +127,21 @@ void apply_later_rules(Policy& policy, std::span<const Rule> later) {
     // rule decides alone; conditional rules are an order only if those with
     // different actions never overlap (else libseccomp's precedence decides,
     // which no order reproduces).
+    // Each with how messages name it; the rules made keep the Rule::origin
+    // of the statement they come from (empty when it had none).
     const Rule* unconditional = nullptr;
-    std::string unconditional_origin;
     std::vector<std::pair<const Rule*, std::string>> conditional;
     for (std::size_t i = 0; i < policy.rules.size(); ++i) {
       const Rule& r = policy.rules[i];
       if (!(r.syscall == ref) || r.action == policy.default_action) continue;
       if (r.conditions.empty()) {
-        if (!unconditional) unconditional = &r, unconditional_origin = rule_origin(r, i + 1);
+        if (!unconditional) unconditional = &r;
       } else {
         conditional.emplace_back(&r, rule_origin(r, i + 1));
       }
     }
     if (unconditional) {
-      statements.add(unconditional->action, regions::any_region(), unconditional_origin);
+      statements.add(unconditional->action, regions::any_region(), unconditional->origin);
     } else {
       for (std::size_t i = 0; i < conditional.size(); ++i)
         for (std::size_t j = i + 1; j < conditional.size(); ++j) {
@@ -152,16 +153,15 @@ void apply_later_rules(Policy& policy, std::span<const Rule> later) {
                                          "them exactly. Give an unconditional rule for {} first",
                                          conditional[i].second, conditional[j].second, to_string(ref), to_string(ref)));
         }
-      for (const auto& [r, origin] : conditional) {
-        widths.note(*r, origin);
-        statements.add(r->action, region_of_rule(*r), origin);
+      for (const auto& [r, where] : conditional) {
+        widths.note(*r, where);
+        statements.add(r->action, region_of_rule(*r), r->origin);
       }
     }
     for (const Rule& r : later) {
       if (!(r.syscall == ref)) continue;
-      const std::string origin = r.origin.empty() ? to_string(r.syscall) : r.origin;
-      widths.note(r, origin);
-      statements.add(r.action, region_of_rule(r), origin);
+      widths.note(r, r.origin.empty() ? to_string(r.syscall) : r.origin.to_string());
+      statements.add(r.action, region_of_rule(r), r.origin);
     }
     std::vector<Rule> rules = regions::resolve_later_wins(ref, statements, policy.default_action);
     for (Rule& r : rules) widths.apply(r);

@@ -20,7 +20,7 @@ namespace seccage::regions {
 struct Statement {
   std::optional<Action> action;  // nullopt: the policy's default action (`deny`)
   Region region;
-  std::string origin;
+  RuleOrigin origin;
 };
 
 // Everything said about one syscall, in order: an unconditional base (the
@@ -28,11 +28,11 @@ struct Statement {
 // conditional statements after it.
 struct SyscallStatements {
   std::optional<Action> base;  // nullopt: the default action
-  std::string base_origin;
+  RuleOrigin base_origin;
   std::vector<Statement> layers;
 
   // Appends a statement; an unconditional one (region == any) replaces all.
-  void add(std::optional<Action> action, Region region, std::string origin);
+  void add(std::optional<Action> action, Region region, RuleOrigin origin);
 };
 
 // Rules on `ref` that never overlap and give each argument vector the action

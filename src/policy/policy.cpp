@@ -64,11 +64,6 @@ std::string Condition::to_string() const {
   return fmt::format("arg{} {} {}", arg, sym, number(value));
 }
 
-std::string rule_origin(const Rule& rule, std::size_t number) {
-  if (!rule.origin.empty()) return rule.origin;
-  return fmt::format("rule {} ({})", number, to_string(rule.syscall));
-}
-
 std::span<const std::string_view> runtime_filter_flag_names() {
   // The flags the runtime spec lists and runc/crun accept. The kernel's
   // NEW_LISTENER and TSYNC_ESRCH are set by the runtimes themselves when they

@@ -48,7 +48,7 @@ void add_rules(Policy& p, std::initializer_list<std::string_view> names, Action 
   const std::vector<Arch> arches = p.effective_arches();
   for (std::string_view n : names) {
     if (!known_on(n, arches)) continue;
-    p.rules.push_back({std::string(n), action, conditions, origin});
+    p.rules.push_back({std::string(n), action, conditions, RuleOrigin::named(origin)});
     // A preset is one of seccage's own forms: its conditions decide on what
     // the kernel reads (docs/semantics.md, "32-bit arguments").
     apply_kernel_widths(p.rules.back());
@@ -108,18 +108,20 @@ Policy default_preset(const std::vector<Arch>& arches) {
   for (std::size_t id = 0; id < all.size(); ++id) {
     if (skip[id]) continue;
     const bool known = std::any_of(numbers.begin(), numbers.end(), [id](auto n) { return n[id] != kNoSyscall; });
-    if (known) p.rules.push_back({std::string(all[id]), Action::allow(), {}, "preset default"});
+    if (known) p.rules.push_back({std::string(all[id]), Action::allow(), {}, RuleOrigin::named("preset default")});
   }
   // clone3 gets ENOSYS rather than EPERM so libc falls back to clone, which
   // the filter can inspect.
-  p.rules.push_back({std::string("clone3"), Action::errno_(38), {}, "preset default: clone3 -> ENOSYS"});
+  p.rules.push_back(
+      {std::string("clone3"), Action::errno_(38), {}, RuleOrigin::named("preset default: clone3 -> ENOSYS")});
   const bool s390 = std::any_of(arches.begin(), arches.end(), [](Arch a) { return a == Arch::s390 || a == Arch::s390x; });
   p.rules.push_back({std::string("clone"), Action::allow(), {(arg(s390 ? 1 : 0) & kCloneNamespaceFlags) == 0},
-                     "preset default: clone without namespace flags"});
+                     RuleOrigin::named("preset default: clone without namespace flags")});
   // io_uring as Docker's default profile does, but with ENOSYS rather than
   // EPERM, so that libraries fall back to plain syscalls.
   for (const char* name : {"io_uring_setup", "io_uring_enter", "io_uring_register"})
-    p.rules.push_back({std::string(name), Action::errno_(kDefaultENOSYS), {}, "preset default: io_uring -> ENOSYS"});
+    p.rules.push_back(
+        {std::string(name), Action::errno_(kDefaultENOSYS), {}, RuleOrigin::named("preset default: io_uring -> ENOSYS")});
   return p;
 }
 

@@ -146,7 +146,7 @@ class LxcReader {
     const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), nr);
     if (ec != std::errc() || p != t.data() + t.size())
       fail(line, fmt::format("version 1 lines are syscall numbers; found '{}'", t));
-    out_.policy.rules.push_back(Rule{nr, Action::allow(), {}, fmt::format("{}:{}", source_, line)});
+    out_.policy.rules.push_back(Rule{nr, Action::allow(), {}, RuleOrigin::in_text(source_, static_cast<unsigned>(line))});
   }
 
   void header(std::string_view style) {
@@ -261,7 +261,8 @@ Condition LxcReader::argument(std::string_view spec) {
 }
 
 void LxcReader::rule_line(std::string_view l) {
-  const std::string origin = fmt::format("{}:{}", source_, line_);
+  // lxc lines have no column worth pointing at: the rule is the line.
+  const RuleOrigin origin = RuleOrigin::in_text(source_, static_cast<unsigned>(line_));
   const std::size_t space = l.find(' ');
   const std::string name(l.substr(0, space));
   const std::string_view rest = space == std::string_view::npos ? "" : trim(l.substr(space + 1));

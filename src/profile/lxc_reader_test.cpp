@@ -52,6 +52,10 @@ TEST(LxcReader, DenylistDefaultsAndActions) {
   EXPECT_EQ(decide(p, "bpf"), Action::user_notif());
   EXPECT_EQ(decide(p, "mount", {}, Arch::i386), Action::kill_thread()) << "the filter covers the compat arches";
   EXPECT_EQ(read("2\nblacklist errno 38\nmount\n").policy.default_action, Action::errno_(38));
+  // Each rule's origin is its file and line; lxc lines have no column.
+  ASSERT_FALSE(p.policy.rules.empty());
+  EXPECT_EQ(p.policy.rules.front().origin, RuleOrigin::in_text("c.seccomp", 3));
+  EXPECT_EQ(p.policy.rules.front().origin.to_string(), "c.seccomp:3");
 }
 
 TEST(LxcReader, SectionsApplyOnTheirHostsOnly) {

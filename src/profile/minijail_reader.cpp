@@ -121,7 +121,7 @@ class PolicyParser {
       } catch (const regions::RegionTooComplex&) {
         throw InputError(fmt::format("{}: minijail: the expression on {} needs more seccomp rules than seccage emits "
                                      "for one line; split it",
-                                     p.origin, p.name));
+                                     p.origin.to_string(), p.name));
       }
     }
   }
@@ -129,7 +129,7 @@ class PolicyParser {
  private:
   struct Pending {
     std::string name;
-    std::string origin;
+    RuleOrigin origin;
     std::optional<Region> expr;  // nullopt = unconditional
     std::optional<Action> action;  // unconditional action, or the fallback (nullopt = the default)
   };
@@ -269,7 +269,7 @@ class PolicyParser {
                    "file per arch");
     expect_punct(":", "':' after the syscall name");
     Pending p;
-    p.origin = fmt::format("{}:{}:{}", source_, line_, names.front().column);
+    p.origin = RuleOrigin::in_text(source_, static_cast<unsigned>(line_), static_cast<unsigned>(names.front().column));
     try {
       filter(p);
     } catch (const regions::RegionTooComplex&) {
@@ -455,7 +455,8 @@ class PolicyParser {
     try {
       alternatives = regions::to_conditions(regions::simplify(where));
     } catch (const regions::RegionTooComplex&) {
-      throw InputError(fmt::format("{}: minijail: the expression on {} needs too many seccomp rules", p.origin, p.name));
+      throw InputError(
+          fmt::format("{}: minijail: the expression on {} needs too many seccomp rules", p.origin.to_string(), p.name));
     }
     for (auto& conds : alternatives) out_.policy.rules.push_back(Rule{p.name, action, std::move(conds), p.origin});
   }

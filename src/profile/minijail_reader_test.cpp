@@ -44,7 +44,7 @@ TEST(MinijailReader, UnlistedSyscallsAreKilled) {
   EXPECT_EQ(decide(p, "read"), Action::allow());
   EXPECT_EQ(decide(p, "write"), Action::allow());
   EXPECT_EQ(decide(p, "openat"), Action::kill_process());
-  EXPECT_EQ(p.policy.rules[0].origin, "dir/t.policy:1:1");
+  EXPECT_EQ(p.policy.rules[0].origin.to_string(), "dir/t.policy:1:1");
 }
 
 TEST(MinijailReader, ReturnAfterAnExpressionIsWhatFailsIt) {
@@ -148,7 +148,8 @@ TEST(MinijailReader, ContinuationsAndComments) {
   const ForeignPolicy p = read("# comment\nwrite: arg0 == 1 || \\\n  arg0 == 2  # trailing\n");
   EXPECT_EQ(decide(p, "write", {2}), Action::allow());
   EXPECT_EQ(decide(p, "write", {3}), Action::kill_process());
-  EXPECT_EQ(p.policy.rules.at(0).origin, "dir/t.policy:2:1");
+  EXPECT_EQ(p.policy.rules.at(0).origin.to_string(), "dir/t.policy:2:1");
+  EXPECT_EQ(p.policy.rules.at(0).origin, RuleOrigin::in_text("dir/t.policy", 2, 1));
 }
 
 }  // namespace

@@ -81,7 +81,7 @@ TEST(OciResolve, OneModelResolvesPerHost) {
   EXPECT_EQ(x86.policy.arches, (std::vector<Arch>{Arch::x86_64, Arch::i386}));
   // Docker's default capabilities lack CAP_SYS_PTRACE: the ptrace entry is skipped.
   ASSERT_EQ(x86.skipped.size(), 1u);
-  EXPECT_EQ(x86.skipped[0].origin, "p.json:/syscalls/1");
+  EXPECT_EQ(x86.skipped[0].origin.to_string(), "p.json:/syscalls/1");
   o.host_arch = Arch::aarch64;
   o.capabilities.insert("CAP_SYS_PTRACE");
   OciProfile arm = resolve_oci(p, messages, o);

@@ -20,7 +20,7 @@ using PointerLocator = std::function<std::string(const std::string& pointer)>;
 
 // Reads `profile` (the object at JSON pointer `base` of the source) as an OCI
 // profile: same keys, types, actions, resolution and warnings as
-// read_oci_profile_text; origins are "source:base/syscalls/N".
+// read_oci_profile_text; origins are `source` with the pointer "base/syscalls/N".
 OciProfile read_oci_profile_value(const nlohmann::json& profile, std::string_view source, std::string_view base,
                                   PointerLocator where, const OciResolveOptions& options);
 

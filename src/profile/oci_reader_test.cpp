@@ -207,8 +207,26 @@ TEST(OciReader, RepeatedIndexSplitsLikeRunc) {
   EXPECT_EQ(p.policy.rules[0].conditions, std::vector<Condition>{arg(0) == 1});
   EXPECT_EQ(p.policy.rules[1].conditions, std::vector<Condition>{arg(1) == 5});
   EXPECT_EQ(p.policy.rules[2].conditions, std::vector<Condition>{arg(0) == 2});
-  EXPECT_EQ(p.policy.rules[0].origin, "p.json:/syscalls/0/args/0");
-  EXPECT_EQ(p.policy.rules[2].origin, "p.json:/syscalls/0/args/2");
+  EXPECT_EQ(p.policy.rules[0].origin.to_string(), "p.json:/syscalls/0/args/0");
+  EXPECT_EQ(p.policy.rules[2].origin.to_string(), "p.json:/syscalls/0/args/2");
+  EXPECT_EQ(p.policy.rules[2].origin, RuleOrigin::in_json("p.json", "/syscalls/0", {2}));
+}
+
+TEST(OciReader, OriginsAreTheFileAndTheEntrysPointer) {
+  auto p = read(R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+      {"names": ["read"], "action": "SCMP_ACT_ALLOW"},
+      {"names": ["write"], "action": "SCMP_ACT_ALLOW"},
+      {"names": ["close"], "action": "SCMP_ACT_ALLOW"},
+      {"names": ["openat", "open"], "action": "SCMP_ACT_KILL"}]})");
+  ASSERT_EQ(p.policy.rules.size(), 5u);
+  for (std::size_t i : {3u, 4u}) {
+    const RuleOrigin& o = p.policy.rules[i].origin;
+    EXPECT_EQ(o.file, "p.json");
+    EXPECT_EQ(o.json_pointer, "/syscalls/3");
+    EXPECT_TRUE(o.json_args.empty());  // the entry was not split
+    EXPECT_EQ(o.line, 0u);
+    EXPECT_TRUE(o.option.empty() && o.name.empty());
+  }
 }
 
 TEST(OciReader, RepeatedIndexProductSplit) {
@@ -218,8 +236,10 @@ TEST(OciReader, RepeatedIndexProductSplit) {
   ASSERT_EQ(p.policy.rules.size(), 2u);
   EXPECT_EQ(p.policy.rules[0].conditions, (std::vector<Condition>{arg(0) == 1, arg(1) == 5}));
   EXPECT_EQ(p.policy.rules[1].conditions, (std::vector<Condition>{arg(1) == 5, arg(0) == 2}));
-  EXPECT_EQ(p.policy.rules[0].origin, "p.json:/syscalls/0/args/0+1");
-  EXPECT_EQ(p.policy.rules[1].origin, "p.json:/syscalls/0/args/1+2");
+  EXPECT_EQ(p.policy.rules[0].origin.to_string(), "p.json:/syscalls/0/args/0+1");
+  EXPECT_EQ(p.policy.rules[1].origin.to_string(), "p.json:/syscalls/0/args/1+2");
+  EXPECT_EQ(p.policy.rules[1].origin.json_pointer, "/syscalls/0");
+  EXPECT_EQ(p.policy.rules[1].origin.json_args, (std::vector<unsigned>{1, 2}));
 }
 
 TEST(OciReader, DistinctIndexesStayInOneRule) {
@@ -228,7 +248,7 @@ TEST(OciReader, DistinctIndexesStayInOneRule) {
   ASSERT_EQ(p.policy.rules.size(), 2u);
   for (const auto& r : p.policy.rules) {
     EXPECT_EQ(r.conditions, (std::vector<Condition>{arg(0) == 1, arg(2) != 9}));
-    EXPECT_EQ(r.origin, "p.json:/syscalls/0");
+    EXPECT_EQ(r.origin.to_string(), "p.json:/syscalls/0");
   }
   EXPECT_EQ(p.policy.rules[1].syscall, SyscallRef(std::string("write")));
 }
@@ -276,7 +296,7 @@ TEST(OciReader, RulesEqualToDefaultAreKeptAndListed) {
       {"names": ["write"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38},
       {"names": ["close"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]})");
   EXPECT_EQ(p.policy.rules.size(), 3u);
-  EXPECT_EQ(p.redundant_rules, (std::vector<std::string>{"p.json:/syscalls/0", "p.json:/syscalls/2"}));
+  EXPECT_EQ(p.redundant_rules, (std::vector<RuleOrigin>{RuleOrigin::in_json("p.json", "/syscalls/0"), RuleOrigin::in_json("p.json", "/syscalls/2")}));
 }
 
 // ---- arches ---------------------------------------------------------------------
@@ -332,7 +352,7 @@ TEST(OciReader, WholeConfigJson) {
           "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]}}})");
   EXPECT_TRUE(p.from_config_json);
   ASSERT_EQ(p.policy.rules.size(), 1u);
-  EXPECT_EQ(p.policy.rules[0].origin, "p.json:/linux/seccomp/syscalls/0");
+  EXPECT_EQ(p.policy.rules[0].origin.to_string(), "p.json:/linux/seccomp/syscalls/0");
   EXPECT_TRUE(Contains(err(R"({"ociVersion": "1.0.2", "linux": {"seccomp": {"defaultAction": "SCMP_ACT_ERRNO",
           "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOWW"}]}}})"), "/linux/seccomp/syscalls/0/action: unknown action"));
   EXPECT_TRUE(Contains(err(R"({"ociVersion": "1.0.2", "linux": {}})"), "no linux.seccomp"));
@@ -354,7 +374,7 @@ TEST(OciReader, IncludesNeedEveryCapExcludesAny) {
   auto one = read(json, on(Arch::x86_64, {"CAP_SYS_ADMIN"}));
   EXPECT_TRUE(names(one).empty());
   ASSERT_EQ(one.skipped.size(), 2u);
-  EXPECT_EQ(one.skipped[0].origin, "p.json:/syscalls/0");
+  EXPECT_EQ(one.skipped[0].origin.to_string(), "p.json:/syscalls/0");
   EXPECT_EQ(one.skipped[0].reason, "includes.caps: CAP_BPF is not granted");
   EXPECT_EQ(one.skipped[1].reason, "excludes.caps: CAP_SYS_ADMIN is granted");
   EXPECT_EQ(names(read(json, on(Arch::x86_64, {"CAP_BPF"}))), std::vector<std::string>{});
@@ -452,7 +472,7 @@ TEST(OciReader, UnreadableFile) {
   }
   auto p = read_oci_profile(path, on(Arch::x86_64));
   ASSERT_EQ(p.policy.rules.size(), 1u);
-  EXPECT_EQ(p.policy.rules[0].origin, path.string() + ":/syscalls/0");
+  EXPECT_EQ(p.policy.rules[0].origin.to_string(), path.string() + ":/syscalls/0");
   std::filesystem::remove(path);
 }
 

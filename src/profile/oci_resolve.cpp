@@ -167,7 +167,7 @@ std::optional<std::string> Resolver::gated_out(const oci::Entry& e) {
 }
 
 void Resolver::resolve_entry(const oci::Entry& e) {
-  const std::string origin = messages_.source() + ":" + e.at;
+  const RuleOrigin origin = RuleOrigin::in_json(messages_.source(), e.at);
   if (auto why = gated_out(e)) {
     out_.skipped.push_back({origin, *why});
     return;
@@ -192,11 +192,8 @@ void Resolver::resolve_entry(const oci::Entry& e) {
       r.action = e.action;
       r.conditions = alt.conditions;
       r.origin = origin;
-      if (alternatives.size() > 1 || alt.arg_positions.size() != conds.size()) {
-        std::vector<std::string> ks;
-        for (auto k : alt.arg_positions) ks.push_back(std::to_string(k));
-        r.origin += "/args/" + join(ks, "+");
-      }
+      if (alternatives.size() > 1 || alt.arg_positions.size() != conds.size())
+        for (std::size_t k : alt.arg_positions) r.origin.json_args.push_back(static_cast<unsigned>(k));
       out_.policy.rules.push_back(std::move(r));
       added = true;
     }

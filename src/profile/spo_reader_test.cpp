@@ -33,7 +33,8 @@ TEST(SpoReader, ReadsTheSpecAsAnOciProfile) {
   EXPECT_EQ(p.policy.default_action, Action::errno_(1));
   ASSERT_EQ(p.policy.rules.size(), 2u);
   EXPECT_EQ(p.policy.rules[1].action, Action::errno_(38));
-  EXPECT_EQ(p.policy.rules[0].origin, "p.yaml:/spec/syscalls/0");
+  EXPECT_EQ(p.policy.rules[0].origin.to_string(), "p.yaml:/spec/syscalls/0");
+  EXPECT_EQ(p.policy.rules[1].origin, RuleOrigin::in_json("p.yaml", "/spec/syscalls/1"));
 }
 
 TEST(SpoReader, FillsWhatOmitemptyLeavesOut) {

@@ -175,7 +175,7 @@ class Compiler {
           // Unconditional: replaces everything said before about it.
           if (!region) e.widths.clear();
           else e.widths.push_back(widths);
-          e.statements.add(action, region ? *region : any_region(), t.loc.str());
+          e.statements.add(action, region ? *region : any_region(), RuleOrigin::in_text(t.loc.file, t.loc.line, t.loc.col));
         }
       }
     }
@@ -257,8 +257,8 @@ class Compiler {
         if (first[a] && out[a] != w)
           throw InputError(fmt::format("{}: arg{} of {} is compared on {} here but on {} at {}; use one width for an "
                                        "argument of a syscall",
-                                       l.origin, a, to_string(ref), width_text(w), width_text(out[a]),
-                                       first[a]->origin));
+                                       l.origin.to_string(), a, to_string(ref), width_text(w), width_text(out[a]),
+                                       first[a]->origin.to_string()));
         out[a] = w;
         first[a] = &l;
       }

@@ -57,7 +57,11 @@ TEST(TextParser, SeedExampleAllowAllKillWriteToFdOtherThanOne) {
   EXPECT_EQ(r.syscall, SyscallRef{std::string("write")});
   EXPECT_EQ(r.action, Action::kill_process());
   EXPECT_EQ(r.conditions, (std::vector<Condition>{as(arg(0) != 1, kU32)}));
-  EXPECT_EQ(r.origin, "t.policy:4:6");
+  EXPECT_EQ(r.origin.to_string(), "t.policy:4:6");
+  EXPECT_EQ(r.origin.file, "t.policy");
+  EXPECT_EQ(r.origin.line, 4u);
+  EXPECT_EQ(r.origin.column, 6u);
+  EXPECT_TRUE(r.origin.json_pointer.empty());
   const bpf::Program prog = compile(p.policy);
   EXPECT_EQ(decide(prog, Arch::x86_64, "write", {1}), Action::allow());
   EXPECT_EQ(decide(prog, Arch::x86_64, "write", {2}), Action::kill_process());
@@ -175,7 +179,7 @@ TEST(TextParser, UnconditionalStatementReplacesEarlierConditionalOnes) {
   ASSERT_EQ(p.policy.rules.size(), 1u);
   EXPECT_TRUE(p.policy.rules[0].conditions.empty());
   EXPECT_EQ(p.policy.rules[0].action, Action::errno_(1));
-  EXPECT_EQ(p.policy.rules[0].origin, "t.policy:4:14");
+  EXPECT_EQ(p.policy.rules[0].origin.to_string(), "t.policy:4:14");
 }
 
 TEST(TextParser, TextAndHandWrittenOciJsonDecideTheSame) {
@@ -352,7 +356,7 @@ TEST(TextParser, IncludesSplicePoliciesInPlace) {
   TextPolicy p = read_text_policy_text("default errno(EPERM)\narch x86_64\ninclude \"common.policy\"\ndeny write\n",
                                        "dir/main.policy", o);
   std::map<std::string, std::pair<Action, std::string>> got;
-  for (const Rule& r : p.policy.rules) got[std::get<std::string>(r.syscall)] = {r.action, r.origin};
+  for (const Rule& r : p.policy.rules) got[std::get<std::string>(r.syscall)] = {r.action, r.origin.to_string()};
   EXPECT_EQ(got.size(), 2u);  // write was denied again after the include
   EXPECT_EQ(got["read"].first, Action::allow());
   EXPECT_EQ(got["read"].second, "dir/common.policy:1:7");

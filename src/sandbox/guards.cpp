@@ -125,7 +125,7 @@ bpf::Program guard_program(const std::vector<Arch>& arches) {
     r.syscall = std::string(g.syscall);
     r.action = Action::errno_(EPERM);
     if (g.ioctl_request) r.conditions.push_back(Condition{1, CmpOp::MaskedEq, *g.ioctl_request, 0xffffffffULL});
-    r.origin = g.why;
+    r.origin = RuleOrigin::named(g.why);
     h.rules.push_back(std::move(r));
   }
   return compile(h);

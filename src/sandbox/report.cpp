@@ -14,14 +14,29 @@
 namespace seccage::sandbox {
 namespace {
 
+// The origin's fields, only those its front end knows (docs/run.md): a tool
+// can jump to file:line or the JSON pointer without taking "origin" apart.
+nlohmann::json origin_fields_json(const RuleOrigin& o) {
+  nlohmann::json out = nlohmann::json::object();
+  if (!o.file.empty()) out["file"] = o.file;
+  if (o.line != 0) out["line"] = o.line;
+  if (o.column != 0) out["column"] = o.column;
+  if (!o.json_pointer.empty()) out["json_pointer"] = o.json_pointer;
+  if (!o.json_args.empty()) out["json_args"] = o.json_args;
+  if (!o.option.empty()) out["option"] = o.option;
+  if (!o.name.empty()) out["name"] = o.name;
+  return out;
+}
+
 nlohmann::json violation_json(const Violation& v) {
   nlohmann::json args = nlohmann::json::array();
   for (auto a : v.args) args.push_back(a);
   nlohmann::json out = {
       {"syscall", v.syscall}, {"nr", v.nr},         {"arch", v.arch},       {"pid", v.pid},
       {"tid", v.tid},         {"args", args},       {"decoded", v.decoded}, {"action", v.action.to_string()},
-      {"rule", v.rule},       {"origin", v.origin}, {"outcome", v.outcome},
+      {"rule", v.rule},       {"origin", v.origin.to_string()}, {"outcome", v.outcome},
   };
+  out["origin_fields"] = origin_fields_json(v.origin);
   if (!v.args_known) out["args"] = nullptr;
   // Each argument decoded; raw as a hex string, since JSON numbers above
   // 2^53 lose precision in most parsers (an address, a negative int).
@@ -57,8 +72,11 @@ std::string line(const Violation& v) {
   }
   const bool let_through = v.outcome == kLetThrough;
   std::string out = fmt::format("seccage: {} {}: {} denied{} by rule '{}'", verb(v, let_through), who, v.decoded, how, v.rule);
-  if (!v.origin.empty() && v.origin != "default" && v.origin.find(v.rule) == std::string::npos)
-    out += fmt::format(" [{}]", v.origin);
+  // The origin in brackets when it adds something: not for the default
+  // action, nor when the rule's text already says it.
+  const std::string origin = v.origin.to_string();
+  if (!origin.empty() && v.origin != RuleOrigin::named("default") && origin.find(v.rule) == std::string::npos)
+    out += fmt::format(" [{}]", origin);
   out += fmt::format(" ({})", v.arch);
   if (let_through) out += fmt::format(", {}", kLetThrough);
   return out;

@@ -752,7 +752,8 @@ void Session::explain_sigsys_death(bool killed_by_us) {
   report_.sigsys = sv.cause;
   if (killed_by_us || f.trapped_by_seccage) seen_.killed_by_policy = true;
   if (!sv.violation) return;
-  Violation v = violation_unseen(program, sv.rule, supervisor_ ? "policy (carried out by the kernel)" : "policy",
+  Violation v = violation_unseen(program, sv.rule,
+                                 RuleOrigin::named(supervisor_ ? "policy (carried out by the kernel)" : "policy"),
                                  f.policy_traps && supervisor_ ? Action::trap() : Action::kill_process());
   v.outcome = "killed by the kernel's SIGSYS";
   log_.record(std::move(v));

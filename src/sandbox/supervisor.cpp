@@ -53,7 +53,7 @@ Classification guard_classification(Classification c, const Guard& guard, std::u
   c.action = Action::errno_(EPERM);
   c.rule = -1;
   c.rule_text = guard.why;
-  c.origin = "seccage";
+  c.origin = RuleOrigin::named("seccage");
   c.unknown_number = false;
   return c;
 }
@@ -136,7 +136,7 @@ void Supervisor::record_own_filter(ViolationLog& log, const Call& call, const Cl
     v.pid = pid;
     decode_arguments(v, c, MemoryReader{}, DecodeOptions{});
     v.rule = fmt::format("a stacked filter {} the policy's kill of {}", f.exact ? "outranks" : "may outrank", outranked);
-    v.origin = "own filter";
+    v.origin = RuleOrigin::named("own filter");
     v.outcome = fmt::format("installed: the kernel answers {} from this filter (errno or trap) before seccage, so "
                             "seccage cannot kill or report them", outranked);
     log.record(std::move(v));

@@ -59,7 +59,7 @@ Policy notify_variant(const Policy& original, const std::vector<std::string>& ob
   // USER_NOTIF already the rules are no-ops with the same effect.
   for (const std::string& name : always) {
     const bool somewhere = std::any_of(arches.begin(), arches.end(), [&](Arch a) { return syscall_number(a, name).has_value(); });
-    if (somewhere) v.rules.push_back(Rule{name, Action::user_notif(), {}, "seccage: always supervised"});
+    if (somewhere) v.rules.push_back(Rule{name, Action::user_notif(), {}, RuleOrigin::named("seccage: always supervised")});
   }
   return v;
 }
@@ -74,7 +74,7 @@ Classification Classifier::classify(std::uint32_t audit_arch, std::uint32_t nr,
   c.action = verdict.action;
   if (!verdict.arch) {
     c.rule_text = "foreign architecture";
-    c.origin = "bad-arch action";
+    c.origin = RuleOrigin::named("bad-arch action");
     return c;
   }
   c.known_arch = true;
@@ -99,13 +99,13 @@ Classification Classifier::classify(std::uint32_t audit_arch, std::uint32_t nr,
   if (c.rule >= 0) {
     const Rule& r = policy.rules[static_cast<std::size_t>(c.rule)];
     c.rule_text = describe_rule(r);
-    c.origin = r.origin.empty() ? "policy" : r.origin;
+    c.origin = r.origin.empty() ? RuleOrigin::named("policy") : r.origin;
   } else if (c.unknown_number && c.action == Action::errno_(kEnosys) && !(policy.default_action == c.action)) {
     c.rule_text = "syscall unknown to seccage's table (ENOSYS, so libc falls back)";
-    c.origin = "default";
+    c.origin = RuleOrigin::named("default");
   } else {
     c.rule_text = "default action";
-    c.origin = "default";
+    c.origin = RuleOrigin::named("default");
   }
   return c;
 }

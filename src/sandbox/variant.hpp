@@ -43,7 +43,7 @@ struct Classification {
   Action action;            // the original action
   int rule = -1;            // index into Policy::rules, -1 for the default or ENOSYS stub
   std::string rule_text;    // "write: arg0 != 1", "default action", "unknown syscall (ENOSYS)"
-  std::string origin;       // Rule::origin, or "default"
+  RuleOrigin origin;        // Rule::origin, or named "default", "policy" (a rule with none), "bad-arch action"
   bool unknown_number = false;
   std::optional<std::string> name;  // from the arch's table
 };

@@ -95,7 +95,7 @@ TEST(SandboxVariant, ClassifierNamesTheRule) {
   EXPECT_EQ(w.action, Action::kill_process());
   EXPECT_EQ(w.rule, 0);
   EXPECT_EQ(w.rule_text, "write: arg0 != 1");
-  EXPECT_EQ(w.origin, "--kill write:arg0!=1");
+  EXPECT_EQ(w.origin.to_string(), "--kill write:arg0!=1");
   auto e = c.classify(audit, *syscall_number(arch, "execve"), {});
   EXPECT_EQ(e.rule, 1);  // unconditional: found from the decision's fallthrough
   EXPECT_EQ(e.rule_text, "execve");

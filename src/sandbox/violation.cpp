@@ -25,7 +25,7 @@ void decode_arguments(Violation& v, const Classification& c, const MemoryReader&
   v.arguments = std::move(decoded.args);
 }
 
-Violation violation_unseen(pid_t program, std::string rule, std::string origin, Action action) {
+Violation violation_unseen(pid_t program, std::string rule, RuleOrigin origin, Action action) {
   Violation v;
   v.pid = v.tid = program;
   v.syscall = "?";

@@ -36,6 +36,6 @@ void decode_arguments(Violation& v, const Classification& c, const MemoryReader&
 
 // A process the kernel killed of SIGSYS: the kernel shows neither the call
 // nor its arguments, only that the policy (`rule`) must have done it.
-Violation violation_unseen(pid_t program, std::string rule, std::string origin, Action action);
+Violation violation_unseen(pid_t program, std::string rule, RuleOrigin origin, Action action);
 
 }  // namespace seccage::sandbox

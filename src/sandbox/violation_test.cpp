@@ -12,7 +12,7 @@ Classification denied_write() {
   c.action = Action::kill_process();
   c.rule = 3;
   c.rule_text = "write: arg0 != 1";
-  c.origin = "p.policy:4:1";
+  c.origin = RuleOrigin::in_text("p.policy", 4, 1);
   c.name = "write";
   return c;
 }
@@ -37,7 +37,8 @@ TEST(SandboxViolation, TakesTheCallFromTheNotificationAndTheVerdictFromTheClassi
   EXPECT_TRUE(v.args_known);
   EXPECT_EQ(v.action, Action::kill_process());
   EXPECT_EQ(v.rule, "write: arg0 != 1");
-  EXPECT_EQ(v.origin, "p.policy:4:1");
+  EXPECT_EQ(v.origin, RuleOrigin::in_text("p.policy", 4, 1));
+  EXPECT_EQ(v.origin.to_string(), "p.policy:4:1");
   EXPECT_TRUE(v.outcome.empty());  // the supervisor says what it did
 }
 
@@ -63,14 +64,14 @@ TEST(SandboxViolation, DecodesFromRegistersWhenMemoryCannotBeRead) {
 }
 
 TEST(SandboxViolation, AKernelKillShowsNoCall) {
-  Violation v = violation_unseen(7, "write: arg0 != 1", "policy", Action::kill_process());
+  Violation v = violation_unseen(7, "write: arg0 != 1", RuleOrigin::named("policy"), Action::kill_process());
   EXPECT_EQ(v.pid, 7);
   EXPECT_EQ(v.tid, 7);
   EXPECT_EQ(v.syscall, "?");
   EXPECT_FALSE(v.args_known);
   EXPECT_TRUE(v.arguments.empty());
   EXPECT_EQ(v.rule, "write: arg0 != 1");
-  EXPECT_EQ(v.origin, "policy");
+  EXPECT_EQ(v.origin.to_string(), "policy");
 }
 
 }  // namespace

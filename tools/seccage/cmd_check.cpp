@@ -38,7 +38,7 @@ LintReport check_one(const std::string& file, const OciResolveOptions& resolve, 
   const std::string name = file == "-" ? "stdin" : file;
   if (detect_policy_format(text) == PolicyFormat::OciJson) return lint_oci_profile(text, name, resolve, options);
   // Every other format through the one loader (load_policy.hpp): their rules
-  // carry file:line origins already.
+  // carry their file, line and column (RuleOrigin) already.
   PolicyLoadOptions load;
   load.arches = options.restrict_to;
   load.capabilities = resolve.capabilities;

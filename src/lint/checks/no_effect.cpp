@@ -46,7 +46,7 @@ void check_no_effect(Context& ctx, PolicyFacts& facts) {
   const RuleStatus& st = facts.status;
   const Policy& p = ctx.policy;
   std::vector<bool> reported(p.rules.size());
-  std::set<std::string> seen;  // origin + syscall: one finding per statement and syscall
+  std::set<std::pair<RuleOrigin, std::string>> seen;  // one finding per statement and syscall
   for (std::size_t i = 0; i < p.rules.size(); ++i) {
     const Rule& r = p.rules[i];
     if (r.conditions.empty() || st.refused[i] || r.action == p.default_action) continue;
@@ -67,7 +67,7 @@ void check_no_effect(Context& ctx, PolicyFacts& facts) {
     }
     if (!decider) continue;
     reported[i] = true;
-    if (!seen.insert(r.origin + "|" + subject).second) continue;
+    if (!seen.insert({r.origin, subject}).second) continue;
     // The statement's whole condition: the rules it became, as alternatives.
     std::vector<std::string> alternatives;
     for (const Rule& o : p.rules)

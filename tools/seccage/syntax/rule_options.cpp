@@ -72,7 +72,7 @@ std::vector<SyscallRef> syscall_list(std::string_view option, std::string_view t
 std::vector<Rule> parse_rule_option(std::string_view option, std::string_view text, Action action,
                                     std::span<const Arch> arches) {
   const std::size_t colon = text.find(':');
-  const std::string origin = fmt::format("{} {}", option, text);
+  const RuleOrigin origin = RuleOrigin::from_option(fmt::format("{} {}", option, text));
   std::vector<Rule> rules;
   for (SyscallRef& ref : syscall_list(option, text, text.substr(0, colon))) {
     if (colon == std::string_view::npos) {
@@ -116,7 +116,7 @@ std::vector<Rule> parse_deny_option(std::string_view option, std::string_view te
     }
   }
   auto rules = parse_rule_option(option, rest, action, arches);
-  for (Rule& r : rules) r.origin = fmt::format("{} {}", option, text);
+  for (Rule& r : rules) r.origin = RuleOrigin::from_option(fmt::format("{} {}", option, text));
   return rules;
 }
 
@@ -142,7 +142,8 @@ bool overlay_rules(Policy& policy, const std::vector<Rule>& added) {
           added[i].action != added[j].action)
         throw InputError(fmt::format("{} and {} contradict each other on '{}': give one action per syscall and "
                                      "conditions",
-                                     added[i].origin, added[j].origin, seccage::to_string(added[i].syscall)));
+                                     added[i].origin.to_string(), added[j].origin.to_string(),
+                                     seccage::to_string(added[i].syscall)));
   apply_later_rules(policy, added);
   // Rule options are seccage's own policy form, over any base (even a JSON
   // profile): a denial io_uring could do takes io_uring with it, unless

@@ -45,7 +45,9 @@ TEST(RuleOptions, NamesAndConditions) {
   ASSERT_EQ(r.size(), 2u);
   EXPECT_EQ(std::get<std::string>(r[0].syscall), "read");
   EXPECT_TRUE(r[1].conditions.empty());
-  EXPECT_EQ(r[1].origin, "--allow read,write");
+  EXPECT_EQ(r[1].origin.to_string(), "--allow read,write");
+  EXPECT_EQ(r[1].origin.option, "--allow read,write");
+  EXPECT_TRUE(r[1].origin.file.empty());
 
   auto k = opt("--kill", "write:arg0!=1");
   ASSERT_EQ(k.size(), 1u);
