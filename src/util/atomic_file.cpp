@@ -14,18 +14,18 @@ namespace seccage {
 
 namespace {
 
-void write_whole(int fd, std::string_view content, const std::filesystem::path& path) {
+// Writes all of `content`; false with errno set when a write fails.
+bool write_whole(int fd, std::string_view content) {
   std::size_t done = 0;
   while (done < content.size()) {
     const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      throw SystemError("file " + path.string() + ": cannot write", err);
+      return false;
     }
     done += static_cast<std::size_t>(n);
   }
+  return true;
 }
 
 }  // namespace
@@ -39,8 +39,9 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
     if (S_ISDIR(st.st_mode)) throw SystemError("file " + path.string() + ": is a directory", EISDIR);
     const int out = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
     if (out < 0) throw SystemError("file " + path.string() + ": cannot open", errno);
-    write_whole(out, content, path);
-    if (::close(out) != 0) throw SystemError("file " + path.string() + ": cannot write", errno);
+    const bool written = write_whole(out, content);
+    const int err = errno;
+    if (::close(out) != 0 || !written) throw SystemError("file " + path.string() + ": cannot write", written ? errno : err);
     return;
   }
   // Same directory as the target: rename(2) is atomic only within one file system.
@@ -53,15 +54,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
     ::unlink(tmp.c_str());
     throw SystemError("file " + path.string() + ": " + what, err);
   };
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("cannot write");
-    }
-    done += static_cast<std::size_t>(n);
-  }
+  if (!write_whole(fd, content)) fail("cannot write");
   // mkstemp makes the file 0600; outputs are not secrets, so give the mode a
   // plain creat() would.
   const mode_t mask = ::umask(0);
