@@ -13,10 +13,25 @@
 // Prints the median of each over --runs runs (default 51) and the ratio;
 // then build+export again with the two libraries alternating run by run,
 // and the median of each pair's ratio (steadier on a shared machine).
+//
+// Last, the cases that end in the kernel, alternating the libraries, each
+// run in a new thread (the libraries warm) and then in a fresh process (this
+// program run again: what a runtime pays at a container's start, the
+// library opened and the profile read untimed): seccomp_init + the rules +
+// seccomp_load, timed in the thread or process the filter then binds; the
+// same with seccomp_export_bpf instead of the load (the library's own work);
+// the kernel's install of each library's program alone (the seccomp(2)
+// call); and of a one-instruction filter, the floor no library's load can
+// go below.
 // Usage: compat_bench <libseccomp.so.2> <libseccage-compat.so> <docker-default.json> [runs]
 // (COMPAT_BENCH_PROFILE=N in the environment: the drop-in's build + export
-// alone, N times, to profile it.)
+// alone, N times, to profile it; with COMPAT_BENCH_ALTERNATE=1 too, each
+// after a libseccomp build + export, as in the alternating row.)
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,8 +41,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <exception>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/core.h>
@@ -199,9 +217,150 @@ Interleaved interleaved(const Api& a, const Api& b, const Profile& profile, int 
   return {median(ta), median(tb), median(ratios)};
 }
 
+// --- One run in a fresh process ---------------------------------------------
+
+// The seccomp(2) install of `program` in this process, timed; the process is
+// bound by the filter afterwards (it only writes its figure and exits, which
+// every filter here allows).
+double install_us(const std::vector<sock_filter>& program) {
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) throw std::runtime_error("PR_SET_NO_NEW_PRIVS failed");
+  sock_fprog fprog{static_cast<unsigned short>(program.size()), const_cast<sock_filter*>(program.data())};
+  return time_us([&] {
+    if (::syscall(SYS_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, 0, &fprog) != 0)
+      throw std::runtime_error(fmt::format("seccomp: {}", std::strerror(errno)));
+  });
+}
+
+std::vector<sock_filter> exported(const Api& api, const Profile& profile) {
+  const int fd = memfd_create("compat-bench-program", MFD_CLOEXEC);
+  Ctx ctx = build(api, profile);
+  export_to(api, ctx, fd);
+  api.release(ctx);
+  std::vector<sock_filter> program(static_cast<std::size_t>(::lseek(fd, 0, SEEK_END)) / sizeof(sock_filter));
+  if (::pread(fd, program.data(), program.size() * sizeof(sock_filter), 0) < 0) throw std::runtime_error("pread");
+  ::close(fd);
+  return program;
+}
+
+// One timed run of a case that ends in the kernel (MODE): build-load (the
+// whole start: init, rules, seccomp_load), build-export (the library's own
+// work, no install), install (the kernel's install of the library's
+// program, built untimed) or floor (of a one-instruction filter). The
+// calling thread is bound by the filter afterwards.
+double timed_case(const std::string& mode, const Api& api, const Profile& profile) {
+  if (mode == "floor") {
+    const std::vector<sock_filter> allow_all{{0x06 /* BPF_RET|BPF_K */, 0, 0, 0x7fff0000u /* ALLOW */}};
+    return install_us(allow_all);
+  }
+  if (mode == "install") return install_us(exported(api, profile));
+  if (mode == "build-export") {
+    const int fd = memfd_create("compat-bench-program", MFD_CLOEXEC);
+    Ctx ctx = nullptr;
+    const double us = time_us([&] {
+      ctx = build(api, profile);
+      export_to(api, ctx, fd);
+    });
+    api.release(ctx);
+    ::close(fd);
+    return us;
+  }
+  Ctx ctx = nullptr;
+  const double us = time_us([&] {
+    ctx = build(api, profile);
+    if (api.load(ctx) != 0) throw std::runtime_error("seccomp_load failed");
+  });
+  api.release(ctx);
+  return us;
+}
+
+const char* const kKernelCases[] = {"build-load", "build-export", "install", "floor"};
+
+// The child's side: `compat_bench --once MODE LIB PROFILE`: the library
+// opened and the profile read untimed, then one timed_case. Prints
+// microseconds.
+int run_once(const std::string& mode, const char* lib, const char* profile_path) {
+  const Api api(lib);
+  const Profile profile = docker_profile(profile_path);
+  std::printf("%.3f\n", timed_case(mode, api, profile));
+  return 0;
+}
+
+// One timed_case in a new thread of this process (the libraries and the
+// heap warm): the filter binds only that thread, which then ends.
+double in_new_thread(const std::string& mode, const Api& api, const Profile& profile) {
+  double us = 0;
+  std::exception_ptr failure;
+  std::thread([&] {
+    try {
+      us = timed_case(mode, api, profile);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }).join();
+  if (failure) std::rethrow_exception(failure);
+  return us;
+}
+
+// Runs this program again as `--once MODE LIB PROFILE` and reads its figure.
+double fresh_process(const std::string& mode, const char* lib, const char* profile_path) {
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+  const pid_t pid = fork();
+  if (pid == 0) {
+    ::dup2(out[1], STDOUT_FILENO);
+    const char* argv[] = {"compat_bench", "--once", mode.c_str(), lib, profile_path, nullptr};
+    ::execv("/proc/self/exe", const_cast<char* const*>(argv));
+    _exit(127);
+  }
+  ::close(out[1]);
+  char buf[64] = {};
+  const ssize_t n = ::read(out[0], buf, sizeof buf - 1);
+  ::close(out[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (n <= 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw std::runtime_error(fmt::format("the fresh-process run '{}' of {} failed", mode, lib));
+  return std::strtod(buf, nullptr);
+}
+
+// Each kernel case with the two libraries alternating run by run, `one`
+// running a case of a library (a path for a fresh process, an Api for a
+// thread); the floor's figure is in both columns.
+template <typename Run>
+std::vector<Interleaved> kernel_cases(Run&& one, int runs) {
+  std::vector<Interleaved> out;
+  for (const char* mode : kKernelCases) {
+    std::vector<double> ta, tb, ratios;
+    for (int i = 0; i < runs; ++i) {
+      ta.push_back(one(mode, 0));
+      tb.push_back(one(mode, 1));
+      ratios.push_back(ta.back() / tb.back());
+    }
+    out.push_back({median(ta), median(tb), median(ratios)});
+  }
+  return out;
+}
+
+void print_kernel_cases(const char* title, const std::vector<Interleaved>& rows, int runs) {
+  std::printf("%s (median of %d, alternating; ratio: median of the pairs')\n", title, runs);
+  const char* names[] = {"  init + rules + load", "  init + rules + export_bpf", "  the kernel's install of its program"};
+  for (std::size_t i = 0; i < 3; ++i) std::printf("%-36s %10.1f %12.1f %7.1fx\n", names[i], rows[i].a, rows[i].b, rows[i].ratio);
+  const double floor = (rows[3].a + rows[3].b) / 2;
+  std::printf("%-36s %10.1f   (so no library's init + rules + load can beat libseccomp's by more than %.1fx)\n",
+              "  a one-instruction filter's install", floor, rows[0].a / floor);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 5 && std::string(argv[1]) == "--once") {
+    try {
+      return run_once(argv[2], argv[3], argv[4]);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "compat_bench --once: %s\n", e.what());
+      return 1;
+    }
+  }
   if (argc < 4) {
     std::fprintf(stderr, "usage: %s <libseccomp.so.2> <libseccage-compat.so> <docker-default.json> [runs]\n", argv[0]);
     return 2;
@@ -215,7 +374,13 @@ int main(int argc, char** argv) {
     // COMPAT_BENCH_PROFILE=N: only the drop-in's build + export, N times, for
     // a profiler (perf record) to see that case alone.
     if (const char* n = std::getenv("COMPAT_BENCH_PROFILE")) {
+      const bool alternate = std::getenv("COMPAT_BENCH_ALTERNATE") != nullptr;
       for (int i = 0, count = std::atoi(n); i < count; ++i) {
+        if (alternate) {
+          Ctx other = build(libseccomp, profile);
+          export_to(libseccomp, other, fd);
+          libseccomp.release(other);
+        }
         Ctx ctx = build(compat, profile);
         export_to(compat, ctx, fd);
         compat.release(ctx);
@@ -239,6 +404,17 @@ int main(int argc, char** argv) {
     const Interleaved in = interleaved(libseccomp, compat, profile, runs, fd);
     std::printf("%-34s %12.1f %12.1f %7.1fx  (median of the %d pairs' ratios)\n", "init+rules+export, alternating", in.a,
                 in.b, in.ratio, runs);
+    // The cases that end in seccomp(2), whose filter binds the thread that
+    // installs it: in a new thread each run, then in a fresh process each
+    // run, as a runtime starts (its first and only build).
+    const Api* apis[] = {&libseccomp, &compat};
+    print_kernel_cases("In a new thread each run",
+                       kernel_cases([&](const char* mode, int lib) { return in_new_thread(mode, *apis[lib], profile); }, runs),
+                       runs);
+    const char* paths[] = {argv[1], argv[2]};
+    print_kernel_cases("In a fresh process each run",
+                       kernel_cases([&](const char* mode, int lib) { return fresh_process(mode, paths[lib], argv[3]); }, runs),
+                       runs);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "compat_bench: %s\n", e.what());
