@@ -43,18 +43,7 @@ std::optional<std::string_view> pseudo_name(int number) {
   return std::nullopt;
 }
 
-std::span<const std::uint32_t> numbers_by_id(Arch arch) {
-  static const std::vector<std::span<const std::uint32_t>> spans = [] {
-    std::vector<std::span<const std::uint32_t>> out;
-    for (const ArchInfo& info : all_arches()) {
-      const auto index = static_cast<std::size_t>(info.arch);
-      if (out.size() <= index) out.resize(index + 1);
-      out[index] = syscall_numbers_by_id(info.arch);
-    }
-    return out;
-  }();
-  return spans[static_cast<std::size_t>(arch)];
-}
+std::span<const std::uint32_t> numbers_by_id(Arch arch) { return syscall_numbers_by_id(arch); }
 
 bool has_multiplexer(Arch arch, std::string_view via) { return syscall_number(arch, via).has_value(); }
 

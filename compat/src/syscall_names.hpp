@@ -31,9 +31,8 @@ int resolve_name_rewrite(Arch arch, std::string_view name);
 // seccomp_syscall_resolve_num_arch: the name of a real number of the arch.
 std::optional<std::string> resolve_number(Arch arch, int number);
 
-// syscall_numbers_by_id(arch), kept per arch: that call goes through
-// std::call_once, whose thread-local bookkeeping costs a __tls_get_addr in a
-// shared library on every call, and rules ask once or twice each.
+// syscall_numbers_by_id(arch): the arch's numbers by name id (built on the
+// arch's first use, then one load per call).
 std::span<const std::uint32_t> numbers_by_id(Arch arch);
 
 // Whether the arch has socketcall (resp. ipc) in its table.

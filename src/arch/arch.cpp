@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <cstring>
@@ -186,13 +187,20 @@ class NameIndex {
     return kEmpty;
   }
   std::uint32_t number(Arch arch, std::uint32_t id) const { return numbers(arch)[id]; }
+  // Built on the first call for that arch only (a filter's few arches, not
+  // all 23: each array is a page or so that a short-lived process would
+  // otherwise fault in). After that, one acquire load: std::call_once alone
+  // costs a __tls_get_addr per call in a shared library, and this runs for
+  // every rule a runtime adds.
   std::span<const std::uint32_t> numbers(Arch arch) const {
     const std::size_t i = index_of(arch);
+    if (const std::uint32_t* ready = ready_[i].load(std::memory_order_acquire)) return {ready, detail::kNameCount};
     std::call_once(numbers_built_[i], [this, i] {
       numbers_[i].assign(detail::kNameCount, kNoSyscall);
       const auto nrs = detail::kTableNrs[i];
       const auto ids = detail::kTableIds[i];
       for (std::size_t k = 0; k < nrs.size(); ++k) numbers_[i][ids[k]] = nrs[k];
+      ready_[i].store(numbers_[i].data(), std::memory_order_release);
     });
     return numbers_[i];
   }
@@ -202,6 +210,7 @@ class NameIndex {
   std::vector<std::uint32_t> slots_;  // name ids by hash
   mutable std::array<std::vector<std::uint32_t>, kArchCount> numbers_;
   mutable std::array<std::once_flag, kArchCount> numbers_built_;
+  mutable std::array<std::atomic<const std::uint32_t*>, kArchCount> ready_{};  // numbers_[i].data() once built
 };
 
 const NameIndex& name_index() {
