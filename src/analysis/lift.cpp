@@ -1,0 +1,555 @@
+#include "seccage/lift.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <fmt/core.h>
+
+#include "seccage/compiler.hpp"
+#include "seccage/error.hpp"
+#include "seccage/filter_diff.hpp"
+#include "policy/regions.hpp"
+
+namespace seccage {
+namespace {
+
+using bpf::Insn;
+namespace op = bpf::op;
+
+constexpr std::uint32_t kFull = 0xffffffffu;
+// The 32-bit words of seccomp_data after nr and arch, by (offset - 8) / 4:
+// the instruction pointer's two, then the arguments' twelve.
+constexpr std::size_t kWords = 14;
+// Paths followed for one (arch, number) before giving up: a filter's tree
+// for one syscall has a handful; only a program built to explode gets here.
+constexpr std::size_t kMaxPaths = 4096;
+
+std::size_t word_of(std::uint32_t offset) { return (offset - bpf::kOffIp) / 4; }
+
+[[noreturn]] void cannot(std::size_t pc, const std::string& what) {
+  throw InputError(fmt::format("instruction {}: {}, which a policy cannot say", pc, what));
+}
+
+// What one path has learnt about a word: an interval, values it is not, and
+// masked equalities and inequalities ((word & mask) ==/!= value).
+struct WordFacts {
+  std::uint32_t min = 0, max = kFull;
+  std::vector<std::uint32_t> not_equal;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> masked_eq, masked_ne;
+
+  bool known() const { return min != 0 || max != kFull || !not_equal.empty() || !masked_eq.empty() || !masked_ne.empty(); }
+  bool allows(std::uint32_t v) const {
+    if (v < min || v > max) return false;
+    for (std::uint32_t n : not_equal)
+      if (v == n) return false;
+    for (auto [m, k] : masked_eq)
+      if ((v & m) != k) return false;
+    for (auto [m, k] : masked_ne)
+      if ((v & m) == k) return false;
+    return true;
+  }
+  // Whether some value could still take this path. Exact for the common
+  // cases (a point, contradicting masks); a dead path that slips through
+  // becomes a rule nothing matches, which changes no decision.
+  bool feasible() const {
+    if (min > max) return false;
+    if (min == max) return allows(min);
+    for (std::size_t i = 0; i < masked_eq.size(); ++i) {
+      for (std::size_t j = i + 1; j < masked_eq.size(); ++j) {
+        const auto [m1, k1] = masked_eq[i];
+        const auto [m2, k2] = masked_eq[j];
+        if (((k1 ^ k2) & m1 & m2) != 0) return false;
+      }
+      for (auto ne : masked_ne)
+        if (ne == masked_eq[i]) return false;
+    }
+    return true;
+  }
+};
+
+struct Facts {
+  std::array<WordFacts, kWords> words;
+};
+
+// A register's content: a constant, or a word of seccomp_data under a mask.
+struct Value {
+  bool is_word = false;
+  std::uint32_t k = 0;       // the constant
+  std::size_t word = 0;      // the word
+  std::uint32_t mask = kFull;
+};
+
+struct Case {
+  Facts facts;
+  Action action;
+};
+
+// Follows every path of the program for one (arch, nr), splitting at each
+// test of an argument word.
+class PathWalker {
+ public:
+  // `info`: the arch whose calls these are; nullptr for a foreign one. On a
+  // 32-bit arch the kernel passes each argument zero-extended, so a load of
+  // a high word is the constant 0 there.
+  PathWalker(const bpf::Program& p, const ArchInfo* info, std::uint32_t nr)
+      : p_(p), audit_(info ? info->audit_arch : 0), nr_(nr) {
+    if (info != nullptr && !info->is_64bit) {
+      for (unsigned arg = 0; arg < 6; ++arg) zero_word_[word_of(bpf::arg_high_offset(arg, info->little_endian))] = true;
+    }
+  }
+
+  std::vector<Case> walk() {
+    walk_from(0, Value{}, Value{}, {}, Facts{});
+    return std::move(cases_);
+  }
+
+ private:
+  Value load(std::size_t pc, std::uint32_t offset) const {
+    if (offset == bpf::kOffNr) return Value{false, nr_};
+    if (offset == bpf::kOffArch) return Value{false, audit_};
+    if (offset >= bpf::kOffIp && offset < bpf::kSeccompDataSize && offset % 4 == 0) {
+      const std::size_t word = word_of(offset);
+      return zero_word_[word] ? Value{false, 0} : Value{true, 0, word, kFull};
+    }
+    cannot(pc, fmt::format("a load from offset {}", offset));
+  }
+
+  static std::uint32_t alu(std::uint16_t code, std::uint32_t a, std::uint32_t b) {
+    switch (code & 0xf0) {
+      case op::ADD: return a + b;
+      case op::SUB: return a - b;
+      case op::MUL: return a * b;
+      case op::DIV: return b == 0 ? 0 : a / b;  // the verifier refuses a constant 0
+      case op::MOD: return b == 0 ? 0 : a % b;
+      case op::OR: return a | b;
+      case op::AND: return a & b;
+      case op::XOR: return a ^ b;
+      case op::LSH: return b >= 32 ? 0 : a << b;
+      case op::RSH: return b >= 32 ? 0 : a >> b;
+      case op::NEG: return 0u - a;
+    }
+    return 0;
+  }
+
+  void walk_from(std::size_t pc, Value a, Value x, std::array<Value, 16> mem, Facts facts) {
+    for (;;) {
+      const Insn& in = p_[pc];
+      const std::uint16_t cls = in.code & 0x07;
+      switch (cls) {
+        case op::LD:
+          if ((in.code & 0xe0) == op::ABS) a = load(pc, in.k);
+          else if ((in.code & 0xe0) == op::IMM) a = Value{false, in.k};
+          else if ((in.code & 0xe0) == op::MEM) a = mem[in.k & 15];
+          else if ((in.code & 0xe0) == op::LEN) a = Value{false, bpf::kSeccompDataSize};
+          else cannot(pc, "an indirect load");
+          break;
+        case op::LDX:
+          if ((in.code & 0xe0) == op::IMM) x = Value{false, in.k};
+          else if ((in.code & 0xe0) == op::MEM) x = mem[in.k & 15];
+          else if ((in.code & 0xe0) == op::LEN) x = Value{false, bpf::kSeccompDataSize};
+          else cannot(pc, "an indirect load into X");
+          break;
+        case op::ST: mem[in.k & 15] = a; break;
+        case op::STX: mem[in.k & 15] = x; break;
+        case op::MISC: (in.code & 0xf8) == op::TXA ? a = x : x = a; break;
+        case op::ALU: {
+          const bool use_x = (in.code & op::X) != 0 && (in.code & 0xf0) != op::NEG;
+          const Value operand = use_x ? x : Value{false, in.k};
+          if (operand.is_word) cannot(pc, "arithmetic between two words of seccomp_data");
+          if (!a.is_word) {
+            a.k = alu(in.code, a.k, operand.k);
+          } else if ((in.code & 0xf0) == op::AND) {
+            a.mask &= operand.k;
+          } else {
+            cannot(pc, "arithmetic other than a mask on an argument");
+          }
+          break;
+        }
+        case op::RET: {
+          const std::uint32_t ret = (in.code & 0x18) == op::A ? (a.is_word ? (cannot(pc, "returning an argument"), 0u) : a.k) : in.k;
+          cases_.push_back({std::move(facts), Action::from_ret(ret)});
+          if (cases_.size() > kMaxPaths) cannot(pc, fmt::format("more than {} paths for one syscall", kMaxPaths));
+          return;
+        }
+        case op::JMP: {
+          if ((in.code & 0xf0) == op::JA) {
+            pc += 1 + in.k;
+            continue;
+          }
+          const Value operand = (in.code & op::X) ? x : Value{false, in.k};
+          if (operand.is_word) cannot(pc, "a comparison of two words of seccomp_data");
+          const std::size_t on_true = pc + 1 + in.jt, on_false = pc + 1 + in.jf;
+          if (!a.is_word) {
+            pc = constant_test(in.code & 0xf0, a.k, operand.k) ? on_true : on_false;
+            continue;
+          }
+          if (a.word < 2) cannot(pc, "a test of the instruction pointer");
+          Facts when_false = facts;
+          const bool true_ok = narrow(pc, in.code & 0xf0, a, operand.k, true, facts.words[a.word]);
+          const bool false_ok = narrow(pc, in.code & 0xf0, a, operand.k, false, when_false.words[a.word]);
+          if (false_ok) walk_from(on_false, a, x, mem, std::move(when_false));
+          if (!true_ok) return;
+          pc = on_true;
+          continue;
+        }
+      }
+      ++pc;
+    }
+  }
+
+  static bool constant_test(std::uint16_t test, std::uint32_t a, std::uint32_t k) {
+    switch (test) {
+      case op::JEQ: return a == k;
+      case op::JGT: return a > k;
+      case op::JGE: return a >= k;
+      case op::JSET: return (a & k) != 0;
+    }
+    return false;
+  }
+
+  // Adds to `w` what taking the branch (`taken`) of `test` says about the
+  // word `a` holds; false when no value takes it.
+  static bool narrow(std::size_t pc, std::uint16_t test, const Value& a, std::uint32_t k, bool taken, WordFacts& w) {
+    const std::uint32_t m = a.mask;
+    if (test == op::JSET) {
+      const std::uint32_t bits = m & k;
+      if (bits == 0) return !taken;
+      (taken ? w.masked_ne : w.masked_eq).emplace_back(bits, 0u);
+    } else if (test == op::JEQ && m != kFull) {
+      if (taken) {
+        if ((k & ~m) != 0) return false;
+        w.masked_eq.emplace_back(m, k);
+      } else if ((k & ~m) == 0) {
+        w.masked_ne.emplace_back(m, k);
+      }
+    } else if (m != kFull) {
+      cannot(pc, "an order comparison of a masked argument");
+    } else if (test == op::JEQ) {
+      if (taken) {
+        w.min = std::max(w.min, k);
+        w.max = std::min(w.max, k);
+      } else {
+        w.not_equal.push_back(k);
+      }
+    } else {
+      // JGT k is JGE k+1; JGE 0 is always taken.
+      const std::uint64_t bound = std::uint64_t{k} + (test == op::JGT ? 1 : 0);
+      if (taken) {
+        if (bound > kFull) return false;
+        w.min = std::max<std::uint32_t>(w.min, static_cast<std::uint32_t>(bound));
+      } else {
+        if (bound == 0) return false;
+        w.max = std::min<std::uint32_t>(w.max, static_cast<std::uint32_t>(bound - 1));
+      }
+    }
+    return w.feasible();
+  }
+
+  const bpf::Program& p_;
+  std::uint32_t audit_, nr_;
+  std::array<bool, kWords> zero_word_{};
+  std::vector<Case> cases_;
+};
+
+// ---- From a path's facts to rules --------------------------------------
+//
+// Each fact becomes a set of argument values (policy/regions.hpp, the text
+// language's set algebra), a path the intersection of its facts' sets, and a
+// syscall's share of one action the union of its paths'. The algebra then
+// writes the sets as rules with at most one comparison per argument, the
+// model's limit.
+
+using regions::Region;
+
+Region region(unsigned arg, CmpOp op, std::uint64_t value, std::uint64_t mask = 0) {
+  Condition c;
+  c.arg = static_cast<std::uint8_t>(arg);
+  c.op = op;
+  c.value = value;
+  c.mask = mask;
+  return regions::region_of(c);
+}
+
+Region all_of(Region a, const Region& b) { return regions::intersect(a, b); }
+
+// The values of argument `arg` whose low word is in [lo, hi], the high word
+// free: aligned power-of-two blocks of the low word.
+Region low_word_range(unsigned arg, std::uint32_t lo, std::uint32_t hi) {
+  Region out;
+  std::uint64_t at = lo;
+  while (at <= hi) {
+    std::uint64_t size = 1;
+    while (size < (std::uint64_t{1} << 32) && at % (size * 2) == 0 && at + size * 2 - 1 <= hi) size *= 2;
+    out = regions::unite(std::move(out), region(arg, CmpOp::MaskedEq, at, 0xffffffffull & ~(size - 1)));
+    at += size;
+  }
+  return out;
+}
+
+// The word's masked facts, the word `shift` bits up in the argument.
+Region masked_facts(unsigned arg, const WordFacts& w, unsigned shift, Region r) {
+  for (auto [m, k] : w.masked_eq) r = all_of(r, region(arg, CmpOp::MaskedEq, std::uint64_t{k} << shift, std::uint64_t{m} << shift));
+  for (auto [m, k] : w.masked_ne)
+    r = all_of(r, regions::complement(region(arg, CmpOp::MaskedEq, std::uint64_t{k} << shift, std::uint64_t{m} << shift)));
+  return r;
+}
+
+// The values of argument `arg` a path allows, from its two words' facts.
+// `low_only`: the value is the low word alone (a 32-bit view of the
+// argument, or a 32-bit arch).
+Region argument_region(unsigned arg, const WordFacts& lo, const WordFacts& hi, bool low_only) {
+  Region r = regions::any_region();
+  if (low_only) {
+    r = all_of(r, region(arg, CmpOp::GE, lo.min));
+    r = all_of(r, region(arg, CmpOp::LE, lo.max));
+    for (std::uint32_t v : lo.not_equal) r = all_of(r, region(arg, CmpOp::NE, v));
+    return masked_facts(arg, lo, 0, r);
+  }
+  if (hi.min == hi.max) {
+    // The high word pinned: the low word's interval and exclusions are plain
+    // 64-bit comparisons.
+    const std::uint64_t base = std::uint64_t{hi.min} << 32;
+    r = all_of(r, region(arg, CmpOp::GE, base | lo.min));
+    r = all_of(r, region(arg, CmpOp::LE, base | lo.max));
+    for (std::uint32_t v : lo.not_equal) r = all_of(r, region(arg, CmpOp::NE, base | v));
+  } else {
+    r = all_of(r, region(arg, CmpOp::GE, std::uint64_t{hi.min} << 32));
+    r = all_of(r, region(arg, CmpOp::LE, (std::uint64_t{hi.max} << 32) | kFull));
+    for (std::uint32_t v : hi.not_equal) {
+      r = all_of(r, regions::complement(region(arg, CmpOp::MaskedEq, std::uint64_t{v} << 32, 0xffffffff00000000ull)));
+    }
+    if (lo.min != 0 || lo.max != kFull) r = all_of(r, low_word_range(arg, lo.min, lo.max));
+    for (std::uint32_t v : lo.not_equal) r = all_of(r, regions::complement(region(arg, CmpOp::MaskedEq, v, kFull)));
+  }
+  return masked_facts(arg, hi, 32, masked_facts(arg, lo, 0, r));
+}
+
+// How each argument of one syscall is read back: its low word alone when no
+// path tests the high word (what seccage builds for an `int`), else whole.
+using LowOnly = std::array<bool, 6>;
+
+LowOnly low_only_arguments(const std::vector<Case>& cases, const ArchInfo& info) {
+  LowOnly out;
+  for (unsigned arg = 0; arg < 6; ++arg) {
+    out[arg] = true;
+    for (const Case& c : cases) out[arg] = out[arg] && !c.facts.words[word_of(bpf::arg_high_offset(arg, info.little_endian))].known();
+  }
+  return out;
+}
+
+Region path_region(const Case& c, const ArchInfo& info, const LowOnly& low_only) {
+  Region r = regions::any_region();
+  for (unsigned arg = 0; arg < 6; ++arg) {
+    const WordFacts& lo = c.facts.words[word_of(bpf::arg_low_offset(arg, info.little_endian))];
+    const WordFacts& hi = c.facts.words[word_of(bpf::arg_high_offset(arg, info.little_endian))];
+    if (!lo.known() && !hi.known()) continue;
+    r = all_of(r, argument_region(arg, lo, hi, low_only[arg]));
+  }
+  return r;
+}
+
+// The rules that give a syscall's calls what its paths decide, where that
+// is not `otherwise`.
+std::vector<Rule> rules_for(const SyscallRef& syscall, const std::vector<Case>& cases, Action otherwise,
+                            const ArchInfo& info) {
+  const LowOnly low_only = low_only_arguments(cases, info);
+  std::map<Action, Region> by_action;
+  for (const Case& c : cases) {
+    if (c.action == otherwise) continue;
+    by_action[c.action] = regions::unite(std::move(by_action[c.action]), path_region(c, info, low_only));
+  }
+  std::vector<Rule> out;
+  try {
+    for (const auto& [action, r] : by_action) {
+      for (std::vector<Condition>& conditions : regions::to_conditions(regions::simplify(r))) {
+        for (Condition& c : conditions) c.width = low_only[c.arg] && info.is_64bit ? ArgWidth::U32 : ArgWidth::U64;
+        out.push_back(Rule{syscall, action, std::move(conditions), RuleOrigin::named("read back from the filter")});
+      }
+    }
+  } catch (const regions::RegionTooComplex&) {
+    throw InputError(fmt::format("{} on {}: its conditions need more rules than a policy should hold", to_string(syscall),
+                                 info.name));
+  }
+  return out;
+}
+
+// ---- One arch --------------------------------------------------------------
+
+// The numbers seccomp_data.nr holds for this arch's calls: x86_64 and x32
+// share AUDIT_ARCH_X86_64 and split it at bit 30.
+bool in_domain(const ArchInfo& info, std::uint32_t nr) {
+  if (info.arch == Arch::x86_64) return nr < 0x40000000u || nr == kNoSyscallNr;
+  if (info.arch == Arch::x32) return nr >= 0x40000000u && nr != kNoSyscallNr;
+  return true;
+}
+
+// Every constant the program compares anything with, and its neighbours:
+// the numbers outside the table where a decision may change.
+std::set<std::uint32_t> compared_constants(const bpf::Program& p) {
+  std::set<std::uint32_t> out;
+  for (const Insn& in : p) {
+    if ((in.code & 0x07) != op::JMP || (in.code & 0xf0) == op::JA) continue;
+    out.insert({in.k - 1, in.k, in.k + 1});
+  }
+  return out;
+}
+
+struct ArchLift {
+  Policy policy;
+  bool handled = true;
+};
+
+bool unconditional(const std::vector<Case>& cases) {
+  for (const Case& c : cases)
+    if (c.action != cases.front().action) return false;
+  return true;
+}
+
+Policy lift_arch(const bpf::Program& p, const ArchInfo& info, Action bad_arch) {
+  std::map<std::uint32_t, std::vector<Case>> named;  // by number, table order
+  for (const SyscallEntry& e : syscall_table(info.arch)) named[e.nr] = PathWalker(p, &info, e.nr).walk();
+  std::map<std::uint32_t, std::vector<Case>> unnamed;
+  std::set<std::uint32_t> candidates = compared_constants(p);
+  candidates.insert({info.max_nr + 1, kNoSyscallNr, info.nr_offset, info.nr_offset + 0x3fffffffu});
+  for (std::uint32_t nr : candidates) {
+    if (!in_domain(info, nr) || named.count(nr)) continue;
+    unnamed[nr] = PathWalker(p, &info, nr).walk();
+  }
+
+  // The default: what most named syscalls get without conditions.
+  std::map<Action, std::size_t> votes;
+  for (const auto& [nr, cases] : named)
+    if (unconditional(cases)) ++votes[cases.front().action];
+  Policy policy;
+  policy.arches = {info.arch};
+  policy.bad_arch_action = bad_arch;
+  policy.enosys_for_unknown = false;
+  policy.default_action = votes.empty() ? Action::kill_process()
+                                        : std::max_element(votes.begin(), votes.end(), [](auto& a, auto& b) {
+                                            return a.second < b.second;
+                                          })->first;
+  // Numbers past the table: the policy's default, or ENOSYS when the
+  // default denies (seccage's own filters), or the default changes to theirs.
+  const std::vector<Case>& past = unnamed.at(info.max_nr + 1);
+  if (unconditional(past) && past.front().action != policy.default_action) {
+    const Action unknown = past.front().action;
+    if (unknown == Action::errno_(ENOSYS) && policy.default_action.kind != ActionKind::Allow &&
+        policy.default_action.kind != ActionKind::Log) {
+      policy.enosys_for_unknown = true;
+    } else {
+      policy.default_action = unknown;
+    }
+  }
+  const Action unknown_gets = policy.enosys_for_unknown ? Action::errno_(ENOSYS) : policy.default_action;
+
+  auto add = [&](const SyscallRef& ref, const std::vector<Case>& cases, Action otherwise) {
+    for (Rule& r : rules_for(ref, cases, otherwise, info)) policy.rules.push_back(std::move(r));
+  };
+  for (const SyscallEntry& e : syscall_table(info.arch)) add(std::string(e.name), named.at(e.nr), policy.default_action);
+  for (const auto& [nr, cases] : unnamed) add(nr, cases, unknown_gets);
+  return policy;
+}
+
+// ---- Which arches, and the check --------------------------------------------
+
+// Whether some call of the arch is decided otherwise than `foreign` (what a
+// call of an arch the filter does not know gets): the arch is handled.
+// x32's numbers share x86_64's AUDIT_ARCH value, so x32 counts as handled
+// only when its calls are decided apart from an unknown number's.
+bool handles(const bpf::Program& p, const ArchInfo& info, const std::vector<Case>& foreign) {
+  const std::vector<Case> unknown = PathWalker(p, &info, info.max_nr + 1).walk();
+  const Action reference = info.arch == Arch::x32 && unconditional(unknown) ? unknown.front().action : foreign.front().action;
+  for (const SyscallEntry& e : syscall_table(info.arch)) {
+    const std::vector<Case> cases = PathWalker(p, &info, e.nr).walk();
+    if (!unconditional(cases) || cases.front().action != reference) return true;
+  }
+  return false;
+}
+
+std::vector<Arch> handled_arches(const bpf::Program& p, const std::vector<Case>& foreign) {
+  std::vector<Arch> out;
+  for (const ArchInfo& info : all_arches())
+    if (handles(p, info, foreign)) out.push_back(info.arch);
+  return out;
+}
+
+// The differences diff_filters finds on `arches` (it names x32's numbers
+// x32 though they carry x86_64's AUDIT_ARCH value, so a policy for x86_64
+// alone is not blamed for x32's calls).
+std::vector<FilterDifference> differences(const bpf::Program& original, const Policy& policy, const std::vector<Arch>& arches) {
+  std::vector<FilterDifference> out;
+  for (const FilterDifference& d : diff_filters(original, compile(policy), arches).differences)
+    if (std::find(arches.begin(), arches.end(), d.arch) != arches.end()) out.push_back(d);
+  return out;
+}
+
+// One policy for every arch, when each name gets the same rules on every arch
+// that has it and no rule is by number.
+std::optional<Policy> merged(const std::vector<Policy>& per_arch) {
+  Policy all = per_arch.front();
+  all.arches.clear();
+  std::map<std::string, std::vector<Rule>> by_name;
+  for (const Policy& p : per_arch) {
+    if (p.default_action != all.default_action || p.enosys_for_unknown != all.enosys_for_unknown) return std::nullopt;
+    all.arches.push_back(p.arches.front());
+    std::map<std::string, std::vector<Rule>> mine;
+    for (const Rule& r : p.rules) {
+      const auto* name = std::get_if<std::string>(&r.syscall);
+      if (name == nullptr) return std::nullopt;
+      mine[*name].push_back(r);
+    }
+    for (auto& [name, rules] : mine) {
+      auto [it, fresh] = by_name.emplace(name, rules);
+      if (!fresh && it->second != rules) return std::nullopt;
+    }
+  }
+  // A name with rules on one arch must get them on every arch that has it.
+  for (const Policy& p : per_arch) {
+    std::set<std::string> mine;
+    for (const Rule& r : p.rules) mine.insert(std::get<std::string>(r.syscall));
+    for (const auto& [name, rules] : by_name)
+      if (!mine.count(name) && syscall_number(p.arches.front(), name)) return std::nullopt;
+  }
+  all.rules.clear();
+  for (auto& [name, rules] : by_name) all.rules.insert(all.rules.end(), rules.begin(), rules.end());
+  return all;
+}
+
+}  // namespace
+
+LiftedFilter lift_filter(const bpf::Program& program, const std::vector<Arch>& arches) {
+  bpf::verify_or_throw(program);
+  // What a call of an arch the filter does not handle gets: one AUDIT_ARCH
+  // value no arch has.
+  const std::vector<Case> foreign = PathWalker(program, nullptr, 0).walk();
+  if (!unconditional(foreign)) throw InputError("the filter tests arguments before it tests the arch");
+  LiftedFilter out;
+  out.arches = arches.empty() ? handled_arches(program, foreign) : arches;
+  if (out.arches.empty()) throw InputError("the filter decides every arch's calls alike, as for an arch it does not know: it tests no arch seccage knows");
+  std::vector<Policy> per_arch;
+  for (Arch a : out.arches) {
+    per_arch.push_back(lift_arch(program, arch_info(a), foreign.front().action));
+    const std::vector<FilterDifference> d = differences(program, per_arch.back(), {a});
+    if (!d.empty()) {
+      throw InputError(fmt::format(
+          "read back as a policy, the filter would decide {} on {} otherwise ({} instead of {}): seccage cannot "
+          "say this filter as a policy (please report it)",
+          d.front().syscall, arch_name(d.front().arch), d.front().second.to_string(), d.front().first.to_string()));
+    }
+  }
+  if (per_arch.size() > 1) {
+    if (std::optional<Policy> one = merged(per_arch); one && differences(program, *one, out.arches).empty()) {
+      out.policies = {std::move(*one)};
+      return out;
+    }
+  }
+  out.policies = std::move(per_arch);
+  return out;
+}
+
+}  // namespace seccage

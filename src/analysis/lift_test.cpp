@@ -1,0 +1,149 @@
+// lift_filter reads a filter back as a policy that decides the same. The
+// filters come from seccage's compiler and, as an independent builder, from
+// libseccomp; the lifted policy is compiled again and compared with the
+// original in the emulator on every syscall with diff_filters, and, as a
+// second witness that does not share diff_filters' probes, on random
+// argument vectors against the Evaluator's reading of the lifted policy.
+#include "seccage/lift.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "seccage/compiler.hpp"
+#include "seccage/error.hpp"
+#include "seccage/filter_diff.hpp"
+#include "seccage/load_policy.hpp"
+#include "seccage/policy_text.hpp"
+#include "support/libseccomp_ref.hpp"
+#include "support/profiles.hpp"
+
+namespace seccage {
+namespace {
+
+Policy text_policy(const std::string& text, std::vector<Arch> arches = {Arch::x86_64}) {
+  PolicyLoadOptions o;
+  o.arches = std::move(arches);
+  return load_policy_text(text, "t.policy", o).policy;
+}
+
+// The values the random witness draws each argument from: the ones filters
+// compare with, their neighbours, and the 32-bit edges.
+std::uint64_t random_argument(std::mt19937_64& rng) {
+  static const std::uint64_t kValues[] = {0, 1, 2, 3, 4, 5, 8, 16, 0x7fffffff, 0x80000000, 0xffffffff, 0x100000000,
+                                          0x100000001, 0x8000000000000000, 0xffffffffffffffff};
+  const std::uint64_t base = kValues[rng() % std::size(kValues)];
+  switch (rng() % 4) {
+    case 0: return base + 1;
+    case 1: return base - 1;
+    case 2: return rng();
+    default: return base;
+  }
+}
+
+// Every listed syscall of each arch, with random arguments: the original
+// program in the emulator and the lifted policies' reference semantics agree.
+void expect_same_decisions(const bpf::Program& original, const LiftedFilter& lifted) {
+  std::mt19937_64 rng(7);
+  for (const Policy& policy : lifted.policies) {
+    for (Arch a : policy.effective_arches()) {
+      const ArchInfo& info = arch_info(a);
+      for (const SyscallEntry& e : syscall_table(a)) {
+        for (int round = 0; round < 4; ++round) {
+          bpf::SeccompData d;
+          d.arch = info.audit_arch;
+          d.nr = static_cast<std::int32_t>(e.nr);
+          std::uint64_t args[6];
+          for (int i = 0; i < 6; ++i) args[i] = d.args[i] = info.is_64bit ? random_argument(rng) : random_argument(rng) & 0xffffffff;
+          const Action expected = bpf::emulate(original, d, info.little_endian).action;
+          EXPECT_EQ(evaluate(policy, info.audit_arch, d.nr, args), expected)
+              << arch_name(a) << " " << e.name << "(" << args[0] << ", " << args[1] << ", " << args[2] << ")";
+        }
+      }
+    }
+  }
+}
+
+TEST(Lift, SeccagesOwnFilterComesBackAsThePolicy) {
+  const Policy policy = text_policy(
+      "default errno(EPERM)\n"
+      "allow read, write, exit_group\n"
+      "kill execve\n"
+      "allow personality: arg0 == 8\n"
+      "allow lseek: arg1.u64 == 0x100000001\n"
+      "allow mmap: arg2 & 4 == 0\n"
+      "errno(EACCES) openat: arg2 > 100\n");
+  const bpf::Program program = compile(policy);
+  const LiftedFilter lifted = lift_filter(program);
+  ASSERT_EQ(lifted.arches, std::vector<Arch>{Arch::x86_64});
+  ASSERT_EQ(lifted.policies.size(), 1u);
+  const Policy& back = lifted.policies.front();
+  EXPECT_EQ(back.default_action, Action::errno_(1));
+  EXPECT_TRUE(back.enosys_for_unknown);  // seccage answers unknown numbers ENOSYS
+  EXPECT_TRUE(diff_filters(program, compile(back), {Arch::x86_64}).same());
+  expect_same_decisions(program, lifted);
+  const std::string text = write_text_policy(back);
+  EXPECT_NE(text.find("kill execve"), std::string::npos) << text;
+  // The text reads back to the same decisions.
+  EXPECT_TRUE(diff_filters(program, compile(text_policy(text)), {Arch::x86_64}).same()) << text;
+}
+
+TEST(Lift, LibseccompsDockerFilterForThreeArchesDecidesTheSame) {
+  PolicyLoadOptions o;
+  o.arches = {Arch::x86_64, Arch::x32, Arch::i386};
+  const Policy policy = load_policy_file(test::profiles_dir() / "docker-default.json", o).policy;
+  const bpf::Program theirs = test::libseccomp_compile(policy).program;
+  const LiftedFilter lifted = lift_filter(theirs);
+  EXPECT_EQ(lifted.arches, (std::vector<Arch>{Arch::x86_64, Arch::x32, Arch::i386}));
+  for (const Policy& p : lifted.policies) {
+    // Each policy answers for its own arches' calls (diff_filters names
+    // x32's numbers x32, though they carry x86_64's AUDIT_ARCH value).
+    const std::vector<Arch> mine = p.effective_arches();
+    for (const FilterDifference& d : diff_filters(theirs, compile(p), mine).differences)
+      EXPECT_EQ(std::count(mine.begin(), mine.end(), d.arch), 0) << arch_name(d.arch) << " " << d.syscall;
+    EXPECT_EQ(p.default_action, Action::errno_(1));
+  }
+  expect_same_decisions(theirs, lifted);
+}
+
+TEST(Lift, SixtyFourBitComparisonsOfLibseccomp) {
+  // libseccomp tests the high word, then the low one: equality, order and
+  // masks over both halves come back as 64-bit conditions.
+  const Policy policy = text_policy(
+      "default errno(EPERM)\n"
+      "allow lseek: arg1.u64 == 0x100000001\n"
+      "allow lseek: arg1.u64 > 0x200000005\n"
+      "allow mmap: arg3.u64 & 0x100000010 == 0x100000000\n"
+      "allow dup3: arg2.u64 != 0x300000000\n");
+  const bpf::Program theirs = test::libseccomp_compile(policy).program;
+  const LiftedFilter lifted = lift_filter(theirs);
+  ASSERT_EQ(lifted.policies.size(), 1u);
+  EXPECT_TRUE(diff_filters(theirs, compile(lifted.policies.front()), {Arch::x86_64}).same());
+  expect_same_decisions(theirs, lifted);
+}
+
+TEST(Lift, RefusesWhatAPolicyCannotSay) {
+  using namespace bpf;
+  // Arithmetic on an argument: arg0 + 1 == 5.
+  const Program add = {
+      stmt(op::LD | op::W | op::ABS, kOffArch),
+      jump(op::JMP | op::JEQ | op::K, arch_info(Arch::x86_64).audit_arch, 1, 0),
+      stmt(op::RET | op::K, 0),
+      stmt(op::LD | op::W | op::ABS, kOffArgs),
+      stmt(op::ALU | op::ADD | op::K, 1),
+      jump(op::JMP | op::JEQ | op::K, 5, 0, 1),
+      stmt(op::RET | op::K, 0x7fff0000u),
+      stmt(op::RET | op::K, 0x00050001u),
+  };
+  try {
+    lift_filter(add);
+    FAIL() << "lifted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("instruction 4"), std::string::npos) << e.what();
+  }
+  // A filter that never tests the arch has no syscalls to read back.
+  EXPECT_THROW(lift_filter({stmt(op::RET | op::K, 0x7fff0000u)}), InputError);
+}
+
+}  // namespace
+}  // namespace seccage
