@@ -320,8 +320,12 @@ Region argument_region(unsigned arg, const WordFacts& lo, const WordFacts& hi, b
   } else {
     r = all_of(r, region(arg, CmpOp::GE, std::uint64_t{hi.min} << 32));
     r = all_of(r, region(arg, CmpOp::LE, (std::uint64_t{hi.max} << 32) | kFull));
+    // A high word other than v: below v's block of values or above it.
     for (std::uint32_t v : hi.not_equal) {
-      r = all_of(r, regions::complement(region(arg, CmpOp::MaskedEq, std::uint64_t{v} << 32, 0xffffffff00000000ull)));
+      Region outside;
+      if (v > 0) outside = region(arg, CmpOp::LT, std::uint64_t{v} << 32);
+      if (v < kFull) outside = regions::unite(std::move(outside), region(arg, CmpOp::GT, (std::uint64_t{v} << 32) | kFull));
+      r = all_of(r, outside);
     }
     if (lo.min != 0 || lo.max != kFull) r = all_of(r, low_word_range(arg, lo.min, lo.max));
     for (std::uint32_t v : lo.not_equal) r = all_of(r, regions::complement(region(arg, CmpOp::MaskedEq, v, kFull)));
@@ -353,6 +357,49 @@ Region path_region(const Case& c, const ArchInfo& info, const LowOnly& low_only)
   return r;
 }
 
+// A syscall's paths often cut one argument's values into pieces that join
+// up again (libseccomp's 64-bit `!= 40` is "high word not 0, or low word
+// not 40"): when every piece is a range or an exclusion of the same
+// argument, joins them, so the rule reads `arg0 != 40` rather than a list
+// of blocks. Anything else is left as it is.
+Region joined(const Region& r) {
+  constexpr std::uint64_t kMax = ~std::uint64_t{0};
+  std::optional<unsigned> arg;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> pieces;
+  for (const regions::Conj& conj : r) {
+    for (unsigned a = 0; a < 6; ++a) {
+      if (!conj[a]) continue;
+      if (arg && *arg != a) return r;
+      arg = a;
+      const regions::Term& t = *conj[a];
+      if (t.kind == regions::Term::Kind::Range) {
+        pieces.emplace_back(t.a, t.b);
+      } else if (t.kind == regions::Term::Kind::NotEq) {
+        if (t.a > 0) pieces.emplace_back(0, t.a - 1);
+        if (t.a < kMax) pieces.emplace_back(t.a + 1, kMax);
+      } else {
+        return r;
+      }
+    }
+    if (!arg) return r;  // an unconstrained piece: the algebra simplifies that
+  }
+  if (!arg) return r;
+  std::sort(pieces.begin(), pieces.end());
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> merged;
+  for (auto [lo, hi] : pieces) {
+    if (!merged.empty() && (merged.back().second == kMax || lo <= merged.back().second + 1)) {
+      merged.back().second = std::max(merged.back().second, hi);
+    } else {
+      merged.emplace_back(lo, hi);
+    }
+  }
+  if (merged.size() == 2 && merged[0].first == 0 && merged[1].second == kMax && merged[0].second + 2 == merged[1].first)
+    return region(*arg, CmpOp::NE, merged[0].second + 1);
+  Region out;
+  for (auto [lo, hi] : merged) out = regions::unite(std::move(out), all_of(region(*arg, CmpOp::GE, lo), region(*arg, CmpOp::LE, hi)));
+  return out;
+}
+
 // The rules that give a syscall's calls what its paths decide, where that
 // is not `otherwise`.
 std::vector<Rule> rules_for(const SyscallRef& syscall, const std::vector<Case>& cases, Action otherwise,
@@ -366,7 +413,7 @@ std::vector<Rule> rules_for(const SyscallRef& syscall, const std::vector<Case>& 
   std::vector<Rule> out;
   try {
     for (const auto& [action, r] : by_action) {
-      for (std::vector<Condition>& conditions : regions::to_conditions(regions::simplify(r))) {
+      for (std::vector<Condition>& conditions : regions::to_conditions(joined(regions::simplify(r)))) {
         for (Condition& c : conditions) c.width = low_only[c.arg] && info.is_64bit ? ArgWidth::U32 : ArgWidth::U64;
         out.push_back(Rule{syscall, action, std::move(conditions), RuleOrigin::named("read back from the filter")});
       }
@@ -421,28 +468,24 @@ Policy lift_arch(const bpf::Program& p, const ArchInfo& info, Action bad_arch) {
     unnamed[nr] = PathWalker(p, &info, nr).walk();
   }
 
-  // The default: what most named syscalls get without conditions.
-  std::map<Action, std::size_t> votes;
-  for (const auto& [nr, cases] : named)
-    if (unconditional(cases)) ++votes[cases.front().action];
+  // The default: what a number past the table gets, the program's last
+  // word. When that is ENOSYS (seccage's own filters, runc's), the default
+  // is what most denied syscalls get and unknown numbers get ENOSYS.
   Policy policy;
   policy.arches = {info.arch};
   policy.bad_arch_action = bad_arch;
   policy.enosys_for_unknown = false;
-  policy.default_action = votes.empty() ? Action::kill_process()
-                                        : std::max_element(votes.begin(), votes.end(), [](auto& a, auto& b) {
-                                            return a.second < b.second;
-                                          })->first;
-  // Numbers past the table: the policy's default, or ENOSYS when the
-  // default denies (seccage's own filters), or the default changes to theirs.
   const std::vector<Case>& past = unnamed.at(info.max_nr + 1);
-  if (unconditional(past) && past.front().action != policy.default_action) {
-    const Action unknown = past.front().action;
-    if (unknown == Action::errno_(ENOSYS) && policy.default_action.kind != ActionKind::Allow &&
-        policy.default_action.kind != ActionKind::Log) {
+  if (!unconditional(past)) throw InputError(fmt::format("{}: numbers past its syscall table are decided by their arguments", info.name));
+  policy.default_action = past.front().action;
+  if (policy.default_action == Action::errno_(ENOSYS)) {
+    std::map<Action, std::size_t> denied;
+    for (const auto& [nr, cases] : named)
+      if (unconditional(cases) && cases.front().action.denies()) ++denied[cases.front().action];
+    const auto most = std::max_element(denied.begin(), denied.end(), [](auto& a, auto& b) { return a.second < b.second; });
+    if (most != denied.end() && most->first != policy.default_action) {
+      policy.default_action = most->first;
       policy.enosys_for_unknown = true;
-    } else {
-      policy.default_action = unknown;
     }
   }
   const Action unknown_gets = policy.enosys_for_unknown ? Action::errno_(ENOSYS) : policy.default_action;

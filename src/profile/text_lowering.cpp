@@ -127,6 +127,7 @@ class Compiler {
     out.policy.default_action = def;
     if (parsed_.arches) out.policy.arches = parsed_.arches->first;
     if (parsed_.foreign_arch) out.policy.bad_arch_action = parsed_.foreign_arch->action;
+    if (parsed_.unknown_enosys) out.policy.enosys_for_unknown = *parsed_.unknown_enosys;
     out.policy.runtime = parsed_.runtime;
     if (!override_.empty()) out.policy.arches = override_;
     arches_ = out.policy.effective_arches();

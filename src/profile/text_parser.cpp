@@ -50,7 +50,7 @@ const std::vector<std::string_view>& arch_names() {
 
 constexpr std::string_view kActionWords[] = {"allow", "deny",        "log",  "notify", "kill",
                                              "kill-process", "kill-thread", "trap", "trace", "errno"};
-constexpr std::string_view kStatementWords[] = {"default", "arch", "include", "on", "foreign-arch", "flags", "listener",
+constexpr std::string_view kStatementWords[] = {"default", "arch", "include", "on", "foreign-arch", "unknown-syscalls", "flags", "listener",
                                                 "listener-metadata", "allow",
                                                 "deny",    "log",          "notify",      "kill", "kill-process",
                                                 "kill-thread", "trap",     "trace",       "errno"};
@@ -190,7 +190,8 @@ class Parser {
       if (!active) return;
       if (out_.arches) throw error(at, fmt::format("a second arch statement (the first is at {})", out_.arches->second.str()));
       out_.arches = std::make_pair(std::move(arches), loc(at));
-    } else if (word == "foreign-arch" || word == "flags" || word == "listener" || word == "listener-metadata") {
+    } else if (word == "foreign-arch" || word == "unknown-syscalls" || word == "flags" || word == "listener" ||
+               word == "listener-metadata") {
       runtime_statement(active);
     } else if (word == "include") {
       Token at = next();
@@ -244,6 +245,13 @@ class Parser {
       if (!active) return;
       once(out_.foreign_arch.has_value());
       out_.foreign_arch = a;
+    } else if (t.text == "unknown-syscalls") {
+      if (peek().kind != Tok::Word || (peek().text != "enosys" && peek().text != "default"))
+        throw expected("`enosys` or `default` after unknown-syscalls");
+      const bool enosys = next().text == "enosys";
+      if (!active) return;
+      once(out_.unknown_enosys.has_value());
+      out_.unknown_enosys = enosys;
     } else if (t.text == "flags") {
       std::vector<std::string> flags;
       const auto known = runtime_filter_flag_names();

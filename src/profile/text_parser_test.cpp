@@ -342,6 +342,20 @@ TEST(TextParser, ForeignArchFlagsAndListener) {
   EXPECT_NE(error_of("default kill\nlistener run\n").find("a string in double quotes"), std::string::npos);
 }
 
+TEST(TextParser, UnknownSyscallsEnosysOrDefault) {
+  EXPECT_TRUE(parse("default errno(EPERM)\n").policy.enosys_for_unknown);
+  EXPECT_TRUE(parse("default errno(EPERM)\nunknown-syscalls enosys\n").policy.enosys_for_unknown);
+  const TextPolicy t = parse("default errno(EPERM)\nunknown-syscalls default\nallow read\n");
+  EXPECT_FALSE(t.policy.enosys_for_unknown);
+  // Kept through the writer; said only where it matters (a denying default).
+  EXPECT_NE(write_text_policy(t.policy).find("unknown-syscalls default\n"), std::string::npos);
+  EXPECT_FALSE(parse(write_text_policy(t.policy)).policy.enosys_for_unknown);
+  EXPECT_EQ(write_text_policy(parse("default errno(EPERM)\n").policy).find("unknown-syscalls"), std::string::npos);
+  EXPECT_NE(error_of("default kill\nunknown-syscalls kill\n").find("`enosys` or `default`"), std::string::npos);
+  EXPECT_NE(error_of("default kill\nunknown-syscalls default\nunknown-syscalls enosys\n").find("a second"),
+            std::string::npos);
+}
+
 // Issue 12: `arg & MASK == VALUE` with value bits outside the mask can never
 // hold as written; libseccomp would drop those bits. Refused, never dropped.
 TEST(TextParser, MaskedValueOutsideTheMaskIsAnError) {

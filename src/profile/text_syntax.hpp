@@ -73,6 +73,7 @@ struct Parsed {
   std::optional<ActionAst> default_action;
   std::optional<std::pair<std::vector<Arch>, Loc>> arches;
   std::optional<ActionAst> foreign_arch;  // `foreign-arch ACTION`
+  std::optional<bool> unknown_enosys;     // `unknown-syscalls enosys|default`
   std::optional<Loc> flags_at;            // `flags ...`, once
   RuntimeSettings runtime;                // flags, listener, listener-metadata
   std::vector<RuleStmt> rules;

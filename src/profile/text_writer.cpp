@@ -111,6 +111,9 @@ std::string write_text_policy(const Policy& policy, const TextWriteOptions& opti
   // kill-thread (libseccomp's), which must survive a round trip.
   if (policy.bad_arch_action != Action::kill_process())
     out += "foreign-arch " + action_text(policy.bad_arch_action) + "\n";
+  // The language's own choice is ENOSYS for numbers the table lacks when the
+  // default denies; a filter read back from libseccomp gives them the default.
+  if (!policy.enosys_for_unknown && policy.default_action.denies()) out += "unknown-syscalls default\n";
   const RuntimeSettings& rt = policy.runtime;
   if (!rt.flags.empty()) {
     std::string list;

@@ -1,0 +1,171 @@
+// seccage explain: read a raw BPF filter, or one filter of a running process,
+// back as a policy that says what each syscall gets (lift_filter).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "command.hpp"
+#include "seccage/arch.hpp"
+#include "seccage/bpf.hpp"
+#include "seccage/error.hpp"
+#include "seccage/kernel.hpp"
+#include "seccage/lift.hpp"
+#include "seccage/policy_text.hpp"
+#include "seccage/writers.hpp"
+
+namespace seccage::cli {
+namespace explain_command {  // one per command: tools/seccage is built as one unity source
+namespace {
+
+struct ExplainArgs {
+  std::string file;
+  int pid = 0;
+  int filter = 0;  // 1-based, newest first, as `disasm --pid` numbers them
+  std::vector<std::string> arches;
+  std::string format = "text";
+  bool json = false;
+};
+
+struct Source {
+  bpf::Program program;
+  std::string name;  // "file f.bpf", "filter 2 of pid 1234"
+};
+
+Source read_source(const ExplainArgs& args) {
+  if (args.pid != 0 && !args.file.empty()) throw InputError("give FILE or --pid PID, not both");
+  if (args.pid == 0) {
+    if (args.filter != 0) throw InputError("--filter needs --pid");
+    if (args.file.empty()) throw InputError("no filter: give FILE (`-` for standard input) or --pid PID");
+    return {bpf::read_raw_input(args.file), args.file == "-" ? "stdin" : args.file};
+  }
+  if (args.pid < 0) throw InputError(fmt::format("--pid {}: expected a process id", args.pid));
+  const std::vector<kernel::LiveFilter> filters = kernel::read_process_filters(args.pid);
+  if (filters.empty()) throw InputError(fmt::format("pid {} has no seccomp filter", args.pid));
+  if (args.filter == 0 && filters.size() > 1) {
+    throw InputError(fmt::format(
+        "pid {} has {} filters, and the kernel applies the most severe of their actions: choose one with --filter N "
+        "(1 is the newest; `seccage disasm --pid {}` shows them all)",
+        args.pid, filters.size(), args.pid));
+  }
+  const int n = args.filter == 0 ? 1 : args.filter;
+  if (n < 1 || static_cast<std::size_t>(n) > filters.size())
+    throw InputError(fmt::format("--filter {}: pid {} has {} filter{}", n, args.pid, filters.size(), filters.size() == 1 ? "" : "s"));
+  return {filters[static_cast<std::size_t>(n) - 1].program, fmt::format("filter {} of pid {}", n, args.pid)};
+}
+
+std::string arch_list(const std::vector<Arch>& arches) {
+  std::string out;
+  for (Arch a : arches) out += (out.empty() ? "" : ", ") + std::string(arch_name(a));
+  return out;
+}
+
+nlohmann::json policy_json(const Policy& p) {
+  nlohmann::json rules = nlohmann::json::array();
+  for (const Rule& r : p.rules) {
+    nlohmann::json conditions = nlohmann::json::array();
+    for (const Condition& c : r.conditions) {
+      std::string text = c.to_string();
+      if (c.width == ArgWidth::U32) text += " (low 32 bits)";
+      conditions.push_back(text);
+    }
+    rules.push_back({{"syscall", to_string(r.syscall)}, {"action", r.action.to_string()}, {"conditions", conditions}});
+  }
+  nlohmann::json arches = nlohmann::json::array();
+  for (Arch a : p.effective_arches()) arches.push_back(std::string(arch_name(a)));
+  return {{"arches", arches},
+          {"default", p.default_action.to_string()},
+          {"unknown_numbers", p.enosys_for_unknown ? "ERRNO(38)" : p.default_action.to_string()},
+          {"foreign_arch", p.bad_arch_action.to_string()},
+          {"rules", rules},
+          {"text", write_text_policy(p)}};
+}
+
+int run_explain(const ExplainArgs& args) {
+  if (args.format != "text" && args.format != "oci")
+    throw InputError(fmt::format("--format {}: expected text or oci", args.format));
+  std::vector<Arch> arches;
+  for (const std::string& a : args.arches) arches.push_back(parse_arch_or_throw(a));
+  const Source source = read_source(args);
+  LiftedFilter lifted;
+  try {
+    lifted = lift_filter(source.program, arches);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: {}", source.name, e.what()));
+  }
+  if (args.json) {
+    nlohmann::json j;
+    j["source"] = source.name;
+    j["instructions"] = source.program.size();
+    j["arches"] = nlohmann::json::array();
+    for (Arch a : lifted.arches) j["arches"].push_back(std::string(arch_name(a)));
+    j["policies"] = nlohmann::json::array();
+    for (const Policy& p : lifted.policies) j["policies"].push_back(policy_json(p));
+    fmt::print("{}\n", j.dump(2));
+    return kExitOk;
+  }
+  if (args.format == "oci") {
+    if (lifted.policies.size() > 1) {
+      throw InputError(fmt::format(
+          "{}: its arches ({}) decide differently by name, so they need one policy each, and an OCI profile holds "
+          "one: choose one with --arch",
+          source.name, arch_list(lifted.arches)));
+    }
+    std::vector<std::string> warnings;
+    const Policy& p = lifted.policies.front();
+    if (!p.enosys_for_unknown && p.default_action.denies()) {
+      warnings.push_back(fmt::format(
+          "the filter gives syscall numbers its arch's table lacks {}; an OCI profile cannot say so, and runc and "
+          "seccage answer them ENOSYS (the text format keeps it: `unknown-syscalls default`)",
+          p.default_action.to_string()));
+    }
+    fmt::print("{}", write_oci_json(p, {}, &warnings));
+    for (const std::string& w : warnings) fmt::print(stderr, "seccage: warning: {}\n", w);
+    return kExitOk;
+  }
+  for (std::size_t i = 0; i < lifted.policies.size(); ++i) {
+    const Policy& p = lifted.policies[i];
+    TextWriteOptions options;
+    options.header = fmt::format(
+        "read back from {} ({} instructions){}: compiled, this decides as the filter does on {} (checked call by "
+        "call, as `seccage diff` does)",
+        source.name, source.program.size(),
+        lifted.policies.size() > 1 ? fmt::format(", policy {} of {} (its arches decide differently by name)", i + 1,
+                                                 lifted.policies.size())
+                                   : "",
+        arch_list(p.effective_arches()));
+    fmt::print("{}{}", i == 0 ? "" : "\n", write_text_policy(p, options));
+  }
+  return kExitOk;
+}
+
+const CommandRegistration kRegistration{
+    "explain",
+    "Read a raw BPF filter (or a process's filter) back as a policy: what each syscall gets, with its argument "
+    "conditions",
+    [](CLI::App& sub) {
+      auto args = std::make_shared<ExplainArgs>();
+      sub.add_option("FILE", args->file, "raw filter file (`-` for standard input), as `compile -o`, "
+                                         "seccomp_export_bpf or `disasm --pid --save` write it");
+      sub.add_option("--pid", args->pid,
+                     "read a filter of this running process instead (needs root: CAP_SYS_ADMIN and ptrace)");
+      sub.add_option("--filter", args->filter,
+                     "with --pid: which filter, 1 = the newest (needed when the process has several)");
+      sub.add_option("--arch", args->arches,
+                     "read only this arch (repeatable; default: every arch the filter handles)");
+      sub.add_option("--format", args->format, "text (the policy language, default) or oci (one policy only)");
+      sub.add_flag("--json", args->json, "print the policies as JSON: arches, default, rules with their conditions, and the text");
+      sub.footer(
+          "The policy is checked before it is printed: compiled again, it decides as the filter does for every "
+          "syscall of its arches, with the argument values the filter tests. A filter that does what a policy cannot "
+          "say (arithmetic on an argument, a test of the instruction pointer) is an error naming the instruction.\n"
+          "Example: seccage explain docker.bpf\n"
+          "         seccage explain --pid 1234 --filter 1 --format oci");
+      return [args] { return run_explain(*args); };
+    }};
+
+}  // namespace
+}  // namespace explain_command
+}  // namespace seccage::cli
