@@ -31,6 +31,10 @@ constexpr std::size_t kMaxPaths = 4096;
 
 std::size_t word_of(std::uint32_t offset) { return (offset - bpf::kOffIp) / 4; }
 
+// The words of every refusal for size rather than meaning: the filter could
+// be said as a policy, but not one seccage's policy model holds.
+constexpr const char* kTooComplex = "too complex to read back as a policy";
+
 [[noreturn]] void cannot(std::size_t pc, const std::string& what) {
   throw InputError(fmt::format("instruction {}: {}, which a policy cannot say", pc, what));
 }
@@ -405,13 +409,13 @@ Region joined(const Region& r) {
 std::vector<Rule> rules_for(const SyscallRef& syscall, const std::vector<Case>& cases, Action otherwise,
                             const ArchInfo& info) {
   const LowOnly low_only = low_only_arguments(cases, info);
-  std::map<Action, Region> by_action;
-  for (const Case& c : cases) {
-    if (c.action == otherwise) continue;
-    by_action[c.action] = regions::unite(std::move(by_action[c.action]), path_region(c, info, low_only));
-  }
   std::vector<Rule> out;
   try {
+    std::map<Action, Region> by_action;
+    for (const Case& c : cases) {
+      if (c.action == otherwise) continue;
+      by_action[c.action] = regions::unite(std::move(by_action[c.action]), path_region(c, info, low_only));
+    }
     for (const auto& [action, r] : by_action) {
       for (std::vector<Condition>& conditions : regions::to_conditions(joined(regions::simplify(r)))) {
         for (Condition& c : conditions) c.width = low_only[c.arg] && info.is_64bit ? ArgWidth::U32 : ArgWidth::U64;
@@ -419,8 +423,11 @@ std::vector<Rule> rules_for(const SyscallRef& syscall, const std::vector<Case>& 
       }
     }
   } catch (const regions::RegionTooComplex&) {
-    throw InputError(fmt::format("{} on {}: its conditions need more rules than a policy should hold", to_string(syscall),
-                                 info.name));
+    // An order comparison and a mask on one argument: a rule holds one
+    // comparison per argument, so the range is cut into aligned blocks.
+    throw InputError(fmt::format("{} on {}: {} (over {} rules for one syscall: an argument both ordered and masked, "
+                                 "or ranged on both sides, is cut into aligned blocks)",
+                                 to_string(syscall), info.name, kTooComplex, regions::kMaxRegionSize));
   }
   return out;
 }
@@ -494,7 +501,9 @@ Policy lift_arch(const bpf::Program& p, const ArchInfo& info, Action bad_arch) {
     for (Rule& r : rules_for(ref, cases, otherwise, info)) policy.rules.push_back(std::move(r));
   };
   for (const SyscallEntry& e : syscall_table(info.arch)) add(std::string(e.name), named.at(e.nr), policy.default_action);
-  for (const auto& [nr, cases] : unnamed) add(nr, cases, unknown_gets);
+  // -1 (what a tracer sets to skip a call) is no unknown number to the
+  // compiler: it gets the default unless a rule names it.
+  for (const auto& [nr, cases] : unnamed) add(nr, cases, nr == kNoSyscallNr ? policy.default_action : unknown_gets);
   return policy;
 }
 
@@ -525,8 +534,22 @@ std::vector<Arch> handled_arches(const bpf::Program& p, const std::vector<Case>&
 // x32 though they carry x86_64's AUDIT_ARCH value, so a policy for x86_64
 // alone is not blamed for x32's calls).
 std::vector<FilterDifference> differences(const bpf::Program& original, const Policy& policy, const std::vector<Arch>& arches) {
+  // The policy model is libseccomp's: some sets of overlapping rules are ones
+  // libseccomp refuses, and the model drops them (docs/semantics.md,
+  // "Refused rules"), so such a set would not mean what the paths say.
+  if (const std::vector<RefusedRule> refused = refused_rules(policy); !refused.empty()) {
+    const Rule& r = policy.rules[static_cast<std::size_t>(refused.front().rule)];
+    throw InputError(fmt::format("{}: {} (its rules overlap in a way libseccomp's rule model refuses: {})",
+                                 to_string(r.syscall), kTooComplex, refused.front().reason));
+  }
+  bpf::Program rebuilt;
+  try {
+    rebuilt = compile(policy);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: {}", kTooComplex, e.what()));
+  }
   std::vector<FilterDifference> out;
-  for (const FilterDifference& d : diff_filters(original, compile(policy), arches).differences)
+  for (const FilterDifference& d : diff_filters(original, rebuilt, arches).differences)
     if (std::find(arches.begin(), arches.end(), d.arch) != arches.end()) out.push_back(d);
   return out;
 }
