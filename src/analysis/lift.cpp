@@ -13,6 +13,7 @@
 #include "seccage/compiler.hpp"
 #include "seccage/error.hpp"
 #include "seccage/filter_diff.hpp"
+#include "analysis/program_paths.hpp"
 #include "policy/regions.hpp"
 
 namespace seccage {
@@ -20,245 +21,11 @@ namespace {
 
 using bpf::Insn;
 namespace op = bpf::op;
-
-constexpr std::uint32_t kFull = 0xffffffffu;
-// The 32-bit words of seccomp_data after nr and arch, by (offset - 8) / 4:
-// the instruction pointer's two, then the arguments' twelve.
-constexpr std::size_t kWords = 14;
-// Paths followed for one (arch, number) before giving up: a filter's tree
-// for one syscall has a handful; only a program built to explode gets here.
-constexpr std::size_t kMaxPaths = 4096;
-
-std::size_t word_of(std::uint32_t offset) { return (offset - bpf::kOffIp) / 4; }
+using namespace lift_detail;
 
 // The words of every refusal for size rather than meaning: the filter could
 // be said as a policy, but not one seccage's policy model holds.
 constexpr const char* kTooComplex = "too complex to read back as a policy";
-
-[[noreturn]] void cannot(std::size_t pc, const std::string& what) {
-  throw InputError(fmt::format("instruction {}: {}, which a policy cannot say", pc, what));
-}
-
-// What one path has learnt about a word: an interval, values it is not, and
-// masked equalities and inequalities ((word & mask) ==/!= value).
-struct WordFacts {
-  std::uint32_t min = 0, max = kFull;
-  std::vector<std::uint32_t> not_equal;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> masked_eq, masked_ne;
-
-  bool known() const { return min != 0 || max != kFull || !not_equal.empty() || !masked_eq.empty() || !masked_ne.empty(); }
-  bool allows(std::uint32_t v) const {
-    if (v < min || v > max) return false;
-    for (std::uint32_t n : not_equal)
-      if (v == n) return false;
-    for (auto [m, k] : masked_eq)
-      if ((v & m) != k) return false;
-    for (auto [m, k] : masked_ne)
-      if ((v & m) == k) return false;
-    return true;
-  }
-  // Whether some value could still take this path. Exact for the common
-  // cases (a point, contradicting masks); a dead path that slips through
-  // becomes a rule nothing matches, which changes no decision.
-  bool feasible() const {
-    if (min > max) return false;
-    if (min == max) return allows(min);
-    for (std::size_t i = 0; i < masked_eq.size(); ++i) {
-      for (std::size_t j = i + 1; j < masked_eq.size(); ++j) {
-        const auto [m1, k1] = masked_eq[i];
-        const auto [m2, k2] = masked_eq[j];
-        if (((k1 ^ k2) & m1 & m2) != 0) return false;
-      }
-      for (auto ne : masked_ne)
-        if (ne == masked_eq[i]) return false;
-    }
-    return true;
-  }
-};
-
-struct Facts {
-  std::array<WordFacts, kWords> words;
-};
-
-// A register's content: a constant, or a word of seccomp_data under a mask.
-struct Value {
-  bool is_word = false;
-  std::uint32_t k = 0;       // the constant
-  std::size_t word = 0;      // the word
-  std::uint32_t mask = kFull;
-};
-
-struct Case {
-  Facts facts;
-  Action action;
-};
-
-// Follows every path of the program for one (arch, nr), splitting at each
-// test of an argument word.
-class PathWalker {
- public:
-  // `info`: the arch whose calls these are; nullptr for a foreign one. On a
-  // 32-bit arch the kernel passes each argument zero-extended, so a load of
-  // a high word is the constant 0 there.
-  PathWalker(const bpf::Program& p, const ArchInfo* info, std::uint32_t nr)
-      : p_(p), audit_(info ? info->audit_arch : 0), nr_(nr) {
-    if (info != nullptr && !info->is_64bit) {
-      for (unsigned arg = 0; arg < 6; ++arg) zero_word_[word_of(bpf::arg_high_offset(arg, info->little_endian))] = true;
-    }
-  }
-
-  std::vector<Case> walk() {
-    walk_from(0, Value{}, Value{}, {}, Facts{});
-    return std::move(cases_);
-  }
-
- private:
-  Value load(std::size_t pc, std::uint32_t offset) const {
-    if (offset == bpf::kOffNr) return Value{false, nr_};
-    if (offset == bpf::kOffArch) return Value{false, audit_};
-    if (offset >= bpf::kOffIp && offset < bpf::kSeccompDataSize && offset % 4 == 0) {
-      const std::size_t word = word_of(offset);
-      return zero_word_[word] ? Value{false, 0} : Value{true, 0, word, kFull};
-    }
-    cannot(pc, fmt::format("a load from offset {}", offset));
-  }
-
-  static std::uint32_t alu(std::uint16_t code, std::uint32_t a, std::uint32_t b) {
-    switch (code & 0xf0) {
-      case op::ADD: return a + b;
-      case op::SUB: return a - b;
-      case op::MUL: return a * b;
-      case op::DIV: return b == 0 ? 0 : a / b;  // the verifier refuses a constant 0
-      case op::MOD: return b == 0 ? 0 : a % b;
-      case op::OR: return a | b;
-      case op::AND: return a & b;
-      case op::XOR: return a ^ b;
-      case op::LSH: return b >= 32 ? 0 : a << b;
-      case op::RSH: return b >= 32 ? 0 : a >> b;
-      case op::NEG: return 0u - a;
-    }
-    return 0;
-  }
-
-  void walk_from(std::size_t pc, Value a, Value x, std::array<Value, 16> mem, Facts facts) {
-    for (;;) {
-      const Insn& in = p_[pc];
-      const std::uint16_t cls = in.code & 0x07;
-      switch (cls) {
-        case op::LD:
-          if ((in.code & 0xe0) == op::ABS) a = load(pc, in.k);
-          else if ((in.code & 0xe0) == op::IMM) a = Value{false, in.k};
-          else if ((in.code & 0xe0) == op::MEM) a = mem[in.k & 15];
-          else if ((in.code & 0xe0) == op::LEN) a = Value{false, bpf::kSeccompDataSize};
-          else cannot(pc, "an indirect load");
-          break;
-        case op::LDX:
-          if ((in.code & 0xe0) == op::IMM) x = Value{false, in.k};
-          else if ((in.code & 0xe0) == op::MEM) x = mem[in.k & 15];
-          else if ((in.code & 0xe0) == op::LEN) x = Value{false, bpf::kSeccompDataSize};
-          else cannot(pc, "an indirect load into X");
-          break;
-        case op::ST: mem[in.k & 15] = a; break;
-        case op::STX: mem[in.k & 15] = x; break;
-        case op::MISC: (in.code & 0xf8) == op::TXA ? a = x : x = a; break;
-        case op::ALU: {
-          const bool use_x = (in.code & op::X) != 0 && (in.code & 0xf0) != op::NEG;
-          const Value operand = use_x ? x : Value{false, in.k};
-          if (operand.is_word) cannot(pc, "arithmetic between two words of seccomp_data");
-          if (!a.is_word) {
-            a.k = alu(in.code, a.k, operand.k);
-          } else if ((in.code & 0xf0) == op::AND) {
-            a.mask &= operand.k;
-          } else {
-            cannot(pc, "arithmetic other than a mask on an argument");
-          }
-          break;
-        }
-        case op::RET: {
-          const std::uint32_t ret = (in.code & 0x18) == op::A ? (a.is_word ? (cannot(pc, "returning an argument"), 0u) : a.k) : in.k;
-          cases_.push_back({std::move(facts), Action::from_ret(ret)});
-          if (cases_.size() > kMaxPaths) cannot(pc, fmt::format("more than {} paths for one syscall", kMaxPaths));
-          return;
-        }
-        case op::JMP: {
-          if ((in.code & 0xf0) == op::JA) {
-            pc += 1 + in.k;
-            continue;
-          }
-          const Value operand = (in.code & op::X) ? x : Value{false, in.k};
-          if (operand.is_word) cannot(pc, "a comparison of two words of seccomp_data");
-          const std::size_t on_true = pc + 1 + in.jt, on_false = pc + 1 + in.jf;
-          if (!a.is_word) {
-            pc = constant_test(in.code & 0xf0, a.k, operand.k) ? on_true : on_false;
-            continue;
-          }
-          if (a.word < 2) cannot(pc, "a test of the instruction pointer");
-          Facts when_false = facts;
-          const bool true_ok = narrow(pc, in.code & 0xf0, a, operand.k, true, facts.words[a.word]);
-          const bool false_ok = narrow(pc, in.code & 0xf0, a, operand.k, false, when_false.words[a.word]);
-          if (false_ok) walk_from(on_false, a, x, mem, std::move(when_false));
-          if (!true_ok) return;
-          pc = on_true;
-          continue;
-        }
-      }
-      ++pc;
-    }
-  }
-
-  static bool constant_test(std::uint16_t test, std::uint32_t a, std::uint32_t k) {
-    switch (test) {
-      case op::JEQ: return a == k;
-      case op::JGT: return a > k;
-      case op::JGE: return a >= k;
-      case op::JSET: return (a & k) != 0;
-    }
-    return false;
-  }
-
-  // Adds to `w` what taking the branch (`taken`) of `test` says about the
-  // word `a` holds; false when no value takes it.
-  static bool narrow(std::size_t pc, std::uint16_t test, const Value& a, std::uint32_t k, bool taken, WordFacts& w) {
-    const std::uint32_t m = a.mask;
-    if (test == op::JSET) {
-      const std::uint32_t bits = m & k;
-      if (bits == 0) return !taken;
-      (taken ? w.masked_ne : w.masked_eq).emplace_back(bits, 0u);
-    } else if (test == op::JEQ && m != kFull) {
-      if (taken) {
-        if ((k & ~m) != 0) return false;
-        w.masked_eq.emplace_back(m, k);
-      } else if ((k & ~m) == 0) {
-        w.masked_ne.emplace_back(m, k);
-      }
-    } else if (m != kFull) {
-      cannot(pc, "an order comparison of a masked argument");
-    } else if (test == op::JEQ) {
-      if (taken) {
-        w.min = std::max(w.min, k);
-        w.max = std::min(w.max, k);
-      } else {
-        w.not_equal.push_back(k);
-      }
-    } else {
-      // JGT k is JGE k+1; JGE 0 is always taken.
-      const std::uint64_t bound = std::uint64_t{k} + (test == op::JGT ? 1 : 0);
-      if (taken) {
-        if (bound > kFull) return false;
-        w.min = std::max<std::uint32_t>(w.min, static_cast<std::uint32_t>(bound));
-      } else {
-        if (bound == 0) return false;
-        w.max = std::min<std::uint32_t>(w.max, static_cast<std::uint32_t>(bound - 1));
-      }
-    }
-    return w.feasible();
-  }
-
-  const bpf::Program& p_;
-  std::uint32_t audit_, nr_;
-  std::array<bool, kWords> zero_word_{};
-  std::vector<Case> cases_;
-};
 
 // ---- From a path's facts to rules --------------------------------------
 //
@@ -453,11 +220,6 @@ std::set<std::uint32_t> compared_constants(const bpf::Program& p) {
   return out;
 }
 
-struct ArchLift {
-  Policy policy;
-  bool handled = true;
-};
-
 bool unconditional(const std::vector<Case>& cases) {
   for (const Case& c : cases)
     if (c.action != cases.front().action) return false;
@@ -466,13 +228,13 @@ bool unconditional(const std::vector<Case>& cases) {
 
 Policy lift_arch(const bpf::Program& p, const ArchInfo& info, Action bad_arch) {
   std::map<std::uint32_t, std::vector<Case>> named;  // by number, table order
-  for (const SyscallEntry& e : syscall_table(info.arch)) named[e.nr] = PathWalker(p, &info, e.nr).walk();
+  for (const SyscallEntry& e : syscall_table(info.arch)) named[e.nr] = program_paths(p, &info, e.nr);
   std::map<std::uint32_t, std::vector<Case>> unnamed;
   std::set<std::uint32_t> candidates = compared_constants(p);
   candidates.insert({info.max_nr + 1, kNoSyscallNr, info.nr_offset, info.nr_offset + 0x3fffffffu});
   for (std::uint32_t nr : candidates) {
     if (!in_domain(info, nr) || named.count(nr)) continue;
-    unnamed[nr] = PathWalker(p, &info, nr).walk();
+    unnamed[nr] = program_paths(p, &info, nr);
   }
 
   // The default: what a number past the table gets, the program's last
@@ -514,10 +276,10 @@ Policy lift_arch(const bpf::Program& p, const ArchInfo& info, Action bad_arch) {
 // x32's numbers share x86_64's AUDIT_ARCH value, so x32 counts as handled
 // only when its calls are decided apart from an unknown number's.
 bool handles(const bpf::Program& p, const ArchInfo& info, const std::vector<Case>& foreign) {
-  const std::vector<Case> unknown = PathWalker(p, &info, info.max_nr + 1).walk();
+  const std::vector<Case> unknown = program_paths(p, &info, info.max_nr + 1);
   const Action reference = info.arch == Arch::x32 && unconditional(unknown) ? unknown.front().action : foreign.front().action;
   for (const SyscallEntry& e : syscall_table(info.arch)) {
-    const std::vector<Case> cases = PathWalker(p, &info, e.nr).walk();
+    const std::vector<Case> cases = program_paths(p, &info, e.nr);
     if (!unconditional(cases) || cases.front().action != reference) return true;
   }
   return false;
@@ -592,7 +354,7 @@ LiftedFilter lift_filter(const bpf::Program& program, const std::vector<Arch>& a
   bpf::verify_or_throw(program);
   // What a call of an arch the filter does not handle gets: one AUDIT_ARCH
   // value no arch has.
-  const std::vector<Case> foreign = PathWalker(program, nullptr, 0).walk();
+  const std::vector<Case> foreign = program_paths(program, nullptr, 0);
   if (!unconditional(foreign)) throw InputError("the filter tests arguments before it tests the arch");
   LiftedFilter out;
   out.arches = arches.empty() ? handled_arches(program, foreign) : arches;
