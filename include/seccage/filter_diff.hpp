@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -45,5 +46,11 @@ struct FilterDiff {
 // "same" is as thorough as those probes, not a proof.
 FilterDiff diff_filters(const bpf::Program& first, const bpf::Program& second, const std::vector<Arch>& arches = {},
                         std::uint64_t max_probes_per_number = 4096);
+
+// The same for stacks of filters (newest first), each run as the kernel runs
+// a process's filters: every filter on each call, the most severe action
+// winning, the newer filter's on a tie. The probes come from every filter.
+FilterDiff diff_filter_stacks(std::span<const bpf::Program> first, std::span<const bpf::Program> second,
+                              const std::vector<Arch>& arches = {}, std::uint64_t max_probes_per_number = 4096);
 
 }  // namespace seccage

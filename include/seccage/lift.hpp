@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "seccage/bpf.hpp"
@@ -30,5 +31,10 @@ struct LiftedFilter {
 // compared with each other, or a range of numbers outside the syscall table
 // decided unlike the policy's default; or when the check finds a difference.
 LiftedFilter lift_filter(const bpf::Program& program, const std::vector<Arch>& arches = {});
+
+// The filters of a process together (newest first, as read_process_filters
+// gives them): what the kernel decides running them all, the most severe
+// action winning, the newer filter's on a tie.
+LiftedFilter lift_filters(std::span<const bpf::Program> newest_first, const std::vector<Arch>& arches = {});
 
 }  // namespace seccage

@@ -5,6 +5,8 @@
 
 #include <fmt/core.h>
 
+#include "seccage/error.hpp"
+
 namespace seccage {
 namespace {
 
@@ -94,9 +96,15 @@ void collect_values(const bpf::Program& p, std::array<std::set<std::uint32_t>, 1
   }
 }
 
+// A stack of filters run as the kernel runs a process's: newest first, the
+// most severe action wins, the newer filter's on a tie. `words` gets the
+// words (after nr and arch) the paths read.
+Action run_stack(std::span<const bpf::Program> stack, const bpf::SeccompData& d, bool little_endian,
+                 std::uint32_t& words);
+
 struct Prober {
-  const bpf::Program& first;
-  const bpf::Program& second;
+  std::span<const bpf::Program> first;
+  std::span<const bpf::Program> second;
   std::array<std::set<std::uint32_t>, 16> values;  // by offset / 4
   std::uint64_t cap;
   FilterDiff& out;
@@ -140,11 +148,12 @@ struct Prober {
       const auto [w, settled] = todo.back();
       todo.pop_back();
       const bpf::SeccompData d = data_for(info, nr, w);
-      const bpf::EmuResult a = bpf::emulate(first, d, info.little_endian);
-      const bpf::EmuResult b = bpf::emulate(second, d, info.little_endian);
+      std::uint32_t read = 0;
+      const Action a = run_stack(first, d, info.little_endian, read);
+      const Action b = run_stack(second, d, info.little_endian, read);
       ++probes;
       ++out.probes;
-      if (a.action != b.action) {
+      if (a != b) {
         FilterDifference diff;
         // x32's calls come with x86_64's audit arch: named by the ABI that owns the number.
         diff.arch = arch_of_call(info.audit_arch, nr).value_or(info.arch);
@@ -153,12 +162,12 @@ struct Prober {
         diff.syscall = name ? std::string(*name) : fmt::format("#{}", static_cast<std::int32_t>(nr));
         diff.args = d.args;
         diff.instruction_pointer = d.instruction_pointer;
-        diff.first = a.action;
-        diff.second = b.action;
+        diff.first = a;
+        diff.second = b;
         out.differences.push_back(std::move(diff));
         return;
       }
-      const std::uint32_t open = (words_read(first, a) | words_read(second, b)) & ~settled;
+      const std::uint32_t open = read & ~settled;
       for (std::size_t i = 0; i < kWords; ++i) {
         if (!(open & (1u << i))) continue;
         for (std::uint32_t v : values[(kFirstWordOffset / 4) + i]) {
@@ -171,17 +180,36 @@ struct Prober {
   }
 };
 
+Action run_stack(std::span<const bpf::Program> stack, const bpf::SeccompData& d, bool little_endian,
+                 std::uint32_t& words) {
+  Action action = Action::allow();
+  for (std::size_t i = 0; i < stack.size(); ++i) {
+    const bpf::EmuResult r = bpf::emulate(stack[i], d, little_endian);
+    words |= Prober::words_read(stack[i], r);
+    if (i == 0 || r.action.kind < action.kind) action = r.action;
+  }
+  return action;
+}
+
 }  // namespace
 
 FilterDiff diff_filters(const bpf::Program& first, const bpf::Program& second, const std::vector<Arch>& arches,
                         std::uint64_t max_probes_per_number) {
-  bpf::verify_or_throw(first);
-  bpf::verify_or_throw(second);
+  return diff_filter_stacks({&first, 1}, {&second, 1}, arches, max_probes_per_number);
+}
+
+FilterDiff diff_filter_stacks(std::span<const bpf::Program> first, std::span<const bpf::Program> second,
+                              const std::vector<Arch>& arches, std::uint64_t max_probes_per_number) {
+  if (first.empty() || second.empty()) throw InputError("a stack of filters to compare is empty");
   FilterDiff out;
   Prober prober{first, second, {}, std::max<std::uint64_t>(max_probes_per_number, 1), out};
   std::set<std::uint32_t> unattributed;
-  collect_values(first, prober.values, unattributed);
-  collect_values(second, prober.values, unattributed);
+  for (std::span<const bpf::Program> stack : {first, second}) {
+    for (const bpf::Program& p : stack) {
+      bpf::verify_or_throw(p);
+      collect_values(p, prober.values, unattributed);
+    }
+  }
   // Every word gets the extremes, and the values compared with an
   // accumulator the pass could not attribute.
   for (std::size_t i = 2; i < prober.values.size(); ++i) {

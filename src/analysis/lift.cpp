@@ -22,6 +22,8 @@ namespace {
 using bpf::Insn;
 namespace op = bpf::op;
 using namespace lift_detail;
+// The filters read back together, newest first.
+using Stack = std::span<const bpf::Program>;
 
 // The words of every refusal for size rather than meaning: the filter could
 // be said as a policy, but not one seccage's policy model holds.
@@ -211,11 +213,13 @@ bool in_domain(const ArchInfo& info, std::uint32_t nr) {
 
 // Every constant the program compares anything with, and its neighbours:
 // the numbers outside the table where a decision may change.
-std::set<std::uint32_t> compared_constants(const bpf::Program& p) {
+std::set<std::uint32_t> compared_constants(Stack stack) {
   std::set<std::uint32_t> out;
+  for (const bpf::Program& p : stack) {
   for (const Insn& in : p) {
     if ((in.code & 0x07) != op::JMP || (in.code & 0xf0) == op::JA) continue;
     out.insert({in.k - 1, in.k, in.k + 1});
+  }
   }
   return out;
 }
@@ -226,7 +230,7 @@ bool unconditional(const std::vector<Case>& cases) {
   return true;
 }
 
-Policy lift_arch(const bpf::Program& p, const ArchInfo& info, Action bad_arch) {
+Policy lift_arch(Stack p, const ArchInfo& info, Action bad_arch) {
   std::map<std::uint32_t, std::vector<Case>> named;  // by number, table order
   for (const SyscallEntry& e : syscall_table(info.arch)) named[e.nr] = program_paths(p, &info, e.nr);
   std::map<std::uint32_t, std::vector<Case>> unnamed;
@@ -275,7 +279,7 @@ Policy lift_arch(const bpf::Program& p, const ArchInfo& info, Action bad_arch) {
 // call of an arch the filter does not know gets): the arch is handled.
 // x32's numbers share x86_64's AUDIT_ARCH value, so x32 counts as handled
 // only when its calls are decided apart from an unknown number's.
-bool handles(const bpf::Program& p, const ArchInfo& info, const std::vector<Case>& foreign) {
+bool handles(Stack p, const ArchInfo& info, const std::vector<Case>& foreign) {
   const std::vector<Case> unknown = program_paths(p, &info, info.max_nr + 1);
   const Action reference = info.arch == Arch::x32 && unconditional(unknown) ? unknown.front().action : foreign.front().action;
   for (const SyscallEntry& e : syscall_table(info.arch)) {
@@ -285,7 +289,7 @@ bool handles(const bpf::Program& p, const ArchInfo& info, const std::vector<Case
   return false;
 }
 
-std::vector<Arch> handled_arches(const bpf::Program& p, const std::vector<Case>& foreign) {
+std::vector<Arch> handled_arches(Stack p, const std::vector<Case>& foreign) {
   std::vector<Arch> out;
   for (const ArchInfo& info : all_arches())
     if (handles(p, info, foreign)) out.push_back(info.arch);
@@ -295,7 +299,7 @@ std::vector<Arch> handled_arches(const bpf::Program& p, const std::vector<Case>&
 // The differences diff_filters finds on `arches` (it names x32's numbers
 // x32 though they carry x86_64's AUDIT_ARCH value, so a policy for x86_64
 // alone is not blamed for x32's calls).
-std::vector<FilterDifference> differences(const bpf::Program& original, const Policy& policy, const std::vector<Arch>& arches) {
+std::vector<FilterDifference> differences(Stack original, const Policy& policy, const std::vector<Arch>& arches) {
   // The policy model is libseccomp's: some sets of overlapping rules are ones
   // libseccomp refuses, and the model drops them (docs/semantics.md,
   // "Refused rules"), so such a set would not mean what the paths say.
@@ -311,7 +315,7 @@ std::vector<FilterDifference> differences(const bpf::Program& original, const Po
     throw InputError(fmt::format("{}: {}", kTooComplex, e.what()));
   }
   std::vector<FilterDifference> out;
-  for (const FilterDifference& d : diff_filters(original, rebuilt, arches).differences)
+  for (const FilterDifference& d : diff_filter_stacks(original, {&rebuilt, 1}, arches).differences)
     if (std::find(arches.begin(), arches.end(), d.arch) != arches.end()) out.push_back(d);
   return out;
 }
@@ -350,19 +354,20 @@ std::optional<Policy> merged(const std::vector<Policy>& per_arch) {
 
 }  // namespace
 
-LiftedFilter lift_filter(const bpf::Program& program, const std::vector<Arch>& arches) {
-  bpf::verify_or_throw(program);
+LiftedFilter lift_filters(std::span<const bpf::Program> stack, const std::vector<Arch>& arches) {
+  if (stack.empty()) throw InputError("no filter to read back");
+  for (const bpf::Program& p : stack) bpf::verify_or_throw(p);
   // What a call of an arch the filter does not handle gets: one AUDIT_ARCH
   // value no arch has.
-  const std::vector<Case> foreign = program_paths(program, nullptr, 0);
+  const std::vector<Case> foreign = program_paths(stack, nullptr, 0);
   if (!unconditional(foreign)) throw InputError("the filter tests arguments before it tests the arch");
   LiftedFilter out;
-  out.arches = arches.empty() ? handled_arches(program, foreign) : arches;
+  out.arches = arches.empty() ? handled_arches(stack, foreign) : arches;
   if (out.arches.empty()) throw InputError("the filter decides every arch's calls alike, as for an arch it does not know: it tests no arch seccage knows");
   std::vector<Policy> per_arch;
   for (Arch a : out.arches) {
-    per_arch.push_back(lift_arch(program, arch_info(a), foreign.front().action));
-    const std::vector<FilterDifference> d = differences(program, per_arch.back(), {a});
+    per_arch.push_back(lift_arch(stack, arch_info(a), foreign.front().action));
+    const std::vector<FilterDifference> d = differences(stack, per_arch.back(), {a});
     if (!d.empty()) {
       throw InputError(fmt::format(
           "read back as a policy, the filter would decide {} on {} otherwise ({} instead of {}): seccage cannot "
@@ -371,13 +376,17 @@ LiftedFilter lift_filter(const bpf::Program& program, const std::vector<Arch>& a
     }
   }
   if (per_arch.size() > 1) {
-    if (std::optional<Policy> one = merged(per_arch); one && differences(program, *one, out.arches).empty()) {
+    if (std::optional<Policy> one = merged(per_arch); one && differences(stack, *one, out.arches).empty()) {
       out.policies = {std::move(*one)};
       return out;
     }
   }
   out.policies = std::move(per_arch);
   return out;
+}
+
+LiftedFilter lift_filter(const bpf::Program& program, const std::vector<Arch>& arches) {
+  return lift_filters({&program, 1}, arches);
 }
 
 }  // namespace seccage

@@ -194,6 +194,30 @@ TEST(Lift, RandomPoliciesBuiltByBothCompilersReadBack) {
   std::printf("%d programs read back, %d refused as too complex\n", lifted, too_complex);
 }
 
+// Two filters stacked, as the kernel runs a process's: the most severe action
+// of the two, the newer filter's on a tie.
+TEST(Lift, StackedFiltersTogether) {
+  const bpf::Program older = compile(text_policy(
+      "default errno(EPERM)\nallow read, write, exit_group, execve\nallow personality: arg0 == 8\nerrno(EACCES) openat\n"));
+  const bpf::Program newer = compile(text_policy(
+      "default allow\nerrno(ENOENT) execve\nerrno(EAGAIN) openat\nkill personality: arg0 > 4\n"));
+  const std::vector<bpf::Program> stack{newer, older};
+  const LiftedFilter back = lift_filters(stack);
+  ASSERT_EQ(back.policies.size(), 1u);
+  const Policy& p = back.policies.front();
+  const std::uint32_t audit = arch_info(Arch::x86_64).audit_arch;
+  auto at = [&](const char* name, std::uint64_t arg0) {
+    const std::uint64_t args[6] = {arg0, 0, 0, 0, 0, 0};
+    return evaluate(p, audit, static_cast<std::int32_t>(*syscall_number(Arch::x86_64, name)), args);
+  };
+  EXPECT_EQ(at("read", 0), Action::allow());
+  EXPECT_EQ(at("execve", 0), Action::errno_(ENOENT));    // the newer's ERRNO over the older's ALLOW
+  EXPECT_EQ(at("openat", 0), Action::errno_(EAGAIN));    // a tie of ERRNOs: the newer's
+  EXPECT_EQ(at("personality", 8), Action::kill_process());  // KILL over ALLOW
+  EXPECT_EQ(at("personality", 3), Action::errno_(EPERM));   // the older's default over the newer's ALLOW
+  EXPECT_TRUE(diff_filter_stacks(stack, std::vector<bpf::Program>{compile(p)}, {Arch::x86_64}).same());
+}
+
 TEST(Lift, RefusesWhatAPolicyCannotSay) {
   using namespace bpf;
   // Arithmetic on an argument: arg0 + 1 == 5.

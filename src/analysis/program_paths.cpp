@@ -36,15 +36,16 @@ class PathWalker {
   // `info`: the arch whose calls these are; nullptr for a foreign one. On a
   // 32-bit arch the kernel passes each argument zero-extended, so a load of
   // a high word is the constant 0 there.
-  PathWalker(const bpf::Program& p, const ArchInfo* info, std::uint32_t nr)
-      : p_(p), audit_(info ? info->audit_arch : 0), nr_(nr) {
+  // `stack`: the filters newest first, run as the kernel runs them.
+  PathWalker(std::span<const bpf::Program> stack, const ArchInfo* info, std::uint32_t nr)
+      : stack_(stack), audit_(info ? info->audit_arch : 0), nr_(nr) {
     if (info != nullptr && !info->is_64bit) {
       for (unsigned arg = 0; arg < 6; ++arg) zero_word_[word_of(bpf::arg_high_offset(arg, info->little_endian))] = true;
     }
   }
 
   std::vector<Case> walk() {
-    walk_from(0, Value{}, Value{}, {}, Facts{});
+    start(0, Facts{}, Action::allow());
     return std::move(cases_);
   }
 
@@ -76,9 +77,17 @@ class PathWalker {
     return 0;
   }
 
-  void walk_from(std::size_t pc, Value a, Value x, std::array<Value, 16> mem, Facts facts) {
+  // Filter `filter` of the stack from its start, on a path that knows
+  // `facts` and whose earlier filters decided `so_far`.
+  void start(std::size_t filter, Facts facts, Action so_far) {
+    filter_ = filter;
+    walk_from(0, Value{}, Value{}, {}, std::move(facts), so_far);
+  }
+
+  void walk_from(std::size_t pc, Value a, Value x, std::array<Value, 16> mem, Facts facts, Action so_far) {
+    const bpf::Program& p = stack_[filter_];
     for (;;) {
-      const Insn& in = p_[pc];
+      const Insn& in = p[pc];
       const std::uint16_t cls = in.code & 0x07;
       switch (cls) {
         case op::LD:
@@ -112,7 +121,17 @@ class PathWalker {
         }
         case op::RET: {
           const std::uint32_t ret = (in.code & 0x18) == op::A ? (a.is_word ? (cannot(pc, "returning an argument"), 0u) : a.k) : in.k;
-          cases_.push_back({std::move(facts), Action::from_ret(ret)});
+          // The kernel keeps an earlier (newer) filter's action unless this
+          // one's is strictly more severe.
+          const Action mine = Action::from_ret(ret);
+          const Action action = filter_ == 0 || mine.kind < so_far.kind ? mine : so_far;
+          if (filter_ + 1 < stack_.size()) {
+            const std::size_t here = filter_;
+            start(here + 1, std::move(facts), action);
+            filter_ = here;
+            return;
+          }
+          cases_.push_back({std::move(facts), action});
           if (cases_.size() > kMaxPaths) cannot(pc, fmt::format("more than {} paths for one syscall", kMaxPaths));
           return;
         }
@@ -132,7 +151,11 @@ class PathWalker {
           Facts when_false = facts;
           const bool true_ok = narrow(pc, in.code & 0xf0, a, operand.k, true, facts.words[a.word]);
           const bool false_ok = narrow(pc, in.code & 0xf0, a, operand.k, false, when_false.words[a.word]);
-          if (false_ok) walk_from(on_false, a, x, mem, std::move(when_false));
+          if (false_ok) {
+            const std::size_t here = filter_;
+            walk_from(on_false, a, x, mem, std::move(when_false), so_far);
+            filter_ = here;
+          }
           if (!true_ok) return;
           pc = on_true;
           continue;
@@ -190,7 +213,8 @@ class PathWalker {
     return w.feasible();
   }
 
-  const bpf::Program& p_;
+  std::span<const bpf::Program> stack_;
+  std::size_t filter_ = 0;  // which of the stack the walk is in
   std::uint32_t audit_, nr_;
   std::array<bool, kWords> zero_word_{};
   std::vector<Case> cases_;
@@ -198,8 +222,8 @@ class PathWalker {
 
 }  // namespace
 
-std::vector<Case> program_paths(const bpf::Program& program, const ArchInfo* arch, std::uint32_t nr) {
-  return PathWalker(program, arch, nr).walk();
+std::vector<Case> program_paths(std::span<const bpf::Program> stack, const ArchInfo* arch, std::uint32_t nr) {
+  return PathWalker(stack, arch, nr).walk();
 }
 
 }  // namespace seccage::lift_detail

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -67,12 +68,14 @@ struct Case {
   Action action;
 };
 
-// The paths of `program` for a call numbered `nr` of `arch` (nullptr: an
-// arch the filter does not know, AUDIT_ARCH value 0). Throws InputError,
-// naming the instruction, for what a policy cannot say: arithmetic other
-// than a mask on an argument, a comparison of two words, a test of the
-// instruction pointer, an order comparison of a masked argument, or more
-// than 4096 paths.
-std::vector<Case> program_paths(const bpf::Program& program, const ArchInfo* arch, std::uint32_t nr);
+// The paths of a stack of filters (newest first, one or more) for a call
+// numbered `nr` of `arch` (nullptr: an arch the filters do not know,
+// AUDIT_ARCH value 0). A path runs each filter in turn, as the kernel does,
+// and ends with the most severe action they return (on a tie, the newer
+// filter's). Throws InputError, naming the instruction, for what a policy
+// cannot say: arithmetic other than a mask on an argument, a comparison of
+// two words, a test of the instruction pointer, an order comparison of a
+// masked argument, or more than 4096 paths.
+std::vector<Case> program_paths(std::span<const bpf::Program> stack, const ArchInfo* arch, std::uint32_t nr);
 
 }  // namespace seccage::lift_detail

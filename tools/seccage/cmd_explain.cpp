@@ -1,5 +1,6 @@
-// seccage explain: read a raw BPF filter, or one filter of a running process,
-// back as a policy that says what each syscall gets (lift_filter).
+// seccage explain: read a raw BPF filter, or the filters of a running process
+// (together, or one), back as a policy that says what each syscall gets
+// (lift_filters).
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,8 +31,13 @@ struct ExplainArgs {
 };
 
 struct Source {
-  bpf::Program program;
-  std::string name;  // "file f.bpf", "filter 2 of pid 1234"
+  std::vector<bpf::Program> stack;  // newest first; one for a file
+  std::string name;                 // "f.bpf", "filter 2 of pid 1234", "the 3 filters of pid 1234"
+  std::size_t instructions() const {
+    std::size_t n = 0;
+    for (const bpf::Program& p : stack) n += p.size();
+    return n;
+  }
 };
 
 Source read_source(const ExplainArgs& args) {
@@ -39,21 +45,23 @@ Source read_source(const ExplainArgs& args) {
   if (args.pid == 0) {
     if (args.filter != 0) throw InputError("--filter needs --pid");
     if (args.file.empty()) throw InputError("no filter: give FILE (`-` for standard input) or --pid PID");
-    return {bpf::read_raw_input(args.file), args.file == "-" ? "stdin" : args.file};
+    return {{bpf::read_raw_input(args.file)}, args.file == "-" ? "stdin" : args.file};
   }
   if (args.pid < 0) throw InputError(fmt::format("--pid {}: expected a process id", args.pid));
   const std::vector<kernel::LiveFilter> filters = kernel::read_process_filters(args.pid);
-  if (filters.empty()) throw InputError(fmt::format("pid {} has no seccomp filter", args.pid));
-  if (args.filter == 0 && filters.size() > 1) {
-    throw InputError(fmt::format(
-        "pid {} has {} filters, and the kernel applies the most severe of their actions: choose one with --filter N "
-        "(1 is the newest; `seccage disasm --pid {}` shows them all)",
-        args.pid, filters.size(), args.pid));
+  if (filters.empty()) throw InputError(fmt::format("pid {} has no seccomp filter: every call is allowed", args.pid));
+  if (args.filter == 0) {
+    // All of them, as the kernel runs them: what the process may do.
+    Source all{{}, filters.size() == 1 ? fmt::format("the filter of pid {}", args.pid)
+                                       : fmt::format("the {} filters of pid {} together", filters.size(), args.pid)};
+    for (const kernel::LiveFilter& f : filters) all.stack.push_back(f.program);
+    return all;
   }
-  const int n = args.filter == 0 ? 1 : args.filter;
-  if (n < 1 || static_cast<std::size_t>(n) > filters.size())
-    throw InputError(fmt::format("--filter {}: pid {} has {} filter{}", n, args.pid, filters.size(), filters.size() == 1 ? "" : "s"));
-  return {filters[static_cast<std::size_t>(n) - 1].program, fmt::format("filter {} of pid {}", n, args.pid)};
+  if (args.filter < 1 || static_cast<std::size_t>(args.filter) > filters.size())
+    throw InputError(fmt::format("--filter {}: pid {} has {} filter{}", args.filter, args.pid, filters.size(),
+                                 filters.size() == 1 ? "" : "s"));
+  return {{filters[static_cast<std::size_t>(args.filter) - 1].program},
+          fmt::format("filter {} of {} of pid {}", args.filter, filters.size(), args.pid)};
 }
 
 std::string arch_list(const std::vector<Arch>& arches) {
@@ -91,14 +99,15 @@ int run_explain(const ExplainArgs& args) {
   const Source source = read_source(args);
   LiftedFilter lifted;
   try {
-    lifted = lift_filter(source.program, arches);
+    lifted = lift_filters(source.stack, arches);
   } catch (const InputError& e) {
     throw InputError(fmt::format("{}: {}", source.name, e.what()));
   }
   if (args.json) {
     nlohmann::json j;
     j["source"] = source.name;
-    j["instructions"] = source.program.size();
+    j["filters"] = source.stack.size();
+    j["instructions"] = source.instructions();
     j["arches"] = nlohmann::json::array();
     for (Arch a : lifted.arches) j["arches"].push_back(std::string(arch_name(a)));
     j["policies"] = nlohmann::json::array();
@@ -131,7 +140,7 @@ int run_explain(const ExplainArgs& args) {
     options.header = fmt::format(
         "read back from {} ({} instructions){}: compiled, this decides as the filter does on {} (checked call by "
         "call, as `seccage diff` does)",
-        source.name, source.program.size(),
+        source.name, source.instructions(),
         lifted.policies.size() > 1 ? fmt::format(", policy {} of {} (its arches decide differently by name)", i + 1,
                                                  lifted.policies.size())
                                    : "",
@@ -150,9 +159,9 @@ const CommandRegistration kRegistration{
       sub.add_option("FILE", args->file, "raw filter file (`-` for standard input), as `compile -o`, "
                                          "seccomp_export_bpf or `disasm --pid --save` write it");
       sub.add_option("--pid", args->pid,
-                     "read a filter of this running process instead (needs root: CAP_SYS_ADMIN and ptrace)");
-      sub.add_option("--filter", args->filter,
-                     "with --pid: which filter, 1 = the newest (needed when the process has several)");
+                     "read the filters of this running process instead, together as the kernel runs them (needs "
+                     "root: CAP_SYS_ADMIN and ptrace)");
+      sub.add_option("--filter", args->filter, "with --pid: only this filter, 1 = the newest (as `disasm --pid` numbers them)");
       sub.add_option("--arch", args->arches,
                      "read only this arch (repeatable; default: every arch the filter handles)");
       sub.add_option("--format", args->format, "text (the policy language, default) or oci (one policy only)");
