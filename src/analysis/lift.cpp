@@ -78,6 +78,9 @@ Region masked_facts(unsigned arg, const WordFacts& w, unsigned shift, Region r) 
 Region argument_region(unsigned arg, const WordFacts& lo, const WordFacts& hi, bool low_only) {
   Region r = regions::any_region();
   if (low_only) {
+    // The value is the low word: confined to 32 bits, so that the sets the
+    // algebra builds hold only values the view can take (low_word_condition
+    // drops the bound again where it says nothing).
     r = all_of(r, region(arg, CmpOp::GE, lo.min));
     r = all_of(r, region(arg, CmpOp::LE, lo.max));
     for (std::uint32_t v : lo.not_equal) r = all_of(r, region(arg, CmpOp::NE, v));
@@ -173,6 +176,29 @@ Region joined(const Region& r) {
   return out;
 }
 
+// A condition on a low-word (32-bit) view, which is never above 0xffffffff:
+// the parts that bound it above 32 bits say nothing and go. False when the
+// condition can never hold (the rule goes).
+bool low_word_condition(Condition& c, bool& drop) {
+  constexpr std::uint64_t kLow = 0xffffffffull;
+  drop = false;
+  switch (c.op) {
+    case CmpOp::MaskedEq:
+      if ((c.value & c.mask & ~kLow) != 0) return false;
+      c.mask &= kLow;
+      c.value &= c.mask;
+      drop = c.mask == 0;
+      return true;
+    case CmpOp::EQ: return c.value <= kLow;
+    case CmpOp::NE: drop = c.value > kLow; return true;
+    case CmpOp::LT: drop = c.value > kLow; return true;
+    case CmpOp::LE: drop = c.value >= kLow; return true;
+    case CmpOp::GT: return c.value < kLow;
+    case CmpOp::GE: return c.value <= kLow;
+  }
+  return true;
+}
+
 // The rules that give a syscall's calls what its paths decide, where that
 // is not `otherwise`.
 std::vector<Rule> rules_for(const SyscallRef& syscall, const std::vector<Case>& cases, Action otherwise,
@@ -186,9 +212,16 @@ std::vector<Rule> rules_for(const SyscallRef& syscall, const std::vector<Case>& 
       by_action[c.action] = regions::unite(std::move(by_action[c.action]), path_region(c, info, low_only));
     }
     for (const auto& [action, r] : by_action) {
-      for (std::vector<Condition>& conditions : regions::to_conditions(joined(regions::simplify(r)))) {
-        for (Condition& c : conditions) c.width = low_only[c.arg] && info.is_64bit ? ArgWidth::U32 : ArgWidth::U64;
-        out.push_back(Rule{syscall, action, std::move(conditions), RuleOrigin::named("read back from the filter")});
+      for (const std::vector<Condition>& conditions : regions::to_conditions(joined(regions::simplify(r)))) {
+        std::vector<Condition> kept;
+        bool possible = true;
+        for (Condition c : conditions) {
+          bool drop = false;
+          if (low_only[c.arg]) possible = possible && low_word_condition(c, drop);
+          c.width = low_only[c.arg] && info.is_64bit ? ArgWidth::U32 : ArgWidth::U64;
+          if (!drop) kept.push_back(c);
+        }
+        if (possible) out.push_back(Rule{syscall, action, std::move(kept), RuleOrigin::named("read back from the filter")});
       }
     }
   } catch (const regions::RegionTooComplex&) {
