@@ -37,8 +37,9 @@ struct FilterDiff {
 };
 
 // Probes, for each arch in `arches` (every arch seccage knows when empty):
-// every number of its syscall table, -1, one past the table, and every
-// number either filter compares nr with (and its neighbours). For each number, the argument words (and
+// every number up to the end of its syscall table (the holes too), -1, one
+// past the table, and every number either filter compares nr with (and its
+// neighbours). For each number, the argument words (and
 // instruction pointer) the filters read on the way are varied over the
 // values either filter compares that word with (k-1, k, k+1 for equality
 // and order, the bits of a mask test), one word after another as the paths

@@ -226,7 +226,9 @@ FilterDiff diff_filter_stacks(std::span<const bpf::Program> first, std::span<con
   for (Arch arch : out.arches) {
     const ArchInfo& info = arch_info(arch);
     std::set<std::uint32_t> numbers{kNoSyscallNr, info.max_nr + 1};
-    for (const SyscallEntry& e : syscall_table(arch)) numbers.insert(e.nr);
+    // Every number up to the table's end, the holes included: a range test
+    // may take a hole with its neighbours.
+    for (std::uint32_t nr = info.nr_offset; nr <= info.max_nr; ++nr) numbers.insert(nr);
     // Numbers either filter compares nr with, and their neighbours: the
     // ranges between table numbers, and numbers no table has.
     for (std::uint32_t v : prober.values[bpf::kOffNr / 4]) numbers.insert(v);

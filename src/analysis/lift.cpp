@@ -249,10 +249,10 @@ bool in_domain(const ArchInfo& info, std::uint32_t nr) {
 std::set<std::uint32_t> compared_constants(Stack stack) {
   std::set<std::uint32_t> out;
   for (const bpf::Program& p : stack) {
-  for (const Insn& in : p) {
-    if ((in.code & 0x07) != op::JMP || (in.code & 0xf0) == op::JA) continue;
-    out.insert({in.k - 1, in.k, in.k + 1});
-  }
+    for (const Insn& in : p) {
+      if ((in.code & 0x07) != op::JMP || (in.code & 0xf0) == op::JA) continue;
+      out.insert({in.k - 1, in.k, in.k + 1});
+    }
   }
   return out;
 }
@@ -269,6 +269,8 @@ Policy lift_arch(Stack p, const ArchInfo& info, Action bad_arch) {
   std::map<std::uint32_t, std::vector<Case>> unnamed;
   std::set<std::uint32_t> candidates = compared_constants(p);
   candidates.insert({info.max_nr + 1, kNoSyscallNr, info.nr_offset, info.nr_offset + 0x3fffffffu});
+  // The table's holes: a range test may take them with their neighbours.
+  for (std::uint32_t nr = info.nr_offset; nr <= info.max_nr; ++nr) candidates.insert(nr);
   for (std::uint32_t nr : candidates) {
     if (!in_domain(info, nr) || named.count(nr)) continue;
     unnamed[nr] = program_paths(p, &info, nr);
@@ -409,9 +411,15 @@ LiftedFilter lift_filters(std::span<const bpf::Program> stack, const std::vector
     }
   }
   if (per_arch.size() > 1) {
-    if (std::optional<Policy> one = merged(per_arch); one && differences(stack, *one, out.arches).empty()) {
-      out.policies = {std::move(*one)};
-      return out;
+    if (std::optional<Policy> one = merged(per_arch)) {
+      try {
+        if (differences(stack, *one, out.arches).empty()) {
+          out.policies = {std::move(*one)};
+          return out;
+        }
+      } catch (const InputError&) {
+        // Too complex together: one policy per arch, as each was checked.
+      }
     }
   }
   out.policies = std::move(per_arch);
