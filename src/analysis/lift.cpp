@@ -28,6 +28,9 @@ using Stack = std::span<const bpf::Program>;
 // The words of every refusal for size rather than meaning: the filter could
 // be said as a policy, but not one seccage's policy model holds.
 constexpr const char* kTooComplex = "too complex to read back as a policy";
+// Numbers past the table a policy may name one by one where the program
+// decides a run of them apart from unknown numbers.
+constexpr std::uint64_t kMaxNumbered = 256;
 
 // ---- From a path's facts to rules --------------------------------------
 //
@@ -304,7 +307,31 @@ Policy lift_arch(Stack p, const ArchInfo& info, Action bad_arch) {
   for (const SyscallEntry& e : syscall_table(info.arch)) add(std::string(e.name), named.at(e.nr), policy.default_action);
   // -1 (what a tracer sets to skip a call) is no unknown number to the
   // compiler: it gets the default unless a rule names it.
-  for (const auto& [nr, cases] : unnamed) add(nr, cases, nr == kNoSyscallNr ? policy.default_action : unknown_gets);
+  // Past the table, the program decides alike from one number it compares
+  // nr with to the next (k and k+1 bound each test's two sides).
+  std::set<std::uint32_t> bounds;
+  for (std::uint32_t k : compared_constants(p)) bounds.insert(k);
+  std::optional<std::uint32_t> run_start;  // of unnamed numbers decided apart, for the message
+  for (const auto& [nr, cases] : unnamed) {
+    const Action otherwise = nr == kNoSyscallNr ? policy.default_action : unknown_gets;
+    add(nr, cases, otherwise);
+    const bool apart = !(unconditional(cases) && cases.front().action == otherwise);
+    if (!apart || !run_start) run_start = apart ? std::optional<std::uint32_t>(nr) : std::nullopt;
+    if (nr == kNoSyscallNr || nr <= info.max_nr || !apart) continue;
+    // A policy names such numbers one at a time.
+    const auto next = bounds.upper_bound(nr);
+    const std::uint64_t end = next == bounds.end() ? std::uint64_t{kNoSyscallNr} : *next;
+    if (end - nr > kMaxNumbered) {
+      throw InputError(fmt::format("{}: numbers from {} on (more than {}) get {}, not what unknown numbers get ({}), and "
+                                   "a policy names numbers one at a time",
+                                   info.name, *run_start, kMaxNumbered, cases.front().action.to_string(),
+                                   otherwise.to_string()));
+    }
+    for (std::uint64_t n = nr + 1; n < end; ++n) {
+      if (in_domain(info, static_cast<std::uint32_t>(n)) && !unnamed.count(static_cast<std::uint32_t>(n)))
+        add(static_cast<std::uint32_t>(n), program_paths(p, &info, static_cast<std::uint32_t>(n)), otherwise);
+    }
+  }
   return policy;
 }
 

@@ -237,6 +237,37 @@ TEST(Lift, RefusesWhatAPolicyCannotSay) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("instruction 4"), std::string::npos) << e.what();
   }
+  // Every number from 1000 up allowed: no finite list of numbers says it.
+  const Program from_1000 = {
+      stmt(op::LD | op::W | op::ABS, kOffArch),
+      jump(op::JMP | op::JEQ | op::K, arch_info(Arch::x86_64).audit_arch, 1, 0),
+      stmt(op::RET | op::K, 0),
+      stmt(op::LD | op::W | op::ABS, kOffNr),
+      jump(op::JMP | op::JGE | op::K, 1000, 0, 1),
+      stmt(op::RET | op::K, 0x7fff0000u),
+      stmt(op::RET | op::K, 0x00050001u),
+  };
+  try {
+    lift_filter(from_1000);
+    FAIL() << "lifted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("x86_64: numbers from 1000 on (more than 256) get ALLOW"), std::string::npos) << e.what();
+  }
+  // The same for 1000 to 1009 only: ten rules by number.
+  const Program ten = {
+      stmt(op::LD | op::W | op::ABS, kOffArch),
+      jump(op::JMP | op::JEQ | op::K, arch_info(Arch::x86_64).audit_arch, 1, 0),
+      stmt(op::RET | op::K, 0),
+      stmt(op::LD | op::W | op::ABS, kOffNr),
+      jump(op::JMP | op::JGE | op::K, 1010, 2, 0),
+      jump(op::JMP | op::JGE | op::K, 1000, 0, 1),
+      stmt(op::RET | op::K, 0x7fff0000u),
+      stmt(op::RET | op::K, 0x00050001u),
+  };
+  const LiftedFilter back = lift_filter(ten);
+  std::size_t by_number = 0;
+  for (const Rule& r : back.policies.front().rules) by_number += std::holds_alternative<std::uint32_t>(r.syscall);
+  EXPECT_EQ(by_number, 10u) << write_text_policy(back.policies.front());
   // A filter that never tests the arch has no syscalls to read back.
   EXPECT_THROW(lift_filter({stmt(op::RET | op::K, 0x7fff0000u)}), InputError);
 }
