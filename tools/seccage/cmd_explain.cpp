@@ -123,14 +123,7 @@ int run_explain(const ExplainArgs& args) {
           source.name, arch_list(lifted.arches)));
     }
     std::vector<std::string> warnings;
-    const Policy& p = lifted.policies.front();
-    if (!p.enosys_for_unknown && p.default_action.denies()) {
-      warnings.push_back(fmt::format(
-          "the filter gives syscall numbers its arch's table lacks {}; an OCI profile cannot say so, and runc and "
-          "seccage answer them ENOSYS (the text format keeps it: `unknown-syscalls default`)",
-          p.default_action.to_string()));
-    }
-    fmt::print("{}", write_oci_json(p, {}, &warnings));
+    fmt::print("{}", write_oci_json(lifted.policies.front(), {}, &warnings));
     for (const std::string& w : warnings) fmt::print(stderr, "seccage: warning: {}\n", w);
     return kExitOk;
   }

@@ -278,6 +278,11 @@ oci::Profile build_oci_model(const Policy& policy, std::vector<std::string>* war
                      "profile does not list, not {}",
                      policy.bad_arch_action.to_string()));
   }
+  if (!policy.enosys_for_unknown && policy.default_action.denies()) {
+    warn(fmt::format("OCI JSON cannot say `unknown-syscalls default`: runc and seccage answer ENOSYS for syscall "
+                     "numbers above the ones the profile knows, not {}",
+                     policy.default_action.to_string()));
+  }
 
   // Group rules with equal action and arguments into one entry. A rule may
   // join an earlier entry only if no entry after it holds a rule reaching
