@@ -1341,6 +1341,63 @@ TEST(RunAttack, SharedKernelState) {
   }
 }
 
+// The user's terminal after the run, where the program reached it through
+// /dev/tty with stdin a file (--stdin: seccage then neither gives the
+// program the terminal nor saves its settings): output stopped (tcflow
+// TCOOFF: the user's shell then blocks on its prompt, the terminal looks
+// dead) and echo off. Both escaped before the init put them back. And
+// without namespaces (--no-namespaces, or where the kernel refuses them), the
+// init runs under a filter of its own, which killed it when it put the
+// terminal's exclusive mode back: every run with a terminal failed there, and
+// the terminal stayed exclusive.
+TEST(RunAttack, TerminalLeftAsFound) {
+  REQUIRE_ROOT();
+  Tally t("the terminal left as the user had it");
+  TempDir dir;
+  open_up(dir.path(), 0755);
+  auto left = [](const Outcome& r, const std::string& a) -> std::string {
+    if (a == "tcooff" && r.num("tty_stopped") != 0) return "the user's terminal was left with its output stopped";
+    if (a == "echo-off" && r.num("tty_echo") != 1) return "the user's terminal was left with echo off";
+    if (a == "tiocexcl" && r.num("tty_exclusive") != 0) return "the user's terminal was left in exclusive mode";
+    return "";
+  };
+  struct Case {
+    std::string attempt;
+    std::vector<std::string> extra;
+    std::string name;
+  };
+  const std::vector<Case> cases{
+      {"tcooff", {"--stdin", "/dev/null"}, "tcflow TCOOFF through /dev/tty, --stdin /dev/null"},
+      {"echo-off", {"--stdin", "/dev/null"}, "echo off through /dev/tty, --stdin /dev/null"},
+      {"tcooff", {"--no-namespaces"}, "tcflow TCOOFF through /dev/tty, --no-namespaces"},
+      {"tiocexcl", {"--no-namespaces"}, "TIOCEXCL, --no-namespaces"},
+  };
+  for (Who who : kEveryone) {
+    for (const Case& c : cases) {
+      JailOptions co;
+      co.who = control_who(who);
+      co.pty = true;
+      Outcome ctl = run_jail(dir, co, {attack("misc"), c.attempt});
+      if (left(ctl, c.attempt).empty()) {
+        t.not_applicable(c.attempt + " " + who_name(who), "the terminal was left as it was even without seccage: " + ctl.pty);
+        continue;
+      }
+      JailOptions o;
+      o.who = who == Who::Nobody ? Who::Nobody : Who::Root;
+      o.pty = true;
+      const std::string report = report_path(dir);
+      std::vector<std::string> extra{"--wall-time", "5"};
+      extra.insert(extra.end(), c.extra.begin(), c.extra.end());
+      Outcome r = run_jail(dir, o, seccage_cmd(kDefault, who, report, extra, {attack("misc"), c.attempt}));
+      EXPECT_NE(r.pty.find("start " + c.attempt), std::string::npos) << "the attack never ran: " << r.pty << r.err;
+      std::string how = left(r, c.attempt);
+      if (how.empty() && !report_ok(report)) how = "seccage wrote no report: " + r.pty;
+      else if (how.empty() && r.pty.find("ended without reporting") != std::string::npos) how = "the sandbox's init died: " + r.pty;
+      t.record(label(c.name, kDefault, who), !how.empty(), how);
+    }
+  }
+}
+
 // A System V shared memory segment of the host's root (mode 0600), attached
 // and written by a root program: without an IPC namespace of its own the
 // sandbox shares the host's, and the mode is all that stands between them
