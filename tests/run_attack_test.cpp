@@ -1424,5 +1424,45 @@ TEST(RunAttack, HostSysVIpc) {
   }
 }
 
+// /dev/shm, POSIX's shared memory: a file the program left there outlived
+// the run (memory nobody accounts for, which a later run of the same user
+// finds), and a root program wrote the host root's object (mode 0600), as it
+// did System V's before the IPC namespace. Escaped before the sandbox got a
+// /dev/shm of its own.
+TEST(RunAttack, HostPosixShm) {
+  REQUIRE_ROOT();
+  Tally t("/dev/shm");
+  TempDir dir;
+  open_up(dir.path(), 0755);
+  const std::string escape = attack("escape");
+  const std::string name = "seccage-attack-" + std::to_string(::getpid());
+  const Policy allow_all{"--default allow", {"--default", "allow"}};
+  struct Case {
+    std::string wrapper, attempt, what;
+  };
+  const std::vector<Case> cases{{"shm-left", "shm-plant", "a file left in /dev/shm"},
+                                {"shm-host", "shm-write", "the host's POSIX shared memory object"}};
+  for (Who who : kEveryone) {
+    for (const Case& c : cases) {
+      JailOptions co;
+      co.who = control_who(who);
+      Outcome ctl = run_jail(dir, co, {escape, c.wrapper, name, escape, c.attempt, name});
+      if (!ctl.says_escape()) {
+        t.not_applicable(c.attempt + " " + who_name(who), "no escape even without seccage: " + ctl.out);
+        continue;
+      }
+      for (const auto& p : {allow_all, kNoNetwork, kDefault}) {
+        JailOptions o;
+        o.who = who == Who::Nobody ? Who::Nobody : Who::Root;
+        std::vector<std::string> cmd{escape, c.wrapper, name};
+        for (const auto& a : seccage_cmd(p, who, "", {"--wall-time", "5"}, {escape, c.attempt, name})) cmd.push_back(a);
+        Outcome r = run_jail(dir, o, cmd);
+        EXPECT_NE(r.out.find("start " + c.attempt + "\n"), std::string::npos) << "the attack never ran: " << r.out << r.err;
+        t.record(label(c.what, p, who), r.says_escape(), r.escape_line());
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace seccage::runtest

@@ -248,6 +248,17 @@ bool make_host_files_read_only() noexcept {
   return true;
 }
 
+// POSIX shared memory of the sandbox's own: a fresh tmpfs on /dev/shm, gone
+// with the mount namespace. Otherwise a file the program leaves there
+// outlives the run (memory nobody accounts for, found by a later run of the
+// same user), and a root program reaches the host's objects by their mode
+// alone, as it did System V's before the IPC namespace. No /dev/shm, nothing
+// to hide.
+bool mount_own_dev_shm() noexcept {
+  if (::mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") == 0) return true;
+  return errno == ENOENT || errno == ENOTDIR;
+}
+
 // What the program can do to the user's terminal that outlives the run:
 // exclusive mode (TIOCEXCL: every later open of the terminal but root's fails
 // with EBUSY), output stopped (tcflow TCOOFF, as by ^S: the user's shell then
@@ -314,6 +325,7 @@ void run_init(const InitPlan& ip, LaunchPlan& lp) noexcept {
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) fail(lp, StageMountPrivate, errno);
     if (ip.pid_namespace && ::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
       fail(lp, StageMountProc, errno);
+    if (ip.pid_namespace && !mount_own_dev_shm()) fail(lp, StageDevShm, errno);
     if (ip.read_only_host_files && !make_host_files_read_only()) fail(lp, StageReadOnly, errno);
   }
   if (!ip.pid_namespace) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
