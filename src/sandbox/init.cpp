@@ -5,6 +5,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -252,11 +253,27 @@ bool make_host_files_read_only() noexcept {
 // with the mount namespace. Otherwise a file the program leaves there
 // outlives the run (memory nobody accounts for, found by a later run of the
 // same user), and a root program reaches the host's objects by their mode
-// alone, as it did System V's before the IPC namespace. No /dev/shm, nothing
-// to hide.
+// alone, as it did System V's before the IPC namespace. As large as the
+// host's, no larger (a container's /dev/shm is often small on purpose: 64 MiB
+// under Docker). No /dev/shm, nothing to hide.
 bool mount_own_dev_shm() noexcept {
-  if (::mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") == 0) return true;
-  return errno == ENOENT || errno == ENOTDIR;
+  struct statfs host {};
+  if (::statfs("/dev/shm", &host) != 0) return errno == ENOENT || errno == ENOTDIR;
+  char options[128] = "mode=1777";
+  char* at = options + 9;
+  // Appended by hand: nothing may allocate after the clone.
+  auto append = [&](const char* key, unsigned long long value) {
+    if (value == 0) return;  // not reported: tmpfs's default
+    while (*key) *at++ = *key++;
+    char digits[24];
+    int n = 0;
+    for (; value > 0; value /= 10) digits[n++] = static_cast<char>('0' + value % 10);
+    while (n > 0) *at++ = digits[--n];
+    *at = 0;
+  };
+  append(",size=", static_cast<unsigned long long>(host.f_blocks) * static_cast<unsigned long long>(host.f_bsize));
+  append(",nr_inodes=", static_cast<unsigned long long>(host.f_files));
+  return ::mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, options) == 0;
 }
 
 // What the program can do to the user's terminal that outlives the run:
