@@ -880,6 +880,11 @@ TEST(RunAttack, Hangs) {
       o.timeout_ms = 2000;
       Outcome r = run_jail(dir, o, seccage_cmd(kNoExec, Who::Root, "", {"--wall-time", "1"}, {attack("hang"), "uffd-stall"}));
       EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
+      // Armed, or the attempt proves nothing: the syscall alone is refused
+      // in the sandbox (vm.unprivileged_userfaultfd 0, no CAP_SYS_PTRACE of
+      // the host), so before /dev/userfaultfd and UFFD_USER_MODE_ONLY no page
+      // was ever armed.
+      EXPECT_NE(r.out.find("armed through"), std::string::npos) << "no userfaultfd in the sandbox: " << r.out;
       t.record("execve path in an unserved userfaultfd page, --preset no-exec --wall-time 1" + w,
                r.timed_out() || r.elapsed_ms() > 2500,
                r.timed_out() ? "the supervisor got stuck reading the path (killed after 3 s)"
