@@ -880,6 +880,11 @@ TEST(RunAttack, Hangs) {
       o.timeout_ms = 2000;
       Outcome r = run_jail(dir, o, seccage_cmd(kNoExec, Who::Root, "", {"--wall-time", "1"}, {attack("hang"), "uffd-stall"}));
       EXPECT_TRUE(r.started()) << "the attack program never started: " << r.out << r.err;
+      // Armed, or the attempt proves nothing: the syscall alone is refused
+      // in the sandbox (vm.unprivileged_userfaultfd 0, no CAP_SYS_PTRACE of
+      // the host), so before /dev/userfaultfd and UFFD_USER_MODE_ONLY no page
+      // was ever armed.
+      EXPECT_NE(r.out.find("armed through"), std::string::npos) << "no userfaultfd in the sandbox: " << r.out;
       t.record("execve path in an unserved userfaultfd page, --preset no-exec --wall-time 1" + w,
                r.timed_out() || r.elapsed_ms() > 2500,
                r.timed_out() ? "the supervisor got stuck reading the path (killed after 3 s)"
@@ -1341,6 +1346,63 @@ TEST(RunAttack, SharedKernelState) {
   }
 }
 
+// The user's terminal after the run, where the program reached it through
+// /dev/tty with stdin a file (--stdin: seccage then neither gives the
+// program the terminal nor saves its settings): output stopped (tcflow
+// TCOOFF: the user's shell then blocks on its prompt, the terminal looks
+// dead) and echo off. Both escaped before the init put them back. And
+// without namespaces (--no-namespaces, or where the kernel refuses them), the
+// init runs under a filter of its own, which killed it when it put the
+// terminal's exclusive mode back: every run with a terminal failed there, and
+// the terminal stayed exclusive.
+TEST(RunAttack, TerminalLeftAsFound) {
+  REQUIRE_ROOT();
+  Tally t("the terminal left as the user had it");
+  TempDir dir;
+  open_up(dir.path(), 0755);
+  auto left = [](const Outcome& r, const std::string& a) -> std::string {
+    if (a == "tcooff" && r.num("tty_stopped") != 0) return "the user's terminal was left with its output stopped";
+    if (a == "echo-off" && r.num("tty_echo") != 1) return "the user's terminal was left with echo off";
+    if (a == "tiocexcl" && r.num("tty_exclusive") != 0) return "the user's terminal was left in exclusive mode";
+    return "";
+  };
+  struct Case {
+    std::string attempt;
+    std::vector<std::string> extra;
+    std::string name;
+  };
+  const std::vector<Case> cases{
+      {"tcooff", {"--stdin", "/dev/null"}, "tcflow TCOOFF through /dev/tty, --stdin /dev/null"},
+      {"echo-off", {"--stdin", "/dev/null"}, "echo off through /dev/tty, --stdin /dev/null"},
+      {"tcooff", {"--no-namespaces"}, "tcflow TCOOFF through /dev/tty, --no-namespaces"},
+      {"tiocexcl", {"--no-namespaces"}, "TIOCEXCL, --no-namespaces"},
+  };
+  for (Who who : kEveryone) {
+    for (const Case& c : cases) {
+      JailOptions co;
+      co.who = control_who(who);
+      co.pty = true;
+      Outcome ctl = run_jail(dir, co, {attack("misc"), c.attempt});
+      if (left(ctl, c.attempt).empty()) {
+        t.not_applicable(c.attempt + " " + who_name(who), "the terminal was left as it was even without seccage: " + ctl.pty);
+        continue;
+      }
+      JailOptions o;
+      o.who = who == Who::Nobody ? Who::Nobody : Who::Root;
+      o.pty = true;
+      const std::string report = report_path(dir);
+      std::vector<std::string> extra{"--wall-time", "5"};
+      extra.insert(extra.end(), c.extra.begin(), c.extra.end());
+      Outcome r = run_jail(dir, o, seccage_cmd(kDefault, who, report, extra, {attack("misc"), c.attempt}));
+      EXPECT_NE(r.pty.find("start " + c.attempt), std::string::npos) << "the attack never ran: " << r.pty << r.err;
+      std::string how = left(r, c.attempt);
+      if (how.empty() && !report_ok(report)) how = "seccage wrote no report: " + r.pty;
+      else if (how.empty() && r.pty.find("ended without reporting") != std::string::npos) how = "the sandbox's init died: " + r.pty;
+      t.record(label(c.name, kDefault, who), !how.empty(), how);
+    }
+  }
+}
+
 // A System V shared memory segment of the host's root (mode 0600), attached
 // and written by a root program: without an IPC namespace of its own the
 // sandbox shares the host's, and the mode is all that stands between them
@@ -1364,6 +1426,46 @@ TEST(RunAttack, HostSysVIpc) {
     Outcome r = run_jail(dir, JailOptions{}, cmd);
     EXPECT_NE(r.out.find("start sysv-shm\n"), std::string::npos) << "the attack never ran: " << r.out << r.err;
     t.record(label("the host's System V shared memory", p, Who::Root), r.says_escape(), r.escape_line());
+  }
+}
+
+// /dev/shm, POSIX's shared memory: a file the program left there outlived
+// the run (memory nobody accounts for, which a later run of the same user
+// finds), and a root program wrote the host root's object (mode 0600), as it
+// did System V's before the IPC namespace. Escaped before the sandbox got a
+// /dev/shm of its own.
+TEST(RunAttack, HostPosixShm) {
+  REQUIRE_ROOT();
+  Tally t("/dev/shm");
+  TempDir dir;
+  open_up(dir.path(), 0755);
+  const std::string escape = attack("escape");
+  const std::string name = "seccage-attack-" + std::to_string(::getpid());
+  const Policy allow_all{"--default allow", {"--default", "allow"}};
+  struct Case {
+    std::string wrapper, attempt, what;
+  };
+  const std::vector<Case> cases{{"shm-left", "shm-plant", "a file left in /dev/shm"},
+                                {"shm-host", "shm-write", "the host's POSIX shared memory object"}};
+  for (Who who : kEveryone) {
+    for (const Case& c : cases) {
+      JailOptions co;
+      co.who = control_who(who);
+      Outcome ctl = run_jail(dir, co, {escape, c.wrapper, name, escape, c.attempt, name});
+      if (!ctl.says_escape()) {
+        t.not_applicable(c.attempt + " " + who_name(who), "no escape even without seccage: " + ctl.out);
+        continue;
+      }
+      for (const auto& p : {allow_all, kNoNetwork, kDefault}) {
+        JailOptions o;
+        o.who = who == Who::Nobody ? Who::Nobody : Who::Root;
+        std::vector<std::string> cmd{escape, c.wrapper, name};
+        for (const auto& a : seccage_cmd(p, who, "", {"--wall-time", "5"}, {escape, c.attempt, name})) cmd.push_back(a);
+        Outcome r = run_jail(dir, o, cmd);
+        EXPECT_NE(r.out.find("start " + c.attempt + "\n"), std::string::npos) << "the attack never ran: " << r.out << r.err;
+        t.record(label(c.what, p, who), r.says_escape(), r.escape_line());
+      }
+    }
   }
 }
 

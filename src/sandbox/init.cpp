@@ -5,8 +5,10 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -247,6 +249,70 @@ bool make_host_files_read_only() noexcept {
   return true;
 }
 
+// POSIX shared memory of the sandbox's own: a fresh tmpfs on /dev/shm, gone
+// with the mount namespace. Otherwise a file the program leaves there
+// outlives the run (memory nobody accounts for, found by a later run of the
+// same user), and a root program reaches the host's objects by their mode
+// alone, as it did System V's before the IPC namespace. As large as the
+// host's, no larger (a container's /dev/shm is often small on purpose: 64 MiB
+// under Docker). No /dev/shm, nothing to hide.
+bool mount_own_dev_shm() noexcept {
+  struct statfs host {};
+  if (::statfs("/dev/shm", &host) != 0) return errno == ENOENT || errno == ENOTDIR;
+  char options[128] = "mode=1777";
+  char* at = options + 9;
+  // Appended by hand: nothing may allocate after the clone.
+  auto append = [&](const char* key, unsigned long long value) {
+    if (value == 0) return;  // not reported: tmpfs's default
+    while (*key) *at++ = *key++;
+    char digits[24];
+    int n = 0;
+    for (; value > 0; value /= 10) digits[n++] = static_cast<char>('0' + value % 10);
+    while (n > 0) *at++ = digits[--n];
+    *at = 0;
+  };
+  append(",size=", static_cast<unsigned long long>(host.f_blocks) * static_cast<unsigned long long>(host.f_bsize));
+  append(",nr_inodes=", static_cast<unsigned long long>(host.f_files));
+  return ::mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, options) == 0;
+}
+
+// What the program can do to the user's terminal that outlives the run:
+// exclusive mode (TIOCEXCL: every later open of the terminal but root's fails
+// with EBUSY), output stopped (tcflow TCOOFF, as by ^S: the user's shell then
+// blocks on its prompt and the terminal looks dead), and its settings (echo
+// off, raw mode). seccage restores the settings itself only when it gave the
+// program the terminal; a program with stdin a file reaches the terminal
+// through /dev/tty, and ignoring SIGTTOU lets it change it from the
+// background. So the init saves the state before the program starts and puts
+// it back at the end. Raw ioctls, no libc conversion: the init's own filter
+// (src/sandbox/runner.cpp) lets exactly these requests through. The init
+// blocks every signal, so the kernel lets it do so from the background.
+struct TerminalState {
+  int fd = -1;
+  int exclusive = 0;
+  bool have_settings = false;
+  alignas(8) unsigned char settings[128] = {};  // the kernel's struct termios (TCGETS), whatever its size
+};
+
+TerminalState save_terminal() noexcept {
+  TerminalState t;
+  // close-on-exec, and the launcher closes it anyway.
+  t.fd = ::open("/dev/tty", O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (t.fd >= 0 && ::ioctl(t.fd, TIOCGEXCL, &t.exclusive) != 0) {
+    ::close(t.fd);
+    t.fd = -1;
+  }
+  if (t.fd >= 0) t.have_settings = ::ioctl(t.fd, TCGETS, t.settings) == 0;
+  return t;
+}
+
+void restore_terminal(const TerminalState& t) noexcept {
+  if (t.fd < 0) return;
+  ::ioctl(t.fd, TCXONC, TCOON);  // no-op unless output was stopped
+  if (t.have_settings) ::ioctl(t.fd, TCSETS, t.settings);  // at once: never waits for output to drain
+  if (!t.exclusive) ::ioctl(t.fd, TIOCNXCL);
+}
+
 }  // namespace
 
 void run_init(const InitPlan& ip, LaunchPlan& lp) noexcept {
@@ -276,20 +342,12 @@ void run_init(const InitPlan& ip, LaunchPlan& lp) noexcept {
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) fail(lp, StageMountPrivate, errno);
     if (ip.pid_namespace && ::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
       fail(lp, StageMountProc, errno);
+    if (ip.pid_namespace && !mount_own_dev_shm()) fail(lp, StageDevShm, errno);
     if (ip.read_only_host_files && !make_host_files_read_only()) fail(lp, StageReadOnly, errno);
   }
   if (!ip.pid_namespace) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
 
-  // The terminal's exclusive mode (TIOCEXCL) outlives the run: every later
-  // open of the user's terminal but root's would fail with EBUSY. The init
-  // puts it back as it found it. Its descriptor is close-on-exec and the
-  // launcher closes it anyway.
-  int tty = ::open("/dev/tty", O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-  int exclusive_before = 0;
-  if (tty >= 0 && ::ioctl(tty, TIOCGEXCL, &exclusive_before) != 0) {
-    ::close(tty);
-    tty = -1;
-  }
+  const TerminalState terminal = save_terminal();
 
   // Every signal is blocked (seccage cloned us so); the two that matter are
   // taken with sigwaitinfo.
@@ -379,7 +437,7 @@ void run_init(const InitPlan& ip, LaunchPlan& lp) noexcept {
     }
     kill_descendants_as_subreaper(launcher);
   }
-  if (tty >= 0 && !exclusive_before) ::ioctl(tty, TIOCNXCL);
+  restore_terminal(terminal);
   ::getrusage(RUSAGE_CHILDREN, &result.all);
   [[maybe_unused]] ssize_t w = ::write(ip.result_fd, &result, sizeof result);
   ::_exit(0);

@@ -53,6 +53,7 @@ enum LaunchStage : std::int32_t {
   StageMountProc,
   StageInitFork,
   StageReadOnly,
+  StageDevShm,
 };
 
 // Sends a message on the status socket, with `fd` attached when >= 0.

@@ -19,7 +19,11 @@ std::vector<RlimitSetting> rlimits_for(const Limits& l, CgroupEnforced by_cgroup
   if (l.fsize) add(RLIMIT_FSIZE, *l.fsize, "RLIMIT_FSIZE");
   if (l.nofile) add(RLIMIT_NOFILE, *l.nofile, "RLIMIT_NOFILE");
   if (l.nproc && !by_cgroup.pids) add(RLIMIT_NPROC, *l.nproc, "RLIMIT_NPROC");
-  if (!l.core_dumps) add(RLIMIT_CORE, 0, "RLIMIT_CORE");
+  // 1, not 0: where kernel.core_pattern is a pipe (systemd-coredump, apport)
+  // the kernel ignores RLIMIT_CORE but for the value 1, and would start the
+  // host's helper as root, outside the sandbox, for every crash. A core
+  // file needs at least a page, so 1 stops those too.
+  if (!l.core_dumps) add(RLIMIT_CORE, 1, "RLIMIT_CORE");
   return out;
 }
 

@@ -20,7 +20,7 @@ struct RlimitSetting {
 
 // --time becomes RLIMIT_CPU rounded up to whole seconds (soft; hard one second
 // later, so SIGXCPU comes first and SIGKILL if it is ignored); the runner
-// samples the CPU time to enforce fractions. RLIMIT_CORE is 0 unless core
+// samples the CPU time to enforce fractions. RLIMIT_CORE is 1 unless core
 // dumps are asked for. Where a cgroup enforces the memory or the process
 // count (`by_cgroup`), RLIMIT_AS and RLIMIT_NPROC are left alone: a cgroup
 // counts memory used, not address space reserved, and counts every process.

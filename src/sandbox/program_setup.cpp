@@ -93,6 +93,7 @@ std::string launch_stage_name(std::int32_t stage) {
     case StageMountPrivate: return "making the sandbox's mounts private";
     case StageMountProc: return "mounting the sandbox's /proc";
     case StageInitFork: return "starting the program from the sandbox's init";
+    case StageDevShm: return "mounting the sandbox's own /dev/shm";
     case StageReadOnly: return "making /sys and /proc/sys read-only in the sandbox (and hiding the other cgroups)";
     default: return "setting up";
   }

@@ -138,6 +138,16 @@ bpf::Program init_program() {
     r.action = Action::allow();
     p.rules.push_back(std::move(r));
   }
+  // The terminal put back as it was (restore_terminal, src/sandbox/init.cpp):
+  // these requests only, so that a program that took the init over could not
+  // push keystrokes into the terminal (TIOCSTI) from it.
+  for (const std::uint64_t request : {TCXONC, TCSETS, TIOCNXCL}) {
+    Rule r;
+    r.syscall = std::string("ioctl");
+    r.action = Action::allow();
+    r.conditions.push_back(Condition{1, CmpOp::MaskedEq, request, 0xffffffffULL});
+    p.rules.push_back(std::move(r));
+  }
   return compile(p);
 }
 

@@ -33,6 +33,14 @@
  *   it: the sandbox shares the host's IPC namespace. sysv-host KEY COMMAND
  *   ARGS... (the test's wrapper, outside seccage) makes the segment, runs
  *   COMMAND, and says whether the segment was written.
+ * shm-plant NAME: makes /dev/shm/NAME and fills it with 1 MiB. shm-left NAME
+ *   COMMAND ARGS... (the test's wrapper, outside seccage) runs COMMAND and
+ *   then says whether /dev/shm/NAME outlived it: a file in memory nobody
+ *   accounts for after the run, and one a later run of the same user finds.
+ * shm-write NAME: writes into /dev/shm/NAME, a POSIX shared memory object
+ *   made outside the sandbox by shm-host (root's, mode 0600), as sysv-shm
+ *   does with System V's. shm-host NAME COMMAND ARGS... makes it, runs
+ *   COMMAND, and says whether it was written.
  * request-key: request_key with a callout, which makes the kernel run
  *   /sbin/request-key as root in the host's namespaces (ENOENT where it is
  *   not installed: the kernel tried). Anything but EPERM/ENOSYS is an escape.
@@ -244,6 +252,54 @@ int main(int argc, char** argv) {
     if (mem == (void*)-1) return blocked("shmat");
     memcpy(mem, "PWNED", 6);
     return escaped("attached the host's System V shared memory segment and wrote into it");
+  }
+  if (!strcmp(a, "shm-plant")) {
+    if (argc < 3) return 2;
+    char path[256];
+    snprintf(path, sizeof path, "/dev/shm/%s", argv[2]);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return blocked("creating the file in /dev/shm");
+    static char chunk[65536];
+    memset(chunk, 'x', sizeof chunk);
+    for (int i = 0; i < 16; ++i)
+      if (write(fd, chunk, sizeof chunk) != (ssize_t)sizeof chunk) return blocked("filling the file");
+    say("planted %s\n", path);
+    return 0;
+  }
+  if (!strcmp(a, "shm-left") || !strcmp(a, "shm-host")) {
+    if (argc < 4) return 2;
+    char path[256];
+    snprintf(path, sizeof path, "/dev/shm/%s", argv[2]);
+    unlink(path);
+    const int host = !strcmp(a, "shm-host");
+    if (host) {
+      int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd < 0 || write(fd, "SECRET", 6) != 6) return blocked("making the host's object");
+      close(fd);
+    }
+    pid_t c = fork();
+    if (c == 0) {
+      execv(argv[3], argv + 3);
+      _exit(127);
+    }
+    int st = 0;
+    waitpid(c, &st, 0);
+    char buf[16] = "";
+    const int n = slurp(path, buf, sizeof buf);
+    unlink(path);
+    if (host && n >= 5 && !memcmp(buf, "PWNED", 5)) return escaped("the POSIX shared memory object made outside the sandbox was written");
+    if (!host && n >= 0) return escaped("a file the program made in /dev/shm outlived the run");
+    errno = 0;
+    return blocked(host ? "the object is unchanged" : "nothing left in /dev/shm");
+  }
+  if (!strcmp(a, "shm-write")) {
+    if (argc < 3) return 2;
+    char path[256];
+    snprintf(path, sizeof path, "/dev/shm/%s", argv[2]);
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0) return blocked("opening the host's object");
+    if (write(fd, "PWNED", 5) != 5) return blocked("writing the host's object");
+    return escaped("wrote into the host's POSIX shared memory object");
   }
   if (!strcmp(a, "request-key")) {
     long r = syscall(SYS_request_key, "user", "debug:seccage-attack", "callout", KEY_SPEC_SESSION_KEYRING);

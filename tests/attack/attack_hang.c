@@ -14,7 +14,10 @@
  *   its path from the program's memory) with the path in a page registered
  *   with userfaultfd that nobody ever serves: the supervisor's read of that
  *   page waits for the fault to be handled, forever, and a stuck supervisor
- *   enforces nothing, --wall-time included. */
+ *   enforces nothing, --wall-time included. The userfaultfd comes from the
+ *   syscall, else from /dev/userfaultfd (root's, mode 0600: a root program
+ *   opens it without the capability the syscall wants), else from the
+ *   syscall with UFFD_USER_MODE_ONLY (any user); "armed" says one was. */
 #include "attack.h"
 
 #include <linux/userfaultfd.h>
@@ -58,6 +61,16 @@ int main(int argc, char** argv) {
   }
   if (!strcmp(m, "uffd-stall")) {
     int uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC);
+    const char* how = "userfaultfd()";
+    if (uffd < 0) {
+      int dev = open("/dev/userfaultfd", O_RDWR | O_CLOEXEC);
+      if (dev >= 0) uffd = ioctl(dev, USERFAULTFD_IOC_NEW, O_CLOEXEC);
+      how = "/dev/userfaultfd";
+    }
+    if (uffd < 0) {
+      uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY);
+      how = "userfaultfd(UFFD_USER_MODE_ONLY)";
+    }
     if (uffd < 0) return blocked("userfaultfd");
     struct uffdio_api api = {.api = UFFD_API};
     if (ioctl(uffd, UFFDIO_API, &api) != 0) return blocked("UFFDIO_API");
@@ -65,7 +78,7 @@ int main(int argc, char** argv) {
     char* p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     struct uffdio_register reg = {.range = {(unsigned long)p, (unsigned long)page}, .mode = UFFDIO_REGISTER_MODE_MISSING};
     if (ioctl(uffd, UFFDIO_REGISTER, &reg) != 0) return blocked("UFFDIO_REGISTER");
-    say("armed\n");
+    say("armed through %s\n", how);
     char* args[] = {"x", NULL};
     syscall(SYS_execve, p, args, NULL);  /* the path is in the armed page */
     say("execve returned: %s\n", strerror(errno));

@@ -12,6 +12,11 @@
  *   disciplines also loads their kernel modules, long an exploit route.)
  * tiocexcl: puts the inherited terminal in exclusive mode (TIOCEXCL), which
  *   also stays: every later open of the user's terminal but root's fails.
+ * tcooff: stops the controlling terminal's output through /dev/tty (tcflow
+ *   TCOOFF, what ^S does), which stays: after the run the user's shell
+ *   blocks on its first write (its prompt), and the terminal looks dead.
+ * echo-off: turns the controlling terminal's echo off through /dev/tty
+ *   (stdin need not be the terminal): after the run the user types blind.
  * leaked-fds: any descriptor above 2 open at the start (the test passes an
  *   open fd 7 to seccage).
  * caps: full capabilities in the host's user namespace (root in the sandbox
@@ -41,6 +46,7 @@
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/user.h>
+#include <termios.h>
 
 static long install(unsigned flags, unsigned ret, int nr) {
   struct sock_filter f[] = {
@@ -87,6 +93,26 @@ int main(int argc, char** argv) {
   if (!strcmp(a, "tiocexcl")) {
     if (ioctl(0, TIOCEXCL) == 0) say("the terminal is in exclusive mode\n");
     else return blocked("TIOCEXCL");
+    return 0;
+  }
+  if (!strcmp(a, "tcooff") || !strcmp(a, "echo-off")) {
+    /* Through /dev/tty: the run's stdin may be a file (--stdin), and the
+     * terminal is still the session's. */
+    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) return blocked("open /dev/tty");
+    /* From a background process group the kernel stops us with SIGTTOU,
+     * unless we ignore it. */
+    signal(SIGTTOU, SIG_IGN);
+    if (!strcmp(a, "tcooff")) {
+      say("stopping the terminal's output\n");  /* before: this write would block after */
+      if (tcflow(fd, TCOOFF) != 0) return blocked("tcflow TCOOFF");
+      return 0;
+    }
+    struct termios t;
+    if (tcgetattr(fd, &t) != 0) return blocked("tcgetattr");
+    t.c_lflag &= ~(tcflag_t)(ECHO | ICANON);
+    if (tcsetattr(fd, TCSANOW, &t) != 0) return blocked("tcsetattr");
+    say("the terminal's echo is off\n");
     return 0;
   }
   if (!strcmp(a, "leaked-fds")) {

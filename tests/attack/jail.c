@@ -416,6 +416,18 @@ int main(int argc, char** argv) {
     int exclusive = -1;
     ioctl(slave, TIOCGEXCL, &exclusive);
     fprintf(res, "tty_exclusive=%d\n", exclusive);
+    /* Echo off: the user types blind. */
+    struct termios now;
+    fprintf(res, "tty_echo=%d\n", tcgetattr(slave, &now) == 0 ? (now.c_lflag & ECHO) != 0 : -1);
+    /* Output stopped (tcflow TCOOFF, as by ^S): the user's shell blocks on
+     * its prompt. A byte written without blocking does not go through then;
+     * output is started again for what follows. */
+    const int flags = fcntl(slave, F_GETFL);
+    fcntl(slave, F_SETFL, flags | O_NONBLOCK);
+    const ssize_t probe = write(slave, ".", 1);
+    fprintf(res, "tty_stopped=%d\n", probe < 0 && errno == EAGAIN);
+    tcflow(slave, TCOON);
+    fcntl(slave, F_SETFL, flags);
     /* Whatever is left in the terminal's input queue would be read by the
      * user's shell after the run: injected keystrokes. */
     struct termios tio;
