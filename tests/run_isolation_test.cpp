@@ -110,6 +110,26 @@ TEST(RunIsolation, RefusedUserNamespacesFallBackAndSaySoOnce) {
   EXPECT_EQ(count(r.err, "refused user namespaces"), 1) << r.err;
 }
 
+// The same refusal under --require-namespaces: no weaker run, exit 125 and
+// the reason; the program never starts. (A program of the same user can use
+// up the user-namespace count to push a concurrent run into the fallback.)
+TEST(RunIsolation, RequireNamespacesRefusesTheFallback) {
+  if (!is_root()) GTEST_SKIP() << "needs root to make the refusing namespace";
+  TempDir dir;
+  const std::string script = "echo 0 > /proc/sys/user/max_user_namespaces && exec \"$0\" run --require-namespaces "
+                             "--default allow -- sh -c 'echo started'";
+  auto r = test::run_command({"/usr/bin/unshare", "--user", "--map-root-user", "sh", "-c", script, kCli});
+  EXPECT_EQ(r.exit_code(), 125) << r.err;
+  EXPECT_EQ(r.status.output.find("started"), std::string::npos) << r.status.output;
+  EXPECT_NE(r.err.find("--require-namespaces refuses weaker isolation"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("refused user namespaces"), std::string::npos) << r.err;
+  // Where the kernel grants them, it runs as usual.
+  auto ok = test::run_command({kCli, "run", "--require-namespaces", "--default", "allow", "--", "sh", "-c", "echo started"});
+  EXPECT_EQ(ok.exit_code(), 0) << ok.err;
+  EXPECT_NE(ok.status.output.find("started\n"), std::string::npos) << ok.status.output;
+  EXPECT_EQ(test::run_command({kCli, "run", "--require-namespaces", "--no-namespaces", "--", "true"}).exit_code(), 2);
+}
+
 // A user's seccage: the same namespaces (its uid mapped to itself), and the
 // supervisor still reads and answers the program's calls.
 TEST(RunIsolation, AnUnprivilegedSeccageGetsTheSameNamespacesAndSupervises) {

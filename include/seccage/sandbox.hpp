@@ -36,7 +36,7 @@ struct Limits {
   std::optional<std::uint64_t> nofile;    // --nofile: RLIMIT_NOFILE
   std::optional<std::uint64_t> nproc;     // --nproc: processes; a cgroup's pids.max, else RLIMIT_NPROC (per user; root is exempt)
   std::optional<std::uint64_t> output;    // --output: bytes the program may write to stdout+stderr
-  bool core_dumps = false;                // RLIMIT_CORE is 0 unless set
+  bool core_dumps = false;                // RLIMIT_CORE is 1 unless set (0 would not stop a piped core_pattern)
 };
 
 enum class Mode : std::uint8_t {
@@ -75,6 +75,10 @@ struct RunOptions {
   // /proc (docs/SECURITY.md). When the kernel refuses them the run goes on
   // without, and Report::isolation says so. False: never use them.
   bool namespaces = true;
+  // Refuse to run (a SystemError, exit 125) rather than fall back to weaker
+  // isolation when the kernel refuses the namespaces: a program of the same
+  // user can use up its user-namespace count and so weaken a concurrent run.
+  bool require_namespaces = false;
 
   bool env_clear = false;
   std::vector<std::pair<std::string, std::string>> env_set;

@@ -376,6 +376,7 @@ void Session::start() {
     report_.isolation.notes.push_back("namespaces turned off (--no-namespaces)");
   }
   levels.push_back(IsolationLevel::None);
+  if (o_.require_namespaces) levels.resize(1);  // the full level or nothing
   for (IsolationLevel level : levels) {
     if (level == IsolationLevel::None) {
       // Without a PID namespace nothing kills the program's group when
@@ -395,6 +396,11 @@ void Session::start() {
                         level == IsolationLevel::UserPidMount ? nullptr : &init_filter_, host_root, why);
     if (sb_) break;
     report_.isolation.notes.push_back(why);
+    if (o_.require_namespaces)
+      throw SystemError(fmt::format("the kernel refused the sandbox's namespaces ({}), and --require-namespaces "
+                                    "refuses weaker isolation",
+                                    why),
+                        EPERM);
   }
   report_.isolation.namespaces = namespace_names(sb_->level);
   child_ends_.clear();

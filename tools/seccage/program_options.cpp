@@ -50,6 +50,9 @@ std::uint32_t parse_group(const std::string& name) {
 void add_program_options(CLI::App& sub, ProgramArgs& p) {
   sub.add_flag("--no-namespaces", p.no_namespaces,
                "do not run the program in its own user, PID and mount namespaces (weaker: docs/SECURITY.md)");
+  sub.add_flag("--require-namespaces", p.require_namespaces,
+               "refuse to run (exit 125) rather than fall back to weaker isolation when the kernel refuses the "
+               "namespaces (for one, when the user's user-namespace count is used up: docs/SECURITY.md)");
   sub.add_flag("--env-clear", p.env_clear, "start the program with an empty environment");
   sub.add_option("--env", p.env, "set NAME=VALUE in the program's environment (repeatable)")->allow_extra_args(false);
   sub.add_option("--cwd", p.cwd, "working directory of the program");
@@ -73,7 +76,9 @@ void take_program_words(const CLI::App& sub, ProgramArgs& p) {
 
 void apply_program_options(const ProgramArgs& p, sandbox::RunOptions& o) {
   o.argv = p.command;
+  if (p.no_namespaces && p.require_namespaces) throw InputError("--no-namespaces and --require-namespaces contradict each other");
   o.namespaces = !p.no_namespaces;
+  o.require_namespaces = p.require_namespaces;
   o.env_clear = p.env_clear;
   for (const auto& kv : p.env) {
     const auto eq = kv.find('=');

@@ -18,6 +18,7 @@ struct ProgramArgs {
   bool env_clear = false;
   std::string cwd, stdin_file, user, group;
   bool no_namespaces = false;
+  bool require_namespaces = false;
 };
 
 // Adds --env, --env-clear, --cwd, --stdin, --user, --group, --no-namespaces
