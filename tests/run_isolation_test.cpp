@@ -130,6 +130,21 @@ TEST(RunIsolation, RequireNamespacesRefusesTheFallback) {
   EXPECT_EQ(test::run_command({kCli, "run", "--require-namespaces", "--no-namespaces", "--", "true"}).exit_code(), 2);
 }
 
+// The user's user-namespace count used up (here: a limit of 1, held by
+// another process of the user, as a program of a concurrent run could): the
+// run refuses to start instead of falling back (exit 125).
+TEST(RunIsolation, UsedUpUserNamespacesAreNoReasonToFallBack) {
+  if (!is_root()) GTEST_SKIP() << "needs root to make the limiting namespace";
+  auto r = test::run_command({"/usr/bin/unshare", "--user", "--map-root-user", "--fork", "sh", "-c",
+                              "echo 1 > /proc/sys/user/max_user_namespaces && "
+                              "(unshare --user sleep 5 </dev/null >/dev/null 2>&1 &) && sleep 0.5 && "
+                              "exec \"$0\" run --default allow -- sh -c 'echo started'",
+                              kCli});
+  EXPECT_EQ(r.exit_code(), 125) << r.status.output << r.err;
+  EXPECT_EQ(r.status.output.find("started"), std::string::npos) << r.status.output;
+  EXPECT_NE(r.err.find("is in use, which a program of the same user can do"), std::string::npos) << r.err;
+}
+
 // A user's seccage: the same namespaces (its uid mapped to itself), and the
 // supervisor still reads and answers the program's calls.
 TEST(RunIsolation, AnUnprivilegedSeccageGetsTheSameNamespacesAndSupervises) {

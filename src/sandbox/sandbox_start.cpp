@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include <fmt/core.h>
@@ -133,6 +134,23 @@ int receive_launch_message(int socket, LaunchMessage& m, UniqueFd* fd, int timeo
   return n == static_cast<ssize_t>(sizeof m) ? 1 : -1;
 }
 
+// ENOSPC for a user namespace where the limit is above 0: the user's count
+// is used up, and a program of the same user (another run's) can hold them
+// all to push this run into weaker isolation. That is no kernel's refusal
+// to fall back from: the run stops (docs/SECURITY.md). A limit of 0 is the
+// administrator's choice, and the run falls back as for any refusal.
+static void refuse_used_up_user_namespaces() {
+  const auto text = read_small_file("/proc/sys/user/max_user_namespaces");
+  const long limit = text ? std::strtol(text->c_str(), nullptr, 10) : 0;
+  if (limit <= 0) return;
+  throw SystemError(fmt::format("every user namespace this user may have ({}, user.max_user_namespaces) is in use, "
+                                "which a program of the same user can do to weaken this run; seccage does not fall "
+                                "back to weaker isolation for that: end the processes holding them, or raise the "
+                                "limit",
+                                limit),
+                    ENOSPC);
+}
+
 std::optional<Sandbox> start_sandbox(IsolationLevel level, LaunchPlan& plan, const RunCgroup* cgroup,
                                      const bpf::Program* init_filter, bool read_only_host_files, std::string& why) {
   int sp[2], go[2], res[2];
@@ -173,6 +191,7 @@ std::optional<Sandbox> start_sandbox(IsolationLevel level, LaunchPlan& plan, con
   plan.status_fd = -1;
   if (pid < 0) {
     if (level == IsolationLevel::None) throw SystemError("cannot start the sandbox (clone)", clone_errno);
+    if (level == IsolationLevel::UserPidMount && clone_errno == ENOSPC) refuse_used_up_user_namespaces();
     why = fmt::format("the kernel refused {} namespaces: {}", level == IsolationLevel::UserPidMount ? "user" : "PID and mount",
                       std::strerror(clone_errno));
     return std::nullopt;
