@@ -238,7 +238,11 @@ bool make_host_files_read_only() noexcept {
   if (::syscall(SYS_mount_setattr, AT_FDCWD, "/sys", 0x8000 /* AT_RECURSIVE */, &read_only, sizeof read_only) != 0 &&
       errno != ENOENT)
     return false;
-  for (const char* path : {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs"}) {
+  // The ones Docker makes read-only, and the driver files root could write
+  // on some machines (/proc/acpi/wakeup, dynamic debug, SCSI): absent here
+  // and there, skipped when absent.
+  for (const char* path : {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs", "/proc/acpi",
+                           "/proc/scsi", "/proc/driver", "/proc/dynamic_debug"}) {
     if (::mount(path, path, nullptr, MS_BIND | MS_REC, nullptr) != 0) {
       if (errno == ENOENT) continue;
       return false;
