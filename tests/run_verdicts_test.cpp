@@ -364,6 +364,31 @@ TEST(RunVerdicts, GuardedIoctlsAreRefusedOrKilledAndAlwaysReported) {
       << n.err;
 }
 
+// The virtual console's KD* and VT_* families: refused and reported as
+// seccage's under a policy that allows them, whatever the request's number
+// in the family; TCGETS beside them untouched.
+TEST(RunVerdicts, VirtualConsoleIoctlsAreRefusedAndReported) {
+  TempDir dir;
+  const std::string prog = build(dir, "guarded_ioctl");
+  const std::string report = dir / "console.json";
+  auto r = seccage({"run", "--default", "allow", "--report", report, "--", prog, "console"});
+  EXPECT_EQ(r.status.output,
+            "kdskbmode: Operation not permitted\nkdgkbmode: Operation not permitted\n"
+            "vt_activate: Operation not permitted\ntcgets: Bad file descriptor\n")
+      << r.err;
+  const auto j = read_report(report);
+  ASSERT_EQ(j["violations"].size(), 3u) << j.dump();
+  for (const auto& v : j["violations"]) {
+    EXPECT_EQ(v["origin"], "seccage") << v.dump();
+    EXPECT_NE(v["rule"].dump().find("virtual console"), std::string::npos) << v.dump();
+  }
+  // Without the supervisor, the kernel filter refuses them too.
+  auto n = seccage({"run", "--default", "allow", "--no-notify", "--", prog, "console"});
+  EXPECT_EQ(n.status.output.substr(0, n.status.output.find("tcgets")),
+            "kdskbmode: Operation not permitted\nkdgkbmode: Operation not permitted\nvt_activate: Operation not permitted\n")
+      << n.err;
+}
+
 // ---------------------------------------------------------------------------
 // 5b. A program repeating one denied call: one summary entry, one line on
 // stderr, a bounded list, and seccage keeps up.

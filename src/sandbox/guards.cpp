@@ -11,6 +11,11 @@ namespace {
 constexpr std::uint32_t kTiocsti = 0x5412;
 constexpr std::uint32_t kTioclinux = 0x541C;
 constexpr std::uint32_t kTiocsetd = 0x5423;
+// The virtual console's ioctl families (linux/kd.h 'K' 0x4B, linux/vt.h
+// 0x56): one masked test each, not a dozen equality tests on every ioctl.
+constexpr std::uint32_t kKdFamily = 0x4B00;
+constexpr std::uint32_t kVtFamily = 0x5600;
+constexpr std::uint32_t kFamilyMask = 0xffffff00u;
 
 bool is_trap(const Action& a) { return a.kind == ActionKind::Trap; }
 
@@ -34,7 +39,8 @@ void guard_one(Decision& d, const Guard& g) {
     d.otherwise = to_supervisor(d.otherwise);
     return;
   }
-  const WordTest request{1, false, WordOp::EQ, *g.ioctl_request, 0xffffffffu, true};
+  const WordTest request{1, false, g.request_mask == 0xffffffffu ? WordOp::EQ : WordOp::MaskedEq, *g.ioctl_request,
+                         g.request_mask, true};
   std::vector<DecisionCase> guarded;
   if (traps_somewhere(d)) {
     // The request's share of the original decision, first match first, with
@@ -63,6 +69,13 @@ const std::vector<Guard>& guards() {
         // (N_NULL leaves the user a terminal that discards everything), and
         // asking for one loads its module (n_gsm, n_hdlc: exploit routes).
         {"ioctl", kTiocsetd, "seccage: the terminal's line discipline stays (TIOCSETD)"},
+        // On a virtual console the program shares with the user, these
+        // outlive the run: raw keyboard mode or an emptied keymap leave a
+        // console nobody can type on, a graphics display mode one nobody can
+        // read, and a font or console switch stays. The getters go too: a
+        // console program has no business here.
+        {"ioctl", kKdFamily, "seccage: the virtual console stays as it is (KD* ioctls)", kFamilyMask},
+        {"ioctl", kVtFamily, "seccage: the virtual console stays as it is (VT_* ioctls)", kFamilyMask},
     };
     // request_key with a callout makes the kernel run /sbin/request-key as
     // root of the host, in the host's namespaces, with the program's
@@ -84,7 +97,7 @@ const Guard* guard_for(std::uint32_t audit_arch, std::uint32_t nr, const std::ar
   if (!name) return nullptr;
   for (const Guard& g : guards()) {
     if (*name != g.syscall) continue;
-    if (!g.ioctl_request || static_cast<std::uint32_t>(args[1]) == *g.ioctl_request) return &g;
+    if (!g.ioctl_request || (static_cast<std::uint32_t>(args[1]) & g.request_mask) == *g.ioctl_request) return &g;
   }
   return nullptr;
 }
@@ -124,7 +137,7 @@ bpf::Program guard_program(const std::vector<Arch>& arches) {
     Rule r;
     r.syscall = std::string(g.syscall);
     r.action = Action::errno_(EPERM);
-    if (g.ioctl_request) r.conditions.push_back(Condition{1, CmpOp::MaskedEq, *g.ioctl_request, 0xffffffffULL});
+    if (g.ioctl_request) r.conditions.push_back(Condition{1, CmpOp::MaskedEq, *g.ioctl_request, g.request_mask});
     r.origin = RuleOrigin::named(g.why);
     h.rules.push_back(std::move(r));
   }

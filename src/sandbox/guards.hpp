@@ -5,6 +5,9 @@
 //   a virtual console, so a program sharing the user's terminal could leave
 //   commands for the shell to run after the run (the request is an unsigned
 //   int: the low 32 bits are compared);
+// - changing a virtual console for good: its keyboard mode, keymap, font,
+//   display mode and the active console (the KD* and VT_* families), which
+//   outlive the run on a console the program shares with the user;
 // - mounting or unmounting: the sandbox's /proc is mounted over the host's,
 //   and unmounting or moving it would show the host's processes again (a
 //   root program, uid 0 in its user namespace as outside, could then open
@@ -37,6 +40,7 @@ struct Guard {
   const char* syscall;
   std::optional<std::uint32_t> ioctl_request;  // set: only this request (low 32 bits of arg1)
   const char* why;                              // the report's rule text
+  std::uint32_t request_mask = 0xffffffffu;     // the bits of the request compared (a family: 0xffffff00)
 };
 
 // Every guard, in a fixed order.

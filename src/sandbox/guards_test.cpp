@@ -89,6 +89,29 @@ TEST(SandboxGuards, TheKernelFilterRefusesTheGuardedCallsOfItsArchesOnly) {
   EXPECT_TRUE(guard_program({}).empty());
 }
 
+// The virtual console's families, one masked test each: every KD* and VT_*
+// request, in the supervised variant, the kernel filter and guard_for, and
+// nothing next to them.
+TEST(SandboxGuards, VirtualConsoleIoctlFamilies) {
+  const bpf::Program g = guarded_variant(allow_all());
+  const bpf::Program k = guard_program({Arch::i386});
+  const std::uint32_t x86 = arch_info(Arch::x86_64).audit_arch;
+  const std::uint32_t ioctl64 = *syscall_number(Arch::x86_64, "ioctl");
+  for (std::uint64_t request : {0x4B45 /* KDSKBMODE */, 0x4B3A /* KDSETMODE */, 0x4B72 /* KDFONTOP */,
+                                0x4B00, 0x4BFF, 0x5606 /* VT_ACTIVATE */, 0x5602 /* VT_SETMODE */}) {
+    EXPECT_EQ(run(g, Arch::x86_64, "ioctl", {0, request}), Action::user_notif()) << std::hex << request;
+    EXPECT_EQ(run(g, Arch::x86_64, "ioctl", {0, (1ULL << 32) | request}), Action::user_notif()) << std::hex << request;
+    EXPECT_EQ(run(k, Arch::i386, "ioctl", {0, request}), Action::errno_(EPERM)) << std::hex << request;
+    ASSERT_NE(guard_for(x86, ioctl64, {0, request}), nullptr) << std::hex << request;
+    EXPECT_NE(std::string(guard_for(x86, ioctl64, {0, request})->why).find("virtual console"), std::string::npos);
+  }
+  for (std::uint64_t request : {std::uint64_t{0x4AFF}, std::uint64_t{0x4C00}, std::uint64_t{0x55FF}, std::uint64_t{0x5700}, kTcgets, std::uint64_t{0x14B45}}) {
+    EXPECT_EQ(run(g, Arch::x86_64, "ioctl", {0, request}), Action::allow()) << std::hex << request;
+    EXPECT_EQ(run(k, Arch::i386, "ioctl", {0, request}), Action::allow()) << std::hex << request;
+    EXPECT_EQ(guard_for(x86, ioctl64, {0, request}), nullptr) << std::hex << request;
+  }
+}
+
 TEST(SandboxGuards, ACallIsMatchedOnItsOwnAbi) {
   const auto x86 = arch_info(Arch::x86_64).audit_arch;
   const auto i386 = arch_info(Arch::i386).audit_arch;
