@@ -78,60 +78,51 @@ std::uint32_t native_name_id(std::uint32_t nr) {
   return nr < ids.size() ? ids[nr] : kNoSyscall;
 }
 
-// The rule's syscall: a native number (or libseccomp pseudo number) becomes
-// the name it stands for, which then applies on every arch of the filter as
-// libseccomp translates it, written into `out` in place (each move of a
-// rule's name is a copy of its bytes, and this runs once per rule). False
-// with rc == 0: a rule with no effect. `id` receives the name's id
-// (kNoSyscall for a rule by number or on a name no table has).
+// libseccomp's first check of a rule's (or a priority's) number, before the
+// action's: -1 (the number a tracer sets to skip a call, which the filter
+// then sees) only with SCMP_FLTATR_API_TSKIP, and never -2..-99, which
+// libseccomp reserves.
+bool number_allowed(const FilterState& state, int syscall) {
+  if (syscall == kNrError) return state.attrs.tskip;
+  return syscall >= 0 || syscall <= -100;
+}
+
+// The rule's syscall (a number number_allowed took): a native number (or
+// libseccomp pseudo number) becomes the name it stands for, which then
+// applies on every arch of the filter as libseccomp translates it, written
+// into `out` in place (each move of a rule's name is a copy of its bytes,
+// and this runs once per rule). False with rc == 0: a rule with no effect.
+// `id` receives the name's id (kNoSyscall for a rule by number or on a name
+// no table has).
 bool to_syscall(const FilterState& state, int syscall, bool exact, int& rc, std::uint32_t& id, SyscallRef& out) {
   rc = 0;
   id = kNoSyscall;
   const Arch native = native_arch();
   const bool native_only = state.merged.empty() && state.arches.size() == 1 && state.arches[0] == native;
-  // libseccomp 2.5.4 takes an exact rule only in a filter of one arch.
-  const bool exact_refused = exact && all_arches_of(state).size() > 1;
   if (syscall == kNrError) {
-    // SCMP_FLTATR_API_TSKIP: a rule on -1, the number a tracer sets to
-    // skip a call, which the filter then sees.
-    if (!state.attrs.tskip) rc = -EINVAL;
-    if (rc != 0) return false;
     out = kNoSyscallNr;
     return true;
   }
   if (syscall < 0) {
-    if (syscall > -100) {  // -2..-99: reserved by libseccomp
-      rc = -EINVAL;
-      return false;
-    }
     // A pseudo number (__PNR_*), as libseccomp 2.5.4 answers it
-    // (tests/compat/corpus/pseudo_numbers.c, multiarch.c): an exact rule
-    // with several arches is refused first (-EOPNOTSUPP); with the native
+    // (tests/compat/corpus/pseudo_numbers.c, multiarch.c): with the native
     // arch alone the number is filed as it is, where no call's number can
     // match it (-EDOM for an exact rule); otherwise it stands for its name
     // on the arches that have it, unless the native arch has that name as a
-    // real syscall: then it cannot be translated (-EFAULT).
-    if (exact_refused) {
-      rc = -EOPNOTSUPP;
-      return false;
-    }
+    // real syscall, or no name has the number (-100, INT_MIN): then it
+    // cannot be translated (-EFAULT, tests/compat/corpus/unnamed_numbers.c).
     if (native_only) {
       if (exact) rc = -EDOM;
       return false;
     }
     auto name = pseudo_name(syscall);
-    if (!name) return false;  // a pseudo number no name has: matches nothing (as in libseccomp)
-    if (syscall_number(native, *name)) {
+    if (!name || syscall_number(native, *name)) {
       rc = -EFAULT;
       return false;
     }
     id = find_syscall_name_id(*name);
     out.emplace<std::string>(*name);
     return true;
-  }
-  if (exact_refused) {
-    rc = -EOPNOTSUPP;
-    return false;
   }
   if (id = native_name_id(static_cast<std::uint32_t>(syscall)); id != kNoSyscall) {
     out.emplace<std::string>(all_syscall_names()[id]);
@@ -217,7 +208,8 @@ bool rule_applies(const FilterState& group, const Rule& rule, std::uint32_t id) 
   for (Arch a : group.arches) {
     if (numbers_by_id(a)[id] != kNoSyscall) return true;
   }
-  return false;
+  // Not directly: maybe through socketcall/ipc (rare, so the slow way).
+  return multiplexed_call_by_id(id) && rule_applies_somewhere(rule, group.arches);
 }
 
 // Adds the rule to one group of arches; on refusal the group is left as it was.
@@ -271,11 +263,21 @@ int settle(FilterContext& ctx, int rc) {
   return rc;
 }
 
+// libseccomp 2.5.4's checks before its transaction come in this order
+// (tests/compat/random_api_differential_test.cpp found each step; corpus
+// program check_order.c keeps them): the condition count, the filter (live,
+// with an arch), the syscall number, the action, the default action
+// (-EACCES), an exact rule in a filter of several arches (-EOPNOTSUPP,
+// which undoes nothing: the arches added since the last accepted rule
+// stay), then each condition. Only what comes after is inside the
+// transaction (settle).
 int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned arg_cnt, const scmp_arg_cmp* args,
              bool exact) {
-  FilterContext* ctx = context_of(handle);
-  if (ctx == nullptr || !action_available(action)) return -EINVAL;
+  if (arg_cnt > kMaxArgs || (arg_cnt > 0 && args == nullptr)) return -EINVAL;
+  FilterContext* ctx = filter_of(handle);
+  if (ctx == nullptr || !number_allowed(ctx->state, syscall) || !action_available(action)) return -EINVAL;
   if (action == ctx->state.attrs.act_default) return -EACCES;
+  if (exact && all_arches_of(ctx->state).size() > 1) return -EOPNOTSUPP;
   return settle(*ctx, guarded([&] {
     Rule rule;
     rule.action = *action_from_scmp(action);
@@ -306,6 +308,7 @@ int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned
 }  // namespace
 }  // namespace seccage::compat
 
+using namespace seccage;
 using namespace seccage::compat;
 
 extern "C" {
@@ -347,6 +350,26 @@ int seccomp_rule_add_exact(scmp_filter_ctx ctx, uint32_t action, int syscall, un
   int rc = add_from_va(ctx, action, syscall, arg_cnt, ap, true);
   va_end(ap);
   return rc;
+}
+
+// As libseccomp 2.5.4: the filter and the number are checked as for a rule
+// (-EINVAL), then the number is translated for each arch as a rule's is
+// (-EFAULT where it cannot be: a number the native table lacks, a pseudo
+// number without a name or whose name is native, in a filter of several
+// arches). Recorded only: seccage's search tree is balanced (or shaped by a
+// frequency profile), not ordered by priorities.
+int seccomp_syscall_priority(scmp_filter_ctx handle, int syscall, uint8_t priority) {
+  FilterContext* ctx = filter_of(handle);
+  if (ctx == nullptr || !number_allowed(ctx->state, syscall)) return -EINVAL;
+  return guarded([&] {
+    int rc = 0;
+    std::uint32_t id = kNoSyscall;
+    SyscallRef ref;
+    to_syscall(ctx->state, syscall, false, rc, id, ref);
+    if (rc != 0) return rc;
+    ctx->state.priorities[syscall] = priority;
+    return 0;
+  });
 }
 
 }  // extern "C"
