@@ -98,7 +98,10 @@ bool to_syscall(const FilterState& state, int syscall, bool exact, int& rc, std:
   rc = 0;
   id = kNoSyscall;
   const Arch native = native_arch();
-  const bool native_only = state.merged.empty() && state.arches.size() == 1 && state.arches[0] == native;
+  // The native arch alone, whichever group holds it (an arch removed and
+  // added back after rules is a group of its own).
+  const std::vector<Arch> arches = all_arches_of(state);
+  const bool native_only = arches.size() == 1 && arches[0] == native;
   if (syscall == kNrError) {
     out = kNoSyscallNr;
     return true;
@@ -136,6 +139,23 @@ bool to_syscall(const FilterState& state, int syscall, bool exact, int& rc, std:
   }
   out = static_cast<std::uint32_t>(syscall);
   return true;
+}
+
+// What libseccomp 2.5.4 says to an exact rule (in a filter of one arch,
+// the others were refused before) once its number became a name
+// (tests/compat/corpus/exact_rules.c): -EDOM when the arch has no such
+// syscall, -EINVAL when the arch reaches it only as a socket/IPC sub-call
+// (x86's socket, semop) and the rule has conditions, which libseccomp will
+// not rewrite for the multiplexer in an exact rule. 0 otherwise.
+int exact_refusal(const FilterState& state, const Rule& rule) {
+  const auto* name = std::get_if<std::string>(&rule.syscall);
+  const std::vector<Arch> arches = all_arches_of(state);
+  if (name == nullptr || arches.size() != 1) return 0;
+  const Arch arch = arches[0];
+  const auto sub = multiplexed_call(*name);
+  const bool via_multiplexer = sub && has_multiplexer(arch, sub->via);
+  if (via_multiplexer) return rule.conditions.empty() ? 0 : -EINVAL;
+  return syscall_number(arch, *name) ? 0 : -EDOM;
 }
 
 bool is_multiplexed_id(std::uint32_t id) {
@@ -249,9 +269,11 @@ int add_to(FilterState& group, Rule&& rule, std::uint32_t id) {
 // rule_accepted): an accepted rule becomes the state a later refusal goes
 // back to; a rule refused inside the transaction goes back to the last
 // accepted one. Refusals before the transaction (-EINVAL for the rule's
-// form, -EACCES for the default action) change nothing.
-int settle(FilterContext& ctx, int rc) {
-  if (rc == -EINVAL || rc == -EACCES) return rc;
+// form, -EACCES for the default action) change nothing; an -EINVAL from
+// inside it (an exact rule libseccomp cannot rewrite for a multiplexer) is
+// a refusal like the others.
+int settle(FilterContext& ctx, int rc, bool in_transaction) {
+  if (!in_transaction) return rc;
   if (rc != 0 && ctx.as_of_accepted_rule) {
     FilterState& saved = *ctx.as_of_accepted_rule;
     saved.attrs = ctx.state.attrs;  // attributes are the filter's, not in the copy
@@ -278,13 +300,18 @@ int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned
   if (ctx == nullptr || !number_allowed(ctx->state, syscall) || !action_available(action)) return -EINVAL;
   if (action == ctx->state.attrs.act_default) return -EACCES;
   if (exact && all_arches_of(ctx->state).size() > 1) return -EOPNOTSUPP;
-  return settle(*ctx, guarded([&] {
+  bool in_transaction = false;
+  const int rc = guarded([&] {
     Rule rule;
     rule.action = *action_from_scmp(action);
     if (int rc = to_conditions(arg_cnt, args, rule.conditions); rc != 0) return rc;
+    in_transaction = true;
     int rc = 0;
     std::uint32_t id = kNoSyscall;
     if (!to_syscall(ctx->state, syscall, exact, rc, id, rule.syscall)) return rc;
+    if (exact) {
+      if (int refused = exact_refusal(ctx->state, rule); refused != 0) return refused;
+    }
     FilterState& state = ctx->state;
     // A merged filter: the rule goes to every group, or to none. The
     // bookkeeping of a rolled-back add stays: it only makes later checks
@@ -302,7 +329,8 @@ int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned
     }
     ctx->program.reset();
     return 0;
-  }));
+  });
+  return settle(*ctx, rc, in_transaction);
 }
 
 }  // namespace

@@ -110,7 +110,19 @@ namespace op = bpf::op;
 // x32 are in different groups, on the x32 bit of the number) to each group's
 // own program, which follow it one after the other. Each group's program
 // begins by loading what it tests, so it runs as if it were alone.
-bpf::Program combine(const std::vector<std::pair<const FilterState*, bpf::Program>>& parts, std::uint32_t bad_arch) {
+// x32's numbers that the x86_64 group has rules on by number (added while
+// the native arch was alone: libseccomp files them in its x86_64 filter as
+// they are). With x32 in another group, libseccomp's program for
+// AUDIT_ARCH_X86_64 is one dispatch over both filters' numbers, so those
+// rules decide their numbers there (found by
+// random_api_differential_test.cpp; corpus program x32_numbers.c).
+struct X32ByNumber {
+  std::vector<std::uint32_t> numbers;
+  std::size_t part = 0;  // the part deciding them
+};
+
+bpf::Program combine(const std::vector<std::pair<const FilterState*, bpf::Program>>& parts, std::uint32_t bad_arch,
+                     const X32ByNumber& x32_by_number) {
   auto group_of = [&](Arch arch) -> int {
     for (std::size_t i = 0; i < parts.size(); ++i) {
       const auto& arches = parts[i].first->arches;
@@ -136,8 +148,14 @@ bpf::Program combine(const std::vector<std::pair<const FilterState*, bpf::Progra
     const int x32 = group_of(Arch::x32);
     if (audit == arch_info(Arch::x86_64).audit_arch && x86_64 >= 0 && x32 >= 0 && x86_64 != x32) {
       // -1 (a skipped call) goes to x86_64's rules, as in one group.
-      head.push_back(bpf::jump(op::JMP | op::JEQ | op::K, audit, 0, 5));
+      const auto skip = static_cast<std::uint8_t>(5 + 2 * x32_by_number.numbers.size());
+      head.push_back(bpf::jump(op::JMP | op::JEQ | op::K, audit, 0, skip));
       head.push_back(bpf::stmt(op::LD | op::W | op::ABS, bpf::kOffNr));
+      for (std::uint32_t nr : x32_by_number.numbers) {
+        head.push_back(bpf::jump(op::JMP | op::JEQ | op::K, nr, 0, 1));
+        jumps.push_back({head.size(), x32_by_number.part});
+        head.push_back(bpf::stmt(op::JMP | op::JA, 0));
+      }
       head.push_back(bpf::jump(op::JMP | op::JEQ | op::K, kNoSyscallNr, 2, 0));
       head.push_back(bpf::jump(op::JMP | op::JGE | op::K, kX32SyscallBit, 0, 1));
       jumps.push_back({head.size(), static_cast<std::size_t>(x32)});
@@ -169,6 +187,33 @@ bpf::Program combine(const std::vector<std::pair<const FilterState*, bpf::Progra
   return program;
 }
 
+// The x86_64 group's rules by number on x32's numbers, as a group of x32
+// alone with the filter's attributes (no rules when x86_64 and x32 are in
+// one group, or either is missing). combine() routes only
+// X32ByNumber::numbers to it: it comes after the real x32 group, which
+// group_of() finds first.
+FilterState x32_rules_by_number(const FilterState& state) {
+  const FilterState* x86_64 = nullptr;
+  const FilterState* x32 = nullptr;
+  auto find = [&](const FilterState& g) {
+    for (Arch a : g.arches) {
+      if (a == Arch::x86_64) x86_64 = &g;
+      if (a == Arch::x32) x32 = &g;
+    }
+  };
+  find(state);
+  for (const FilterState& g : state.merged) find(g);
+  FilterState out;
+  out.attrs = state.attrs;
+  out.arches = {Arch::x32};
+  if (x86_64 == nullptr || x32 == nullptr || x86_64 == x32) return out;
+  for (const Rule& r : x86_64->rules) {
+    const auto* nr = std::get_if<std::uint32_t>(&r.syscall);
+    if (nr != nullptr && *nr >= kX32SyscallBit && *nr != kNoSyscallNr) out.rules.push_back(r);
+  }
+  return out;
+}
+
 }  // namespace
 
 const bpf::Program& built_program(FilterContext& ctx) {
@@ -185,8 +230,19 @@ const bpf::Program& built_program(FilterContext& ctx) {
         parts.emplace_back(&group, group_program(group));
       }
       if (parts.empty()) throw InputError("the filter has no architecture");
+      X32ByNumber x32_by_number;
+      FilterState by_number = x32_rules_by_number(state);
+      if (!by_number.rules.empty()) {
+        for (const Rule& r : by_number.rules) {
+          const auto nr = std::get<std::uint32_t>(r.syscall);
+          if (std::find(x32_by_number.numbers.begin(), x32_by_number.numbers.end(), nr) == x32_by_number.numbers.end())
+            x32_by_number.numbers.push_back(nr);
+        }
+        x32_by_number.part = parts.size();
+        parts.emplace_back(&by_number, group_program(by_number));
+      }
       // Checked when set: action_from_scmp cannot fail here.
-      ctx.program = combine(parts, action_from_scmp(state.attrs.act_badarch)->to_ret());
+      ctx.program = combine(parts, action_from_scmp(state.attrs.act_badarch)->to_ret(), x32_by_number);
     }
   }
   return *ctx.program;

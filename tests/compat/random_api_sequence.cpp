@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
 #include <random>
@@ -41,6 +42,7 @@ Api::Api(const char* path, int extra_flags) {
   bind(handle, attr_set, "seccomp_attr_set", true);
   bind(handle, priority, "seccomp_syscall_priority", true);
   bind(handle, export_bpf, "seccomp_export_bpf", true);
+  bind(handle, resolve_num_arch, "seccomp_syscall_resolve_num_arch", true);
   bind(handle, transaction_start, "seccomp_transaction_start", false);
   bind(handle, transaction_reject, "seccomp_transaction_reject", false);
   bind(handle, transaction_commit, "seccomp_transaction_commit", false);
@@ -62,6 +64,12 @@ const Api& dropin() {
   static const char* other = std::getenv("SECCAGE_COMPAT_FUZZ_DROPIN");
   static const Api api(other != nullptr && *other != 0 ? other : COMPAT_DROPIN_SO, 0);
   return api;
+}
+
+bool knows_number(const Api& api, int nr) {
+  char* name = api.resolve_num_arch(0 /* SCMP_ARCH_NATIVE */, nr);
+  std::free(name);
+  return name != nullptr;
 }
 
 Features common_features() {
@@ -96,6 +104,29 @@ int Session::resolve(const Syscall& sys) const {
   }
   return sys.nr;
 }
+
+namespace {
+
+// An exported program. libseccomp writes a big-endian arch's program (s390x)
+// in that byte order (docs/compat.md): its first instruction, A = arch
+// (code 0x20), then reads as code 0x2000, and every field is swapped back.
+bpf::Program read_export(int fd, bool& big_endian) {
+  std::vector<std::byte> bytes;
+  ::lseek(fd, 0, SEEK_SET);
+  std::byte buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) bytes.insert(bytes.end(), buf, buf + n);
+  big_endian = bytes.size() >= 2 && bytes[0] == std::byte{0x00} && bytes[1] == std::byte{0x20};
+  if (big_endian) {
+    for (std::size_t i = 0; i + 8 <= bytes.size(); i += 8) {
+      std::swap(bytes[i], bytes[i + 1]);                                      // code
+      std::swap(bytes[i + 4], bytes[i + 7]);                                  // k
+      std::swap(bytes[i + 5], bytes[i + 6]);
+    }
+  }
+  return bpf::read_raw(bytes);
+}
+
+}  // namespace
 
 // An op on a slot without a context is skipped in both libraries alike.
 constexpr int kSkipped = -9999;
@@ -162,10 +193,7 @@ Outcome Session::apply(const Op& op, bpf::Program* program) {
     case Kind::Export:
       if (::ftruncate(memfd_, 0) != 0 || ::lseek(memfd_, 0, SEEK_SET) != 0) throw std::runtime_error("memfd");
       out.rc = api_.export_bpf(ctx, memfd_);
-      if (out.rc == 0 && program) {
-        ::lseek(memfd_, 0, SEEK_SET);
-        *program = bpf::read_raw_fd(memfd_, "export");
-      }
+      if (out.rc == 0 && program) *program = read_export(memfd_, out.big_endian);
       break;
     case Kind::TxStart: out.rc = api_.transaction_start(ctx); break;
     case Kind::TxCommit: out.rc = api_.transaction_commit(ctx); break;
@@ -264,7 +292,7 @@ Syscall syscall(Gen& g) {
                                       "ipc", "socketcall", "mmap2", "arch_prctl", "fstat", "_llseek",
                                       "personality", "time", "uname", "recvmmsg", "no_such_call"};
   static const std::uint32_t arches[] = {kArchX86, kArchX32, kArchAarch64, kArchX86_64};
-  static const int numbers[] = {0, 1, 2, 3, 41, 59, 231, 335, 400, 450, 460, 511, 512, 547, 1000,
+  static const int numbers[] = {0, 1, 2, 3, 41, 59, 231, 334, 424, 450, 460, 511, 512, 547, 1000,
                                 0x40000001, 0x40000029, -1, -1, -2, -50, -99, -100, -101, -102, -117,
                                 -10001, -10029, -10200, -200, -20000, INT_MIN};
   Syscall s;
@@ -304,6 +332,14 @@ Op attr_set(Gen& g, int slot) {
   } else {
     op.value = g.pick({0u, 1u, 1u, 2u, 3u, 0xffffffffu});
   }
+  return op;
+}
+
+Op simple(Kind kind, int slot, std::uint32_t value = 0) {
+  Op op;
+  op.kind = kind;
+  op.slot = slot;
+  op.value = value;
   return op;
 }
 
@@ -377,13 +413,13 @@ std::vector<Op> generate(unsigned seed, const Features& features) {
     if (g.chance(70)) init.value = action(g);
     ops.push_back(init);
     if (g.chance(60)) {
-      ops.push_back(Op{Kind::ArchRemove, 1, 0, 0});
-      ops.push_back(Op{Kind::ArchAdd, 1, 0, g.chance(70) ? kArchX86 : kArchX32});
+      ops.push_back(simple(Kind::ArchRemove, 1, 0));
+      ops.push_back(simple(Kind::ArchAdd, 1, g.chance(70) ? kArchX86 : kArchX32));
     }
   }
   const unsigned length = 3 + g.below(30);
   for (unsigned i = 0; i < length; ++i) ops.push_back(step(g, features));
-  for (int slot = 0; slot < 3; ++slot) ops.push_back(Op{Kind::Export, slot});
+  for (int slot = 0; slot < 3; ++slot) ops.push_back(simple(Kind::Export, slot));
   return ops;
 }
 

@@ -35,6 +35,7 @@ struct Api {
   int (*attr_set)(Ctx, int, std::uint32_t) = nullptr;
   int (*priority)(Ctx, int, std::uint8_t) = nullptr;
   int (*export_bpf)(Ctx, int) = nullptr;
+  char* (*resolve_num_arch)(std::uint32_t, int) = nullptr;
   // 2.6 only.
   int (*transaction_start)(Ctx) = nullptr;
   void (*transaction_reject)(Ctx) = nullptr;
@@ -47,6 +48,9 @@ struct Api {
 // Debian's libseccomp.so.2 and the drop-in (libseccage-compat.so), opened once.
 const Api& libseccomp();
 const Api& dropin();
+
+// Whether the library's table for the native arch names the number.
+bool knows_number(const Api& api, int nr);
 
 // What both libraries have: only those calls are generated.
 struct Features {
@@ -99,6 +103,7 @@ struct Outcome {
   int rc = 0;
   std::uint32_t value = 0;   // attr_get's value
   int resolved = 0;          // the rule's syscall number as this library resolved it
+  bool big_endian = false;   // an export written in big-endian order (libseccomp's, for s390x)
   std::string to_string() const;
 };
 
