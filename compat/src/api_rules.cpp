@@ -115,8 +115,15 @@ bool to_syscall(const FilterState& state, int syscall, bool exact, int& rc, std:
     // real syscall, or no name has the number (-100, INT_MIN): then it
     // cannot be translated (-EFAULT, tests/compat/corpus/unnamed_numbers.c).
     if (native_only) {
-      if (exact) rc = -EDOM;
-      return false;
+      if (exact) {
+        rc = -EDOM;
+        return false;
+      }
+      // Filed by its number, as libseccomp files it: it matches no call,
+      // but a later rule on the same number with another action can be
+      // refused (-EEXIST; tests/compat/corpus/check_order.c).
+      out = static_cast<std::uint32_t>(syscall);
+      return true;
     }
     auto name = pseudo_name(syscall);
     if (!name || syscall_number(native, *name)) {

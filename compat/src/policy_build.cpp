@@ -63,9 +63,32 @@ Policy to_policy(const FilterState& state, const std::vector<Rule>& rules, std::
   return policy;
 }
 
+namespace {
+
+// Rules by a number outside x86_64's own range (x32's, or a negative pseudo
+// number filed with the native arch alone) sit in libseccomp's x86_64
+// filter, where a later rule on the same number can conflict with them
+// (-EEXIST); seccage's model files a number under the ABI it belongs to. For
+// the refusal check only, each such number becomes one of x86_64's range
+// that no syscall has (one per number, so they conflict as libseccomp's do).
+std::vector<Rule> numbers_as_x86_64(const FilterState& state, std::vector<Rule> rules) {
+  if (std::find(state.arches.begin(), state.arches.end(), Arch::x86_64) == state.arches.end()) return rules;
+  std::vector<std::uint32_t> seen;
+  for (Rule& r : rules) {
+    auto* nr = std::get_if<std::uint32_t>(&r.syscall);
+    if (nr == nullptr || *nr < kX32SyscallBit || *nr == kNoSyscallNr) continue;
+    auto it = std::find(seen.begin(), seen.end(), *nr);
+    if (it == seen.end()) it = seen.insert(seen.end(), *nr);
+    *nr = 0x30000000u + static_cast<std::uint32_t>(it - seen.begin());
+  }
+  return rules;
+}
+
+}  // namespace
+
 std::optional<std::size_t> first_refused(const FilterState& state, const std::vector<Rule>& rules) {
   std::vector<std::size_t> kept;
-  Policy policy = to_policy(state, rules, &kept);
+  Policy policy = to_policy(state, numbers_as_x86_64(state, rules), &kept);
   std::optional<std::size_t> first;
   for (MultiplexMode mode : {MultiplexMode::Compatible, policy.multiplex}) {
     policy.multiplex = mode;
@@ -116,6 +139,13 @@ namespace op = bpf::op;
 // AUDIT_ARCH_X86_64 is one dispatch over both filters' numbers, so those
 // rules decide their numbers there (found by
 // random_api_differential_test.cpp; corpus program x32_numbers.c).
+bool rules_on_skipped_call(const FilterState& group) {
+  return std::any_of(group.rules.begin(), group.rules.end(), [](const Rule& r) {
+    const auto* nr = std::get_if<std::uint32_t>(&r.syscall);
+    return nr != nullptr && *nr == kNoSyscallNr;
+  });
+}
+
 struct X32ByNumber {
   std::vector<std::uint32_t> numbers;
   std::size_t part = 0;  // the part deciding them
@@ -147,8 +177,14 @@ bpf::Program combine(const std::vector<std::pair<const FilterState*, bpf::Progra
     const int x86_64 = group_of(Arch::x86_64);
     const int x32 = group_of(Arch::x32);
     if (audit == arch_info(Arch::x86_64).audit_arch && x86_64 >= 0 && x32 >= 0 && x86_64 != x32) {
-      // -1 (a skipped call) goes to x86_64's rules, as in one group.
-      const auto skip = static_cast<std::uint8_t>(5 + 2 * x32_by_number.numbers.size());
+      // -1 (a skipped call): libseccomp's dispatch for AUDIT_ARCH_X86_64
+      // tries x32's rules on -1 first, as seccage's compiler does for the
+      // two in one group, so x32's group decides it when it has rules on
+      // -1, x86_64's otherwise (found by random_api_differential_test.cpp).
+      const std::size_t skipped_call = rules_on_skipped_call(*parts[static_cast<std::size_t>(x32)].first)
+                                           ? static_cast<std::size_t>(x32)
+                                           : static_cast<std::size_t>(x86_64);
+      const auto skip = static_cast<std::uint8_t>(6 + 2 * x32_by_number.numbers.size());
       head.push_back(bpf::jump(op::JMP | op::JEQ | op::K, audit, 0, skip));
       head.push_back(bpf::stmt(op::LD | op::W | op::ABS, bpf::kOffNr));
       for (std::uint32_t nr : x32_by_number.numbers) {
@@ -156,7 +192,9 @@ bpf::Program combine(const std::vector<std::pair<const FilterState*, bpf::Progra
         jumps.push_back({head.size(), x32_by_number.part});
         head.push_back(bpf::stmt(op::JMP | op::JA, 0));
       }
-      head.push_back(bpf::jump(op::JMP | op::JEQ | op::K, kNoSyscallNr, 2, 0));
+      head.push_back(bpf::jump(op::JMP | op::JEQ | op::K, kNoSyscallNr, 0, 1));
+      jumps.push_back({head.size(), skipped_call});
+      head.push_back(bpf::stmt(op::JMP | op::JA, 0));
       head.push_back(bpf::jump(op::JMP | op::JGE | op::K, kX32SyscallBit, 0, 1));
       jumps.push_back({head.size(), static_cast<std::size_t>(x32)});
       head.push_back(bpf::stmt(op::JMP | op::JA, 0));
@@ -209,7 +247,9 @@ FilterState x32_rules_by_number(const FilterState& state) {
   if (x86_64 == nullptr || x32 == nullptr || x86_64 == x32) return out;
   for (const Rule& r : x86_64->rules) {
     const auto* nr = std::get_if<std::uint32_t>(&r.syscall);
-    if (nr != nullptr && *nr >= kX32SyscallBit && *nr != kNoSyscallNr) out.rules.push_back(r);
+    // x32's range only: not -1, nor the negative pseudo numbers libseccomp
+    // files under the native arch alone (they match no call).
+    if (nr != nullptr && *nr >= kX32SyscallBit && *nr < 0x80000000u) out.rules.push_back(r);
   }
   return out;
 }
