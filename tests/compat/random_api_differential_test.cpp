@@ -242,8 +242,10 @@ class ShadowWatch {
     Slot& s = slots_[static_cast<std::size_t>(op.slot)];
     switch (op.kind) {
       case fuzz::Kind::Init:
-      case fuzz::Kind::Reset:
       case fuzz::Kind::Release: s = {}; break;
+      case fuzz::Kind::Reset:
+        if (o.rc == 0) s = {};  // a refused reset (an invalid action) changes nothing
+        break;
       case fuzz::Kind::ArchRemove:
         if (o.rc == 0 && s.accepted) s.removed = true;
         break;
