@@ -15,7 +15,6 @@
 // (tests/compat/corpus/*.c).
 #include <gtest/gtest.h>
 
-#include <dlfcn.h>
 #include <fmt/format.h>
 #include <poll.h>
 #include <seccomp.h>
@@ -26,14 +25,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <iostream>
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <optional>
-#include <random>
+#include <iostream>
 #include <set>
 #include <string>
 #include <vector>
