@@ -53,10 +53,28 @@ Policy policy_head(const FilterState& state) {
 
 }  // namespace
 
+namespace {
+
+bool is_skipped_call(const Rule& rule) {
+  const auto* nr = std::get_if<std::uint32_t>(&rule.syscall);
+  return nr != nullptr && *nr == kNoSyscallNr;
+}
+
+// Whether the group's rules on -1 count: libseccomp 2.5.4 writes them into
+// its program only while SCMP_FLTATR_API_TSKIP is set (turned off after such
+// a rule was added, -1 gets the default action; found by
+// random_api_differential_test.cpp, corpus program check_order.c).
+bool rules_on_skipped_call(const FilterState& group) {
+  return group.attrs.tskip && std::any_of(group.rules.begin(), group.rules.end(), is_skipped_call);
+}
+
+}  // namespace
+
 Policy to_policy(const FilterState& state, const std::vector<Rule>& rules, std::vector<std::size_t>* kept) {
   Policy policy = policy_head(state);
   for (std::size_t i = 0; i < rules.size(); ++i) {
     if (!rule_applies_somewhere(rules[i], state.arches)) continue;
+    if (!state.attrs.tskip && is_skipped_call(rules[i])) continue;
     policy.rules.push_back(rules[i]);
     if (kept) kept->push_back(i);
   }
@@ -113,7 +131,9 @@ bpf::Program group_program(FilterState& group) {
     group.all_rules_apply = std::all_of(group.rules.begin(), group.rules.end(),
                                         [&](const Rule& r) { return rule_applies_somewhere(r, group.arches); });
   }
-  if (!group.all_rules_apply) return compile(to_policy(group, group.rules));
+  const bool skipped_call_dropped =
+      !group.attrs.tskip && std::any_of(group.rules.begin(), group.rules.end(), is_skipped_call);
+  if (!group.all_rules_apply || skipped_call_dropped) return compile(to_policy(group, group.rules));
   // Every rule is kept: the rules move into the policy for the compile and
   // back, rather than being copied (the copy was a third of an export).
   Policy policy = policy_head(group);
@@ -139,13 +159,6 @@ namespace op = bpf::op;
 // AUDIT_ARCH_X86_64 is one dispatch over both filters' numbers, so those
 // rules decide their numbers there (found by
 // random_api_differential_test.cpp; corpus program x32_numbers.c).
-bool rules_on_skipped_call(const FilterState& group) {
-  return std::any_of(group.rules.begin(), group.rules.end(), [](const Rule& r) {
-    const auto* nr = std::get_if<std::uint32_t>(&r.syscall);
-    return nr != nullptr && *nr == kNoSyscallNr;
-  });
-}
-
 struct X32ByNumber {
   std::vector<std::uint32_t> numbers;
   std::size_t part = 0;  // the part deciding them

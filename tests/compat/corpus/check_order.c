@@ -7,7 +7,8 @@
  *     the conditions;
  *   - a pseudo number no name has (-100, INT_MIN) is accepted with the
  *     native arch alone and -EFAULT with others;
- *   - seccomp_syscall_priority checks and translates its number as a rule. */
+ *   - seccomp_syscall_priority checks and translates its number as a rule;
+ *   - rules on -1 count only while SCMP_FLTATR_API_TSKIP is set. */
 #include <limits.h>
 #include "corpus.h"
 
@@ -63,6 +64,17 @@ int main(int argc, char **argv) {
   RC(seccomp_syscall_priority(a, SCMP_SYS(read), 1));
   RC(seccomp_rule_add(a, SCMP_ACT_KILL, SCMP_SYS(close), 0));
   corpus_dump(a, "with_x86");
+  seccomp_release(a);
+
+  /* Rules on -1 count only while TSKIP is set: turned off, -1 gets the
+   * default action again (libseccomp writes no code for them). */
+  a = seccomp_init(SCMP_ACT_ERRNO(1));
+  RC(seccomp_attr_set(a, SCMP_FLTATR_API_TSKIP, 1));
+  RC(seccomp_rule_add(a, SCMP_ACT_TRAP, -1, 0));
+  RC(seccomp_rule_add(a, SCMP_ACT_LOG, SCMP_SYS(read), 0));
+  corpus_dump(a, "tskip_on");
+  RC(seccomp_attr_set(a, SCMP_FLTATR_API_TSKIP, 0));
+  corpus_dump(a, "tskip_off");
   seccomp_release(a);
   return 0;
 }
