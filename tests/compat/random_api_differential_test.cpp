@@ -143,9 +143,15 @@ void note_x32_number(const Op& op, const Outcome& o, std::set<std::uint32_t>& ou
   }
 }
 
+// With SCMP_FLTATR_CTL_OPTIMIZE at 2 (a binary search), libseccomp 2.5.4
+// tries x86_64's rules on -1 before x32's when the filter has both, the
+// other way round from level 1: a hint about speed changes what the filter
+// decides, which libseccomp's documentation of the attribute does not allow
+// (docs/compat.md). The drop-in decides as level 1 (its compiler's model)
+// for both; -1 under AUDIT_ARCH_X86_64 is left out after level 2 was set.
 std::string compare_decisions(const bpf::Program& reference, const bpf::Program& ours,
                               const std::vector<std::array<std::uint64_t, 6>>& vectors, bool little_endian,
-                              const std::set<std::uint32_t>& x32_with_conditions) {
+                              const std::set<std::uint32_t>& x32_with_conditions, bool optimize_2) {
   if (auto err = bpf::verify(ours)) return "the drop-in's program fails verification: " + err->to_string();
   const std::vector<bool> stale = test::ambiguous_accumulator(reference);
   std::string out;
@@ -153,6 +159,7 @@ std::string compare_decisions(const bpf::Program& reference, const bpf::Program&
   const std::uint32_t audit_x86_64 = arch_info(Arch::x86_64).audit_arch;
   for (const auto& [arch, nr] : syscall_points()) {
     if (arch == audit_x86_64 && x32_with_conditions.count(nr)) continue;
+    if (arch == audit_x86_64 && nr == kNoSyscallNr && optimize_2) continue;
     for (std::size_t v = 0; v < vectors.size(); ++v) {
       bpf::SeccompData data;
       data.arch = arch;
@@ -282,6 +289,7 @@ std::string run_sequence(const std::vector<Op>& ops, Shared* shared) {
   std::vector<std::array<std::uint64_t, 6>> vectors;
   ShadowWatch shadow;
   std::set<std::uint32_t> x32_with_conditions;
+  bool optimize_2 = false;
   const bool trace = std::getenv("SECCAGE_COMPAT_FUZZ_TRACE") != nullptr;  // every call, to stderr
   for (std::size_t i = 0; i < ops.size(); ++i) {
     if (table_difference(ops[i])) {
@@ -305,9 +313,12 @@ std::string run_sequence(const std::vector<Op>& ops, Shared* shared) {
                          a.to_string(), b.to_string());
     }
     note_x32_number(ops[i], a, x32_with_conditions);
+    optimize_2 = optimize_2 || (ops[i].kind == fuzz::Kind::AttrSet && ops[i].attr == SCMP_FLTATR_CTL_OPTIMIZE &&
+                                ops[i].value == 2 && a.rc == 0);
     if (ops[i].kind == fuzz::Kind::Export && a.rc == 0 && !ref_program.empty()) {
       if (vectors.empty()) vectors = argument_vectors(ops);
-      std::string diff = compare_decisions(ref_program, ours_program, vectors, !a.big_endian, x32_with_conditions);
+      std::string diff =
+          compare_decisions(ref_program, ours_program, vectors, !a.big_endian, x32_with_conditions, optimize_2);
       if (!diff.empty()) return fmt::format("op {}: {}\n decisions differ:\n{}", i, fuzz::to_c(ops[i], i), diff);
     }
     if (const int stop = shadow.after(ops[i], a); stop != kRanToEnd) {
