@@ -66,6 +66,17 @@ int main(int argc, char **argv) {
   corpus_dump(a, "with_x86");
   seccomp_release(a);
 
+  /* A pseudo number with the native arch alone is filed by its number:
+   * a rule on it with another action and the same comparisons is refused. */
+  a = seccomp_init(SCMP_ACT_ERRNO(1));
+  RC(seccomp_rule_add(a, SCMP_ACT_KILL, -20000, 1, SCMP_A0(SCMP_CMP_LT, 0xa63d)));
+  RC(seccomp_rule_add(a, SCMP_ACT_ALLOW, -20000, 1, SCMP_A0(SCMP_CMP_LT, 0xffffffff)));
+  RC(seccomp_rule_add(a, SCMP_ACT_ALLOW, -20000, 1, SCMP_A0(SCMP_CMP_LT, 0xa63d)));
+  RC(seccomp_rule_add(a, SCMP_ACT_KILL, -10029, 0));
+  RC(seccomp_rule_add(a, SCMP_ACT_ALLOW, -10029, 0));
+  corpus_dump(a, "pseudo_filed");
+  seccomp_release(a);
+
   /* Rules on -1 count only while TSKIP is set: turned off, -1 gets the
    * default action again (libseccomp writes no code for them). */
   a = seccomp_init(SCMP_ACT_ERRNO(1));

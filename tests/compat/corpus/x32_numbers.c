@@ -26,5 +26,15 @@ int main(int argc, char **argv) {
   RC(seccomp_merge(a, b));
   corpus_dump(a, "merged");
   seccomp_release(a);
+
+  /* -1 with x86_64 and x32 in different groups (x32 added after a rule):
+   * libseccomp tries x32's rules on -1 first, as for the two in one group. */
+  a = seccomp_init(SCMP_ACT_TRAP);
+  RC(seccomp_rule_add(a, SCMP_ACT_LOG, SCMP_SYS(time), 1, SCMP_A0(SCMP_CMP_LE, 1)));
+  RC(seccomp_attr_set(a, SCMP_FLTATR_API_TSKIP, 1));
+  RC(seccomp_arch_add(a, SCMP_ARCH_X32));
+  RC(seccomp_rule_add(a, SCMP_ACT_ERRNO(1), -1, 1, SCMP_A3(SCMP_CMP_EQ, 0xf2be)));
+  corpus_dump(a, "skipped_call");
+  seccomp_release(a);
   return 0;
 }
