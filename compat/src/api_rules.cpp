@@ -308,7 +308,7 @@ int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned
   if (action == ctx->state.attrs.act_default) return -EACCES;
   if (exact && all_arches_of(ctx->state).size() > 1) return -EOPNOTSUPP;
   bool in_transaction = false;
-  const int rc = guarded([&] {
+  const int result = guarded([&] {
     Rule rule;
     rule.action = *action_from_scmp(action);
     if (int rc = to_conditions(arg_cnt, args, rule.conditions); rc != 0) return rc;
@@ -337,7 +337,7 @@ int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned
     ctx->program.reset();
     return 0;
   });
-  return settle(*ctx, rc, in_transaction);
+  return settle(*ctx, result, in_transaction);
 }
 
 }  // namespace
