@@ -119,10 +119,17 @@ bool to_syscall(const FilterState& state, int syscall, bool exact, int& rc, std:
         rc = -EDOM;
         return false;
       }
-      // Filed by its number, as libseccomp files it: it matches no call,
-      // but a later rule on the same number with another action can be
-      // refused (-EEXIST; tests/compat/corpus/check_order.c).
-      out = static_cast<std::uint32_t>(syscall);
+      // Filed as libseccomp files it: it matches no call, but a later rule
+      // on the same number with another action can be refused (-EEXIST;
+      // tests/compat/corpus/check_order.c). By its name when the native
+      // arch lacks it (so a rule by that name, added once other arches
+      // joined, meets it), else by its number (socket's -101 is not socket).
+      if (auto name = pseudo_name(syscall); name && !syscall_number(native, *name)) {
+        id = find_syscall_name_id(*name);
+        out.emplace<std::string>(*name);
+      } else {
+        out = static_cast<std::uint32_t>(syscall);
+      }
       return true;
     }
     auto name = pseudo_name(syscall);

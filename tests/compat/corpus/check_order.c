@@ -77,6 +77,23 @@ int main(int argc, char **argv) {
   corpus_dump(a, "pseudo_filed");
   seccomp_release(a);
 
+  /* Names no arch of the filter has (_llseek, socketcall on x86_64 and
+   * x32) are filed under their pseudo number on each arch: a conflicting
+   * rule is refused there too, with the native arch alone or not. */
+  for (int i = 0; i < 4; i++) {
+    static const uint32_t arches[] = {0, SCMP_ARCH_X32, SCMP_ARCH_X86, SCMP_ARCH_AARCH64};
+    a = seccomp_init(SCMP_ACT_ALLOW);
+    if (i == 3) RC(seccomp_arch_remove(a, SCMP_ARCH_NATIVE));
+    if (arches[i]) RC(seccomp_arch_add(a, arches[i]));
+    RC(seccomp_rule_add(a, SCMP_ACT_LOG, SCMP_SYS(_llseek), 1, SCMP_A1(SCMP_CMP_LE, 3)));
+    RC(seccomp_rule_add(a, SCMP_ACT_ERRNO(1), SCMP_SYS(_llseek), 1, SCMP_A1(SCMP_CMP_LE, 3)));
+    RC(seccomp_rule_add(a, SCMP_ACT_LOG, SCMP_SYS(socketcall), 1, SCMP_A1(SCMP_CMP_LE, 3)));
+    RC(seccomp_rule_add(a, SCMP_ACT_ERRNO(1), SCMP_SYS(socketcall), 1, SCMP_A1(SCMP_CMP_LE, 3)));
+    RC(seccomp_arch_add(a, SCMP_ARCH_X32));
+    RC(seccomp_rule_add(a, SCMP_ACT_ERRNO(1), SCMP_SYS(_llseek), 1, SCMP_A1(SCMP_CMP_LE, 3)));
+    seccomp_release(a);
+  }
+
   /* Rules on -1 count only while TSKIP is set: turned off, -1 gets the
    * default action again (libseccomp writes no code for them). */
   a = seccomp_init(SCMP_ACT_ERRNO(1));
