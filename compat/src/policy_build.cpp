@@ -114,8 +114,8 @@ std::optional<std::size_t> first_refused(const FilterState& state, const std::ve
   // random_api_differential_test.cpp). seccage's model takes only names an
   // arch has, so such a name becomes a number no table has, one per name,
   // filed on x86_64's range (every arch but x32 takes it) or on x32's when
-  // x32 is the only arch. Checked on one arch where libseccomp checks each,
-  // this can miss a refusal, never invent one.
+  // x32 is the only arch. Not checked on x32 beside other arches, where
+  // libseccomp checks each: this can miss a refusal, never invent one.
   const bool x32_only = state.arches.size() == 1 && state.arches[0] == Arch::x32;
   std::vector<std::string> absent;
   for (std::size_t i = 0; i < filed.size(); ++i) {
