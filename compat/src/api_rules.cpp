@@ -99,9 +99,12 @@ bool to_syscall(const FilterState& state, int syscall, bool exact, int& rc, std:
   id = kNoSyscall;
   const Arch native = native_arch();
   // The native arch alone, whichever group holds it (an arch removed and
-  // added back after rules is a group of its own).
-  const std::vector<Arch> arches = all_arches_of(state);
-  const bool native_only = arches.size() == 1 && arches[0] == native;
+  // added back after rules is a group of its own; merged groups are never
+  // empty). Without all_arches_of's copy: this runs once per rule.
+  const bool native_only =
+      state.merged.empty() ? state.arches.size() == 1 && state.arches[0] == native
+                           : state.arches.empty() && state.merged.size() == 1 &&
+                                 state.merged[0].arches.size() == 1 && state.merged[0].arches[0] == native;
   if (syscall == kNrError) {
     out = kNoSyscallNr;
     return true;
