@@ -27,6 +27,12 @@ FilterContext* context_of(void* handle) {
   return ctx;
 }
 
+FilterContext* filter_of(void* handle) {
+  FilterContext* ctx = context_of(handle);
+  if (ctx == nullptr || (ctx->state.arches.empty() && ctx->state.merged.empty())) return nullptr;
+  return ctx;
+}
+
 // Whether this kernel (as the API level says) can carry out the action:
 // libseccomp refuses an action the kernel lacks when the rule is added.
 bool action_available(std::uint32_t value) {
@@ -225,7 +231,7 @@ int seccomp_arch_remove(scmp_filter_ctx handle, uint32_t arch_token) {
 }
 
 int seccomp_attr_get(const scmp_filter_ctx handle, enum scmp_filter_attr attr, uint32_t* value) {
-  FilterContext* ctx = context_of(handle);
+  FilterContext* ctx = filter_of(handle);
   if (ctx == nullptr || value == nullptr) return -EINVAL;
   const Attributes& a = ctx->state.attrs;
   switch (attr) {
@@ -244,7 +250,7 @@ int seccomp_attr_get(const scmp_filter_ctx handle, enum scmp_filter_attr attr, u
 }
 
 int seccomp_attr_set(scmp_filter_ctx handle, enum scmp_filter_attr attr, uint32_t value) {
-  FilterContext* ctx = context_of(handle);
+  FilterContext* ctx = filter_of(handle);
   if (ctx == nullptr) return -EINVAL;
   Attributes& a = ctx->state.attrs;
   // A flag the kernel (API level) lacks cannot be asked for; turning it off is fine.
@@ -276,20 +282,6 @@ int seccomp_attr_set(scmp_filter_ctx handle, enum scmp_filter_attr attr, uint32_
   }
   if (rc == 0) ctx->program.reset();
   return rc;
-}
-
-int seccomp_syscall_priority(scmp_filter_ctx handle, int syscall, uint8_t priority) {
-  FilterContext* ctx = context_of(handle);
-  if (ctx == nullptr) return -EINVAL;
-  // -1..-99 are reserved; other negative (pseudo) numbers have no native
-  // name to translate them by, which libseccomp reports as -EFAULT.
-  if (syscall < 0) return syscall > -100 ? -EINVAL : -EFAULT;
-  return guarded([&] {
-    // Recorded only: seccage's search tree is balanced (or shaped by a
-    // frequency profile), not ordered by priorities.
-    ctx->state.priorities[syscall] = priority;
-    return 0;
-  });
 }
 
 int seccomp_transaction_start(const scmp_filter_ctx handle) {

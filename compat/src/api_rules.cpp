@@ -78,60 +78,71 @@ std::uint32_t native_name_id(std::uint32_t nr) {
   return nr < ids.size() ? ids[nr] : kNoSyscall;
 }
 
-// The rule's syscall: a native number (or libseccomp pseudo number) becomes
-// the name it stands for, which then applies on every arch of the filter as
-// libseccomp translates it, written into `out` in place (each move of a
-// rule's name is a copy of its bytes, and this runs once per rule). False
-// with rc == 0: a rule with no effect. `id` receives the name's id
-// (kNoSyscall for a rule by number or on a name no table has).
+// libseccomp's first check of a rule's (or a priority's) number, before the
+// action's: -1 (the number a tracer sets to skip a call, which the filter
+// then sees) only with SCMP_FLTATR_API_TSKIP, and never -2..-99, which
+// libseccomp reserves.
+bool number_allowed(const FilterState& state, int syscall) {
+  if (syscall == kNrError) return state.attrs.tskip;
+  return syscall >= 0 || syscall <= -100;
+}
+
+// The rule's syscall (a number number_allowed took): a native number (or
+// libseccomp pseudo number) becomes the name it stands for, which then
+// applies on every arch of the filter as libseccomp translates it, written
+// into `out` in place (each move of a rule's name is a copy of its bytes,
+// and this runs once per rule). False with rc == 0: a rule with no effect.
+// `id` receives the name's id (kNoSyscall for a rule by number or on a name
+// no table has).
 bool to_syscall(const FilterState& state, int syscall, bool exact, int& rc, std::uint32_t& id, SyscallRef& out) {
   rc = 0;
   id = kNoSyscall;
   const Arch native = native_arch();
-  const bool native_only = state.merged.empty() && state.arches.size() == 1 && state.arches[0] == native;
-  // libseccomp 2.5.4 takes an exact rule only in a filter of one arch.
-  const bool exact_refused = exact && all_arches_of(state).size() > 1;
+  // The native arch alone, whichever group holds it (an arch removed and
+  // added back after rules is a group of its own; merged groups are never
+  // empty). Without all_arches_of's copy: this runs once per rule.
+  const bool native_only =
+      state.merged.empty() ? state.arches.size() == 1 && state.arches[0] == native
+                           : state.arches.empty() && state.merged.size() == 1 &&
+                                 state.merged[0].arches.size() == 1 && state.merged[0].arches[0] == native;
   if (syscall == kNrError) {
-    // SCMP_FLTATR_API_TSKIP: a rule on -1, the number a tracer sets to
-    // skip a call, which the filter then sees.
-    if (!state.attrs.tskip) rc = -EINVAL;
-    if (rc != 0) return false;
     out = kNoSyscallNr;
     return true;
   }
   if (syscall < 0) {
-    if (syscall > -100) {  // -2..-99: reserved by libseccomp
-      rc = -EINVAL;
-      return false;
-    }
     // A pseudo number (__PNR_*), as libseccomp 2.5.4 answers it
-    // (tests/compat/corpus/pseudo_numbers.c, multiarch.c): an exact rule
-    // with several arches is refused first (-EOPNOTSUPP); with the native
+    // (tests/compat/corpus/pseudo_numbers.c, multiarch.c): with the native
     // arch alone the number is filed as it is, where no call's number can
     // match it (-EDOM for an exact rule); otherwise it stands for its name
     // on the arches that have it, unless the native arch has that name as a
-    // real syscall: then it cannot be translated (-EFAULT).
-    if (exact_refused) {
-      rc = -EOPNOTSUPP;
-      return false;
-    }
+    // real syscall, or no name has the number (-100, INT_MIN): then it
+    // cannot be translated (-EFAULT, tests/compat/corpus/unnamed_numbers.c).
     if (native_only) {
-      if (exact) rc = -EDOM;
-      return false;
+      if (exact) {
+        rc = -EDOM;
+        return false;
+      }
+      // Filed as libseccomp files it: it matches no call, but a later rule
+      // on the same number with another action can be refused (-EEXIST;
+      // tests/compat/corpus/check_order.c). By its name when the native
+      // arch lacks it (so a rule by that name, added once other arches
+      // joined, meets it), else by its number (socket's -101 is not socket).
+      if (auto name = pseudo_name(syscall); name && !syscall_number(native, *name)) {
+        id = find_syscall_name_id(*name);
+        out.emplace<std::string>(*name);
+      } else {
+        out = static_cast<std::uint32_t>(syscall);
+      }
+      return true;
     }
     auto name = pseudo_name(syscall);
-    if (!name) return false;  // a pseudo number no name has: matches nothing (as in libseccomp)
-    if (syscall_number(native, *name)) {
+    if (!name || syscall_number(native, *name)) {
       rc = -EFAULT;
       return false;
     }
     id = find_syscall_name_id(*name);
     out.emplace<std::string>(*name);
     return true;
-  }
-  if (exact_refused) {
-    rc = -EOPNOTSUPP;
-    return false;
   }
   if (id = native_name_id(static_cast<std::uint32_t>(syscall)); id != kNoSyscall) {
     out.emplace<std::string>(all_syscall_names()[id]);
@@ -145,6 +156,23 @@ bool to_syscall(const FilterState& state, int syscall, bool exact, int& rc, std:
   }
   out = static_cast<std::uint32_t>(syscall);
   return true;
+}
+
+// What libseccomp 2.5.4 says to an exact rule (in a filter of one arch,
+// the others were refused before) once its number became a name
+// (tests/compat/corpus/exact_rules.c): -EDOM when the arch has no such
+// syscall, -EINVAL when the arch reaches it only as a socket/IPC sub-call
+// (x86's socket, semop) and the rule has conditions, which libseccomp will
+// not rewrite for the multiplexer in an exact rule. 0 otherwise.
+int exact_refusal(const FilterState& state, const Rule& rule) {
+  const auto* name = std::get_if<std::string>(&rule.syscall);
+  const std::vector<Arch> arches = all_arches_of(state);
+  if (name == nullptr || arches.size() != 1) return 0;
+  const Arch arch = arches[0];
+  const auto sub = multiplexed_call(*name);
+  const bool via_multiplexer = sub && has_multiplexer(arch, sub->via);
+  if (via_multiplexer) return rule.conditions.empty() ? 0 : -EINVAL;
+  return syscall_number(arch, *name) ? 0 : -EDOM;
 }
 
 bool is_multiplexed_id(std::uint32_t id) {
@@ -217,7 +245,8 @@ bool rule_applies(const FilterState& group, const Rule& rule, std::uint32_t id) 
   for (Arch a : group.arches) {
     if (numbers_by_id(a)[id] != kNoSyscall) return true;
   }
-  return false;
+  // Not directly: maybe through socketcall/ipc (rare, so the slow way).
+  return multiplexed_call_by_id(id) && rule_applies_somewhere(rule, group.arches);
 }
 
 // Adds the rule to one group of arches; on refusal the group is left as it was.
@@ -257,9 +286,11 @@ int add_to(FilterState& group, Rule&& rule, std::uint32_t id) {
 // rule_accepted): an accepted rule becomes the state a later refusal goes
 // back to; a rule refused inside the transaction goes back to the last
 // accepted one. Refusals before the transaction (-EINVAL for the rule's
-// form, -EACCES for the default action) change nothing.
-int settle(FilterContext& ctx, int rc) {
-  if (rc == -EINVAL || rc == -EACCES) return rc;
+// form, -EACCES for the default action) change nothing; an -EINVAL from
+// inside it (an exact rule libseccomp cannot rewrite for a multiplexer) is
+// a refusal like the others.
+int settle(FilterContext& ctx, int rc, bool in_transaction) {
+  if (!in_transaction) return rc;
   if (rc != 0 && ctx.as_of_accepted_rule) {
     FilterState& saved = *ctx.as_of_accepted_rule;
     saved.attrs = ctx.state.attrs;  // attributes are the filter's, not in the copy
@@ -271,18 +302,33 @@ int settle(FilterContext& ctx, int rc) {
   return rc;
 }
 
+// libseccomp 2.5.4's checks before its transaction come in this order
+// (tests/compat/random_api_differential_test.cpp found each step; corpus
+// program check_order.c keeps them): the condition count, the filter (live,
+// with an arch), the syscall number, the action, the default action
+// (-EACCES), an exact rule in a filter of several arches (-EOPNOTSUPP,
+// which undoes nothing: the arches added since the last accepted rule
+// stay), then each condition. Only what comes after is inside the
+// transaction (settle).
 int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned arg_cnt, const scmp_arg_cmp* args,
              bool exact) {
-  FilterContext* ctx = context_of(handle);
-  if (ctx == nullptr || !action_available(action)) return -EINVAL;
+  if (arg_cnt > kMaxArgs || (arg_cnt > 0 && args == nullptr)) return -EINVAL;
+  FilterContext* ctx = filter_of(handle);
+  if (ctx == nullptr || !number_allowed(ctx->state, syscall) || !action_available(action)) return -EINVAL;
   if (action == ctx->state.attrs.act_default) return -EACCES;
-  return settle(*ctx, guarded([&] {
+  if (exact && all_arches_of(ctx->state).size() > 1) return -EOPNOTSUPP;
+  bool in_transaction = false;
+  const int result = guarded([&] {
     Rule rule;
     rule.action = *action_from_scmp(action);
     if (int rc = to_conditions(arg_cnt, args, rule.conditions); rc != 0) return rc;
+    in_transaction = true;
     int rc = 0;
     std::uint32_t id = kNoSyscall;
     if (!to_syscall(ctx->state, syscall, exact, rc, id, rule.syscall)) return rc;
+    if (exact) {
+      if (int refused = exact_refusal(ctx->state, rule); refused != 0) return refused;
+    }
     FilterState& state = ctx->state;
     // A merged filter: the rule goes to every group, or to none. The
     // bookkeeping of a rolled-back add stays: it only makes later checks
@@ -300,12 +346,14 @@ int add_rule(scmp_filter_ctx handle, std::uint32_t action, int syscall, unsigned
     }
     ctx->program.reset();
     return 0;
-  }));
+  });
+  return settle(*ctx, result, in_transaction);
 }
 
 }  // namespace
 }  // namespace seccage::compat
 
+using namespace seccage;
 using namespace seccage::compat;
 
 extern "C" {
@@ -347,6 +395,26 @@ int seccomp_rule_add_exact(scmp_filter_ctx ctx, uint32_t action, int syscall, un
   int rc = add_from_va(ctx, action, syscall, arg_cnt, ap, true);
   va_end(ap);
   return rc;
+}
+
+// As libseccomp 2.5.4: the filter and the number are checked as for a rule
+// (-EINVAL), then the number is translated for each arch as a rule's is
+// (-EFAULT where it cannot be: a number the native table lacks, a pseudo
+// number without a name or whose name is native, in a filter of several
+// arches). Recorded only: seccage's search tree is balanced (or shaped by a
+// frequency profile), not ordered by priorities.
+int seccomp_syscall_priority(scmp_filter_ctx handle, int syscall, uint8_t priority) {
+  FilterContext* ctx = filter_of(handle);
+  if (ctx == nullptr || !number_allowed(ctx->state, syscall)) return -EINVAL;
+  return guarded([&] {
+    int rc = 0;
+    std::uint32_t id = kNoSyscall;
+    SyscallRef ref;
+    to_syscall(ctx->state, syscall, false, rc, id, ref);
+    if (rc != 0) return rc;
+    ctx->state.priorities[syscall] = priority;
+    return 0;
+  });
 }
 
 }  // extern "C"

@@ -97,4 +97,10 @@ void before_arch_change(FilterContext& ctx);
 // live context (released ones have their magic cleared).
 FilterContext* context_of(void* handle);
 
+// The context as libseccomp 2.5.4 takes it for rules, attributes,
+// priorities and exports: live, and with at least one arch (a filter whose
+// arches were all removed answers -EINVAL to those calls until an arch is
+// added back; checked by tests/compat/random_api_differential_test.cpp).
+FilterContext* filter_of(void* handle);
+
 }  // namespace seccage::compat

@@ -352,6 +352,35 @@ TEST(CompatApi, VersionAndApiLevel) {
   EXPECT_EQ(seccomp_api_get(), level);
 }
 
+// A deny on a sub-call that i386 has no direct syscall for (semop) in a
+// filter of x86 alone, added directly or after a rule (x86 then a group of
+// its own): the deny reaches ipc(SEMOP, ...) in both modes. The drop-in
+// used to drop such a rule as "no arch has semop", letting ipc(SEMOP)
+// through under an allowing default (found by the randomized API test).
+TEST(CompatApi, SubCallDenyReachesTheMultiplexerOnItsOwn) {
+  for (bool compatible : {false, true}) {
+    if (compatible) {
+      setenv("SECCAGE_COMPAT_MULTIPLEX", "compatible", 1);
+    } else {
+      unsetenv("SECCAGE_COMPAT_MULTIPLEX");
+    }
+    bpf::SeccompData semop;
+    semop.arch = 0x40000003;  // AUDIT_ARCH_I386
+    semop.nr = 117;           // ipc
+    semop.args[0] = 1;        // SEMOP
+    Ctx alone(SCMP_ACT_ALLOW);
+    ASSERT_EQ(seccomp_arch_remove(alone, SCMP_ARCH_NATIVE), 0);
+    ASSERT_EQ(seccomp_arch_add(alone, SCMP_ARCH_X86), 0);
+    ASSERT_EQ(seccomp_rule_add(alone, SCMP_ACT_KILL, SCMP_SYS(semop), 0), 0);
+    EXPECT_EQ(bpf::emulate(exported(alone), semop).action, Action::kill_thread()) << compatible;
+    Ctx later(SCMP_ACT_ALLOW);
+    ASSERT_EQ(seccomp_rule_add(later, SCMP_ACT_ERRNO(1), SCMP_SYS(read), 0), 0);
+    ASSERT_EQ(seccomp_arch_add(later, SCMP_ARCH_X86), 0);
+    ASSERT_EQ(seccomp_rule_add(later, SCMP_ACT_KILL, SCMP_SYS(semop), 0), 0);
+    EXPECT_EQ(bpf::emulate(exported(later), semop).action, Action::kill_thread()) << compatible;
+  }
+  unsetenv("SECCAGE_COMPAT_MULTIPLEX");
+}
 
 // seccomp_merge: each arch keeps its own rules, x86_64 and x32 included
 // (one AUDIT_ARCH value, told apart by the x32 bit of the number), rules
