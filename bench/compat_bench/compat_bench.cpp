@@ -24,6 +24,7 @@
 // call); and of a one-instruction filter, the floor no library's load can
 // go below.
 // Usage: compat_bench <libseccomp.so.2> <libseccage-compat.so> <docker-default.json> [runs]
+// (COMPAT_BENCH_ARCHES=amd64: x86 and x32 added too, as runc and crun do.)
 // (COMPAT_BENCH_PROFILE=N in the environment: the drop-in's build + export
 // alone, N times, to profile it; with COMPAT_BENCH_ALTERNATE=1 too, each
 // after a libseccomp build + export, as in the alternating row.)
@@ -71,6 +72,7 @@ struct Api {
   int (*export_bpf)(Ctx, int);
   int (*load)(Ctx);
   int (*attr_set)(Ctx, int, std::uint32_t);
+  int (*arch_add)(Ctx, std::uint32_t);
 
   explicit Api(const std::string& path) {
     handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -82,6 +84,7 @@ struct Api {
     bind(export_bpf, "seccomp_export_bpf");
     bind(load, "seccomp_load");
     bind(attr_set, "seccomp_attr_set");
+    bind(arch_add, "seccomp_arch_add");
   }
   template <typename F>
   void bind(F& f, const char* name) {
@@ -112,13 +115,24 @@ int scmp_op(seccage::CmpOp op) {
 struct Profile {
   std::uint32_t default_action;
   std::vector<ScmpRule> rules;
+  std::vector<std::uint32_t> extra_arches;  // SCMP_ARCH_* added after seccomp_init
 };
+
+// COMPAT_BENCH_ARCHES=amd64 in the environment (children inherit it): the
+// filter also covers x86 and x32, as runc and crun build Docker's profile on
+// amd64 (its archMap); otherwise x86_64 alone.
+bool amd64_arches() {
+  const char* v = std::getenv("COMPAT_BENCH_ARCHES");
+  return v != nullptr && std::string(v) == "amd64";
+}
 
 Profile docker_profile(const std::string& path) {
   seccage::PolicyLoadOptions options;
   options.arches = {seccage::native_arch()};
+  if (amd64_arches()) options.arches = {seccage::Arch::x86_64, seccage::Arch::i386, seccage::Arch::x32};
   const seccage::Policy policy = seccage::load_policy_file(path, options).policy;
-  Profile p{policy.default_action.to_ret(), {}};
+  Profile p{policy.default_action.to_ret(), {}, {}};
+  if (amd64_arches()) p.extra_arches = {0x40000003u /* SCMP_ARCH_X86 */, 0x4000003eu /* SCMP_ARCH_X32 */};
   for (const seccage::Rule& r : policy.rules) {
     ScmpRule s{seccage::to_string(r.syscall), r.action.to_ret(), {}};
     for (const seccage::Condition& c : r.conditions) {
@@ -132,6 +146,7 @@ Profile docker_profile(const std::string& path) {
 
 Ctx build(const Api& api, const Profile& profile) {
   Ctx ctx = api.init(profile.default_action);
+  for (std::uint32_t arch : profile.extra_arches) api.arch_add(ctx, arch);
   for (const ScmpRule& r : profile.rules) {
     const int nr = api.resolve_name(r.name.c_str());
     if (nr == -1) continue;  // unknown to this library: runc skips it too
@@ -392,7 +407,8 @@ int main(int argc, char** argv) {
     const Figures a = measure(libseccomp, profile, runs, fd);
     measure(compat, profile, 3, fd);
     const Figures b = measure(compat, profile, runs, fd);
-    std::printf("Docker default profile, %zu rules, median of %d runs (microseconds)\n", profile.rules.size(), runs);
+    std::printf("Docker default profile, %zu rules, %s, median of %d runs (microseconds)\n", profile.rules.size(),
+                amd64_arches() ? "x86_64 + x86 + x32 (runc's and crun's amd64)" : "x86_64", runs);
     std::printf("%-34s %12s %12s %8s\n", "case", "libseccomp", "compat", "ratio");
     auto row = [](const char* name, double x, double y) { std::printf("%-34s %12.1f %12.1f %7.1fx\n", name, x, y, x / y); };
     row("init + rules + export_bpf", a.build_export, b.build_export);
