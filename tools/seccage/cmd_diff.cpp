@@ -1,6 +1,8 @@
 // seccage diff: do two filters decide the same? Raw programs (as `compile -o`
 // writes them, `disasm --pid --save` reads them from a process, libseccomp's
-// seccomp_export_bpf exports them) or policies in any format, compiled first.
+// seccomp_export_bpf exports them) or policies in any format, compiled first;
+// or a running process's filters, together as the kernel runs them, against
+// one of those.
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "seccage/compiler.hpp"
 #include "seccage/error.hpp"
 #include "seccage/filter_diff.hpp"
+#include "seccage/kernel.hpp"
 #include "seccage/load_policy.hpp"
 #include "syntax/units.hpp"
 
@@ -24,6 +27,7 @@ namespace {
 
 struct DiffArgs {
   std::string first, second;
+  int pid = 0;
   std::vector<std::string> arches;
   std::string max_probes;
   bool json = false;
@@ -53,9 +57,23 @@ int run_diff(const DiffArgs& a) {
   for (const std::string& name : a.arches) arches.push_back(parse_arch_or_throw(name));
   const std::uint64_t cap = a.max_probes.empty() ? 4096 : parse_count("--max-probes", a.max_probes);
   if (cap == 0) throw InputError("--max-probes 0: expected at least 1");
-  const bpf::Program first = read_filter(a.first, arches);
-  const bpf::Program second = read_filter(a.second, arches);
-  const FilterDiff d = diff_filters(first, second, arches, cap);
+  // With --pid the process's filters are the first side, and the one file
+  // given the second.
+  std::string first_name = a.first, second_name = a.second;
+  std::vector<bpf::Program> first;
+  if (a.pid != 0) {
+    if (a.first.empty() || !a.second.empty()) throw InputError("with --pid, give one filter or policy to compare with");
+    if (a.pid < 0) throw InputError(fmt::format("--pid {}: expected a process id", a.pid));
+    for (const kernel::LiveFilter& f : kernel::read_process_filters(a.pid)) first.push_back(f.program);
+    if (first.empty()) throw InputError(fmt::format("pid {} has no seccomp filter: every call is allowed", a.pid));
+    first_name = fmt::format("pid {}'s {} filter{}", a.pid, first.size(), first.size() == 1 ? "" : "s");
+    second_name = a.first;
+  } else {
+    if (a.first.empty() || a.second.empty()) throw InputError("give two filters or policies to compare (or --pid PID and one)");
+    first.push_back(read_filter(a.first, arches));
+  }
+  const std::vector<bpf::Program> second{read_filter(second_name, arches)};
+  const FilterDiff d = diff_filter_stacks(first, second, arches, cap);
 
   if (a.json) {
     nlohmann::json j;
@@ -77,7 +95,7 @@ int run_diff(const DiffArgs& a) {
       fmt::print("same decisions\n");
     } else {
       fmt::print("{} call{} decided differently (first: {}, second: {}):\n", d.differences.size(),
-                 d.differences.size() == 1 ? "" : "s", a.first, a.second);
+                 d.differences.size() == 1 ? "" : "s", first_name, second_name);
       for (const FilterDifference& f : d.differences) {
         fmt::print("  {} {} ({}): {} / {}, e.g. args {}{}\n", arch_name(f.arch), f.syscall,
                    static_cast<std::int32_t>(f.nr), f.first.describe(), f.second.describe(), args_text(f),
@@ -95,8 +113,11 @@ int run_diff(const DiffArgs& a) {
 const CommandRegistration kRegistration{
     "diff", "Compare what two filters decide (raw BPF programs or policies), call by call", [](CLI::App& sub) {
       auto a = std::make_shared<DiffArgs>();
-      sub.add_option("FIRST", a->first, "a raw filter file or a policy (any format; `-` for standard input)")->required();
-      sub.add_option("SECOND", a->second, "the other one")->required();
+      sub.add_option("FIRST", a->first, "a raw filter file or a policy (any format; `-` for standard input)");
+      sub.add_option("SECOND", a->second, "the other one");
+      sub.add_option("--pid", a->pid,
+                     "compare this running process's filters, together as the kernel runs them, with FIRST (needs "
+                     "root: CAP_SYS_ADMIN and ptrace)");
       sub.add_option("--arch", a->arches,
                      "arches to compare (repeatable; default: every arch seccage knows); policies are compiled for them")
           ->allow_extra_args(false);

@@ -1,11 +1,16 @@
 // `seccage diff` as a user runs it: policies and raw programs, text and JSON,
 // and the exit status that says same (0), different (1) or bad input (2).
+#include <unistd.h>
+
 #include <fstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "seccage/compiler.hpp"
+#include "seccage/load_policy.hpp"
 #include "support/cli.hpp"
+#include "support/filtered_child.hpp"
 #include "support/profiles.hpp"
 #include "support/temp_dir.hpp"
 
@@ -47,6 +52,34 @@ TEST(DiffCli, NamesEachCallDecidedDifferentlyWithArgumentsThatShowIt) {
   EXPECT_EQ(doc["differences"][0]["syscall"], "write");
   EXPECT_NE(doc["differences"][0]["args"][0], 1);  // the argument that shows it
   EXPECT_EQ(doc["differences"][0]["second"], "ERRNO(1)");
+}
+
+// A running process's filters (here: a profile compiled by seccage and a
+// newer filter refusing execve) against the profile: the one call the newer
+// filter changed.
+TEST(DiffCli, AProcesssFiltersAgainstAPolicy) {
+  if (::geteuid() != 0) GTEST_SKIP() << "reading a process's filters needs root";
+  test::TempDir dir;
+  // seccomp and pause: what the child does after the first install.
+  const std::string policy =
+      write(dir, "p.policy", "default errno(EPERM)\nallow read, write, execve, exit_group, seccomp, pause\n");
+  PolicyLoadOptions o;
+  o.arches = {Arch::x86_64};
+  const bpf::Program older = compile(load_policy_file(policy, o).policy);
+  const bpf::Program newer = compile(load_policy_text("default allow\nerrno(EACCES) execve\n", "n.policy", o).policy);
+  test::FilteredChild child({older, newer});
+  ASSERT_TRUE(child.ready());
+  const auto r = run_seccage({"diff", "--pid", child.pid(), policy, "--arch", "x86_64", "--json"});
+  ASSERT_EQ(r.status, 1) << r.out << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["differences"].size(), 1u) << r.out;
+  EXPECT_EQ(doc["differences"][0]["syscall"], "execve");
+  EXPECT_EQ(doc["differences"][0]["first"], "ERRNO(13)");
+  EXPECT_EQ(doc["differences"][0]["second"], "ALLOW");
+  test::FilteredChild same({older});
+  ASSERT_TRUE(same.ready());
+  EXPECT_EQ(run_seccage({"diff", "--pid", same.pid(), policy, "--arch", "x86_64"}).status, 0);
+  EXPECT_EQ(run_seccage({"diff", "--pid", same.pid(), policy, policy}).status, 2);
 }
 
 TEST(DiffCli, BadInputIsAnErrorNotADifference) {
