@@ -50,6 +50,12 @@ struct Action {
   // errno); USER_NOTIF, TRACE, LOG and ALLOW let it reach someone who decides.
   bool denies() const;
 
+  // Whether the kernel takes this action over `other`, an earlier (newer)
+  // filter's, when it runs a thread's stacked filters: only a strictly more
+  // severe one replaces it, so on a tie the newer filter's action, with its
+  // data, stands.
+  constexpr bool outranks(const Action& other) const { return kind < other.kind; }
+
   friend constexpr bool operator==(const Action&, const Action&) = default;
   friend constexpr auto operator<=>(const Action&, const Action&) = default;
 };

@@ -186,7 +186,7 @@ Action run_stack(std::span<const bpf::Program> stack, const bpf::SeccompData& d,
   for (std::size_t i = 0; i < stack.size(); ++i) {
     const bpf::EmuResult r = bpf::emulate(stack[i], d, little_endian);
     words |= Prober::words_read(stack[i], r);
-    if (i == 0 || r.action.kind < action.kind) action = r.action;
+    if (i == 0 || r.action.outranks(action)) action = r.action;
   }
   return action;
 }

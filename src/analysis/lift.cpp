@@ -239,13 +239,10 @@ std::vector<Rule> rules_for(const SyscallRef& syscall, const std::vector<Case>& 
 
 // ---- One arch --------------------------------------------------------------
 
-// The numbers seccomp_data.nr holds for this arch's calls: x86_64 and x32
-// share AUDIT_ARCH_X86_64 and split it at bit 30.
-bool in_domain(const ArchInfo& info, std::uint32_t nr) {
-  if (info.arch == Arch::x86_64) return nr < 0x40000000u || nr == kNoSyscallNr;
-  if (info.arch == Arch::x32) return nr >= 0x40000000u && nr != kNoSyscallNr;
-  return true;
-}
+// Whether a call numbered `nr` under the arch's AUDIT_ARCH value is the
+// arch's (x86_64 and x32 share one and split it at bit 30; -1 is taken as
+// x86_64's, as diff_filters names it).
+bool in_domain(const ArchInfo& info, std::uint32_t nr) { return arch_of_call(info.audit_arch, nr) == info.arch; }
 
 // Every constant the program compares anything with, and its neighbours:
 // the numbers outside the table where a decision may change.
@@ -270,7 +267,8 @@ Policy lift_arch(Stack p, const ArchInfo& info, Action bad_arch) {
   std::map<std::uint32_t, std::vector<Case>> named;  // by number, table order
   for (const SyscallEntry& e : syscall_table(info.arch)) named[e.nr] = program_paths(p, &info, e.nr);
   std::map<std::uint32_t, std::vector<Case>> unnamed;
-  std::set<std::uint32_t> candidates = compared_constants(p);
+  const std::set<std::uint32_t> compared = compared_constants(p);
+  std::set<std::uint32_t> candidates = compared;
   candidates.insert({info.max_nr + 1, kNoSyscallNr, info.nr_offset, info.nr_offset + 0x3fffffffu});
   // The table's holes: a range test may take them with their neighbours.
   for (std::uint32_t nr = info.nr_offset; nr <= info.max_nr; ++nr) candidates.insert(nr);
@@ -308,9 +306,8 @@ Policy lift_arch(Stack p, const ArchInfo& info, Action bad_arch) {
   // -1 (what a tracer sets to skip a call) is no unknown number to the
   // compiler: it gets the default unless a rule names it.
   // Past the table, the program decides alike from one number it compares
-  // nr with to the next (k and k+1 bound each test's two sides).
-  std::set<std::uint32_t> bounds;
-  for (std::uint32_t k : compared_constants(p)) bounds.insert(k);
+  // nr with to the next: k and k+1 bound each test's two sides, and
+  // `compared` holds them (with k-1, which only splits a run further).
   std::optional<std::uint32_t> run_start;  // of unnamed numbers decided apart, for the message
   for (const auto& [nr, cases] : unnamed) {
     const Action otherwise = nr == kNoSyscallNr ? policy.default_action : unknown_gets;
@@ -319,8 +316,8 @@ Policy lift_arch(Stack p, const ArchInfo& info, Action bad_arch) {
     if (!apart || !run_start) run_start = apart ? std::optional<std::uint32_t>(nr) : std::nullopt;
     if (nr == kNoSyscallNr || nr <= info.max_nr || !apart) continue;
     // A policy names such numbers one at a time.
-    const auto next = bounds.upper_bound(nr);
-    const std::uint64_t end = next == bounds.end() ? std::uint64_t{kNoSyscallNr} : *next;
+    const auto next = compared.upper_bound(nr);
+    const std::uint64_t end = next == compared.end() ? std::uint64_t{kNoSyscallNr} : *next;
     if (end - nr > kMaxNumbered) {
       throw InputError(fmt::format("{}: numbers from {} on (more than {}) get {}, not what unknown numbers get ({}), and "
                                    "a policy names numbers one at a time",

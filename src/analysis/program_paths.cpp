@@ -124,7 +124,7 @@ class PathWalker {
           // The kernel keeps an earlier (newer) filter's action unless this
           // one's is strictly more severe.
           const Action mine = Action::from_ret(ret);
-          const Action action = filter_ == 0 || mine.kind < so_far.kind ? mine : so_far;
+          const Action action = filter_ == 0 || mine.outranks(so_far) ? mine : so_far;
           if (filter_ + 1 < stack_.size()) {
             const std::size_t here = filter_;
             start(here + 1, std::move(facts), action);

@@ -68,6 +68,20 @@
 static const char* kSecret = "seccage-attack-secret";
 static const char* kPlanted = "seccage-attack-planted";
 
+/* Runs cmd (seccage running the attack, as the test passes it) and waits
+ * for it; -1 when it cannot be started. */
+static int run_and_wait(char** cmd) {
+  pid_t c = fork();
+  if (c < 0) return -1;
+  if (c == 0) {
+    execv(cmd[0], cmd);
+    _exit(127);
+  }
+  int st = 0;
+  waitpid(c, &st, 0);
+  return 0;
+}
+
 static long key_search(const char* desc) {
   return syscall(SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_SESSION_KEYRING, "user", desc, 0);
 }
@@ -75,14 +89,7 @@ static long key_search(const char* desc) {
 static int keyring_host(char** cmd) {
   if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, "seccage-attack-session") < 0) return blocked("joining a session keyring");
   if (syscall(SYS_add_key, "user", kSecret, "TOPSECRET", 9, KEY_SPEC_SESSION_KEYRING) < 0) return blocked("add_key");
-  pid_t c = fork();
-  if (c < 0) return blocked("fork");
-  if (c == 0) {
-    execv(cmd[0], cmd);
-    _exit(127);
-  }
-  int st = 0;
-  waitpid(c, &st, 0);
+  if (run_and_wait(cmd) != 0) return blocked("fork");
   if (key_search(kPlanted) >= 0) return escaped("a key the program added is in the caller's session keyring after the run");
   errno = 0;
   return blocked("no key of the program's in the caller's session keyring");
@@ -232,13 +239,7 @@ int main(int argc, char** argv) {
     if (id < 0) return blocked("making the segment");
     char* mem = shmat(id, NULL, 0);
     if (mem == (void*)-1) return blocked("shmat");
-    pid_t c = fork();
-    if (c == 0) {
-      execv(argv[3], argv + 3);
-      _exit(127);
-    }
-    int st = 0;
-    waitpid(c, &st, 0);
+    if (run_and_wait(argv + 3) != 0) return blocked("fork");
     shmctl(id, IPC_RMID, NULL);  /* after the run: removing it frees the key */
     if (!memcmp(mem, "PWNED", 5)) return escaped("the segment made outside the sandbox was written");
     errno = 0;
@@ -277,13 +278,7 @@ int main(int argc, char** argv) {
       if (fd < 0 || write(fd, "SECRET", 6) != 6) return blocked("making the host's object");
       close(fd);
     }
-    pid_t c = fork();
-    if (c == 0) {
-      execv(argv[3], argv + 3);
-      _exit(127);
-    }
-    int st = 0;
-    waitpid(c, &st, 0);
+    if (run_and_wait(argv + 3) != 0) return blocked("fork");
     char buf[16] = "";
     const int n = slurp(path, buf, sizeof buf);
     unlink(path);

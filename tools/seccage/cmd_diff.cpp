@@ -11,13 +11,13 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "live_process.hpp"
 #include "policy_input.hpp"
 #include "seccage/arch.hpp"
 #include "seccage/bpf.hpp"
 #include "seccage/compiler.hpp"
 #include "seccage/error.hpp"
 #include "seccage/filter_diff.hpp"
-#include "seccage/kernel.hpp"
 #include "seccage/load_policy.hpp"
 #include "syntax/units.hpp"
 
@@ -63,9 +63,7 @@ int run_diff(const DiffArgs& a) {
   std::vector<bpf::Program> first;
   if (a.pid != 0) {
     if (a.first.empty() || !a.second.empty()) throw InputError("with --pid, give one filter or policy to compare with");
-    if (a.pid < 0) throw InputError(fmt::format("--pid {}: expected a process id", a.pid));
-    for (const kernel::LiveFilter& f : kernel::read_process_filters(a.pid)) first.push_back(f.program);
-    if (first.empty()) throw InputError(fmt::format("pid {} has no seccomp filter: every call is allowed", a.pid));
+    first = process_filter_programs(a.pid);
     first_name = fmt::format("pid {}'s {} filter{}", a.pid, first.size(), first.size() == 1 ? "" : "s");
     second_name = a.first;
   } else {

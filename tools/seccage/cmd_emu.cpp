@@ -8,13 +8,12 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
-#include "seccage/bpf.hpp"
 #include "command.hpp"
 #include "seccage/arch.hpp"
 #include "seccage/bpf.hpp"
 #include "seccage/error.hpp"
 #include "seccage/integer.hpp"
-#include "seccage/kernel.hpp"
+#include "live_process.hpp"
 
 namespace seccage::cli {
 namespace emu_command {  // one per command: tools/seccage is built as one unity source
@@ -67,14 +66,13 @@ bpf::SeccompData build_data(const EmuArgs& args, Arch arch) {
 // replaces its answer only by a strictly more severe one).
 int emu_process(const EmuArgs& args, Arch arch, const bpf::SeccompData& data) {
   if (args.verbose) throw InputError("--verbose: with --pid, save the filters (disasm --pid --save) and run emu -v on one");
-  const std::vector<kernel::LiveFilter> filters = kernel::read_process_filters(args.pid);
-  if (filters.empty()) throw InputError(fmt::format("pid {} has no seccomp filter: every call is allowed", args.pid));
+  const std::vector<bpf::Program> filters = process_filter_programs(args.pid);
   const bool le = arch_info(arch).little_endian;
   std::vector<bpf::EmuResult> results;
   std::size_t decides = 0;
   for (std::size_t i = 0; i < filters.size(); ++i) {
-    results.push_back(bpf::emulate(filters[i].program, data, le));
-    if (results[i].action.kind < results[decides].action.kind) decides = i;
+    results.push_back(bpf::emulate(filters[i], data, le));
+    if (results[i].action.outranks(results[decides].action)) decides = i;
   }
   const Action action = results[decides].action;
   if (args.json) {

@@ -9,10 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "live_process.hpp"
 #include "seccage/arch.hpp"
 #include "seccage/bpf.hpp"
 #include "seccage/error.hpp"
-#include "seccage/kernel.hpp"
 #include "seccage/lift.hpp"
 #include "seccage/policy_text.hpp"
 #include "seccage/writers.hpp"
@@ -47,20 +47,17 @@ Source read_source(const ExplainArgs& args) {
     if (args.file.empty()) throw InputError("no filter: give FILE (`-` for standard input) or --pid PID");
     return {{bpf::read_raw_input(args.file)}, args.file == "-" ? "stdin" : args.file};
   }
-  if (args.pid < 0) throw InputError(fmt::format("--pid {}: expected a process id", args.pid));
-  const std::vector<kernel::LiveFilter> filters = kernel::read_process_filters(args.pid);
-  if (filters.empty()) throw InputError(fmt::format("pid {} has no seccomp filter: every call is allowed", args.pid));
+  std::vector<bpf::Program> filters = process_filter_programs(args.pid);
   if (args.filter == 0) {
     // All of them, as the kernel runs them: what the process may do.
-    Source all{{}, filters.size() == 1 ? fmt::format("the filter of pid {}", args.pid)
-                                       : fmt::format("the {} filters of pid {} together", filters.size(), args.pid)};
-    for (const kernel::LiveFilter& f : filters) all.stack.push_back(f.program);
-    return all;
+    const std::size_t n = filters.size();
+    return {std::move(filters), n == 1 ? fmt::format("the filter of pid {}", args.pid)
+                                       : fmt::format("the {} filters of pid {} together", n, args.pid)};
   }
   if (args.filter < 1 || static_cast<std::size_t>(args.filter) > filters.size())
     throw InputError(fmt::format("--filter {}: pid {} has {} filter{}", args.filter, args.pid, filters.size(),
                                  filters.size() == 1 ? "" : "s"));
-  return {{filters[static_cast<std::size_t>(args.filter) - 1].program},
+  return {{filters[static_cast<std::size_t>(args.filter) - 1]},
           fmt::format("filter {} of {} of pid {}", args.filter, filters.size(), args.pid)};
 }
 

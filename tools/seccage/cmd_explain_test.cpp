@@ -59,9 +59,9 @@ TEST(ExplainCli, ATextPolicyThatDiffFindsDecidingTheSame) {
   const std::string json = write(dir, "back.json", oci.out);
   const auto od = run_seccage({"diff", program, json, "--arch", "x86_64", "--json"});
   ASSERT_EQ(od.status, 1) << od.out << od.err;
-  for (const auto& d : nlohmann::json::parse(od.out)["differences"]) {
-    EXPECT_EQ(d["syscall"].get<std::string>()[0], '#') << d;  // numbers outside the table only
-    EXPECT_EQ(d["second"], "ERRNO(38)") << d;
+  for (const auto& difference : nlohmann::json::parse(od.out)["differences"]) {
+    EXPECT_EQ(difference["syscall"].get<std::string>()[0], '#') << difference;  // numbers outside the table only
+    EXPECT_EQ(difference["second"], "ERRNO(38)") << difference;
   }
 }
 
